@@ -1,0 +1,22 @@
+// The `vulnbridge` command. Each sub-command lives in ./commands/<name>.ts and exports `register`.
+import { Command } from 'commander';
+import { register as registerGitlabSandbox } from './commands/gitlab-sandbox.ts';
+import { register as registerMigrate } from './commands/migrate.ts';
+import { register as registerServe } from './commands/serve.ts';
+import { register as registerUser } from './commands/user.ts';
+
+const program = new Command('vulnbridge')
+  .description('Vulnbridge: scan findings into GitLab issues, kept in two-way sync')
+  .showHelpAfterError();
+
+for (const register of [registerServe, registerMigrate, registerUser, registerGitlabSandbox]) {
+  register(program);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`vulnbridge: ${message}\n`);
+  process.exitCode = 1;
+}
