@@ -1,0 +1,65 @@
+// One zod schema over the environment, parsed once at boot. A bad value stops the start with a message
+// listing every bad variable. No secret has a default: `loadSecretKey` (key-file.ts) generates one into
+// ./data/ for a fresh checkout and says so.
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const secretKey = z
+  .string()
+  .refine((value) => decodeKey(value) !== null, {
+    message: 'must be 32 bytes as 64 hex characters or base64 (generate one with `openssl rand -hex 32`)',
+  });
+
+export const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .default('./data/vulnbridge.sqlite')
+    .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^postgres(ql)?:\/\//i.test(value), {
+      message: 'must be a SQLite file path or a postgres:// URL',
+    }),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  VULNBRIDGE_SECRET_KEY: secretKey.optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  GITLAB_ALLOWED_HOSTS: z.string().default(''),
+  VULNBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse the environment; throws ConfigError naming every bad variable at once. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const result = envSchema.safeParse(picked);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    return `${name}: ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Decode a 32-byte key given as 64 hex characters or base64; null when it is neither. */
+export function decodeKey(value: string): Buffer | null {
+  const trimmed = value.trim();
+  if (/^[0-9a-f]{64}$/i.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) {
+    const bytes = Buffer.from(trimmed, 'base64');
+    return bytes.length === 32 ? bytes : null;
+  }
+  return null;
+}

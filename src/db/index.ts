@@ -1,0 +1,3 @@
+export { type DialectName, type Db, dialectOf, migrateToLatest, openDatabase } from './database.ts';
+export { newId, nowIso } from './ids.ts';
+export type * from './tables.ts';

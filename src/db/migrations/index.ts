@@ -1,0 +1,12 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-foundation.ts';
+
+// Migrations are listed in code (not read from disk), so they run the same under tsx, in tests and in
+// any bundle. Later issues append theirs here; names sort in order.
+const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

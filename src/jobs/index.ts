@@ -1,0 +1,16 @@
+export {
+  backoffMs,
+  claimJobs,
+  completeJob,
+  countJobs,
+  DEFAULT_MAX_ATTEMPTS,
+  deferJob,
+  type EnqueueOptions,
+  enqueue,
+  failJob,
+  pauseGroup,
+  resumeGroup,
+  retryDeadJob,
+} from './queue.ts';
+export { defineTask, PauseJob, PermanentFailure, type TaskContext, type TaskDefinition, WaitUntil } from './task.ts';
+export { Worker, type WorkerOptions } from './worker.ts';

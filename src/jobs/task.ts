@@ -1,0 +1,46 @@
+// A task is a typed job kind: its payload schema, how it is performed, and what happens when it dies.
+import type { z } from 'zod';
+import type { Db } from '../db/index.ts';
+import type { Job } from '../db/tables.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export interface TaskContext {
+  db: Db;
+  job: Job;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export interface TaskDefinition<P = unknown> {
+  name: string;
+  payload: z.ZodType<P>;
+  maxAttempts?: number;
+  perform(payload: P, context: TaskContext): Promise<unknown>;
+  /** Called once when the job goes dead (out of attempts or a permanent failure). */
+  onDead?(payload: P, context: TaskContext, error: string): Promise<void>;
+}
+
+export function defineTask<P>(definition: TaskDefinition<P>): TaskDefinition<P> {
+  return definition;
+}
+
+/** Thrown by a task to wait until a given time without spending an attempt (Retry-After, rate budget). */
+export class WaitUntil extends Error {
+  constructor(
+    readonly until: Date,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'WaitUntil';
+  }
+}
+
+/** Thrown by a task whose failure no retry can fix (bad payload, a 404 that will stay a 404). */
+export class PermanentFailure extends Error {
+  override name = 'PermanentFailure';
+}
+
+/** Thrown by a task that cannot run until something outside changes (a connection needs reconnecting). */
+export class PauseJob extends Error {
+  override name = 'PauseJob';
+}

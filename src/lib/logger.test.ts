@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, REDACTED } from './logger.ts';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'info', destination }) };
+}
+
+describe('logger redaction', () => {
+  it('redacts credential keys in any casing and at depth', () => {
+    const { lines, logger } = capture();
+    logger.info(
+      {
+        Authorization: 'Bearer abc123',
+        nested: { refreshToken: 'r-1', CLIENT_SECRET: 's-1', Password: 'p', list: [{ 'Private-Token': 'glpat-x' }] },
+        harmless: 'visible',
+      },
+      'hello',
+    );
+    const line = lines.join('');
+    for (const secret of ['abc123', 'r-1', 's-1', '"p"', 'glpat-x']) expect(line).not.toContain(secret);
+    expect(line).toContain('visible');
+    expect(line.split(REDACTED).length - 1).toBe(5);
+  });
+
+  it('masks credential query parameters inside URLs and messages', () => {
+    const { lines, logger } = capture();
+    logger.info({ url: '/oauth/callback?code=SECRETCODE&state=STATE1&x=1' }, 'GET /x?access_token=TOK9 done');
+    const line = lines.join('');
+    expect(line).not.toMatch(/SECRETCODE|STATE1|TOK9/);
+    expect(line).toContain('x=1');
+  });
+});
