@@ -61,9 +61,10 @@ export async function claimJobs(
   dialect: DialectName,
   options: { workerId: string; limit: number; leaseMs: number; tasks?: string[] },
 ): Promise<Job[]> {
+  if (options.tasks?.length === 0) return [];
   const now = nowIso();
   const lockedUntil = nowIso(options.leaseMs);
-  const tasks = options.tasks && options.tasks.length > 0 ? options.tasks : null;
+  const tasks = options.tasks ?? null;
   const taskFilter = tasks ? sql`and task in (${sql.join(tasks)})` : sql``;
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const result = await sql<Job>`

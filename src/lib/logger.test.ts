@@ -38,3 +38,15 @@ describe('logger redaction', () => {
     expect(line).toContain('x=1');
   });
 });
+
+describe('logger serializers', () => {
+  it('serializes requests with their URL redacted and errors with their message redacted', () => {
+    const { lines, logger } = capture();
+    logger.info({ req: Object.assign(Object.create({ kind: 'request' }), { method: 'GET', url: '/cb?code=ABC&x=2', ip: '127.0.0.1' }) }, 'r');
+    logger.error({ err: new Error('refresh failed for /oauth/token?refresh_token=RT123') }, 'e');
+    const [request, error] = lines.map((l) => JSON.parse(l));
+    expect(request.req).toEqual({ method: 'GET', url: `/cb?code=${REDACTED}&x=2`, remoteAddress: '127.0.0.1' });
+    expect(JSON.stringify(error)).not.toContain('RT123');
+    expect(error.err.message).toContain('refresh failed');
+  });
+});

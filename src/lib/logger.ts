@@ -11,9 +11,12 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(SECRET_QUERY, `$1${REDACTED}`);
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   if (value instanceof Error) {
-    return { type: value.name, message: redact(value.message, depth + 1), stack: value.stack };
+    return { type: value.name, message: redact(value.message, depth + 1), stack: redact(value.stack ?? '', depth + 1) };
   }
   if (value && typeof value === 'object') {
+    // Leave class instances (requests, replies) to the serializers below, which redact their output.
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
       out[key] = SECRET_KEY.test(key) && inner != null ? REDACTED : redact(inner, depth + 1);
@@ -28,6 +31,11 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
     level: options.level ?? 'info',
     base: { service: 'vulnbridge' },
     formatters: { log: (object) => redact(object) as Record<string, unknown> },
+    serializers: {
+      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: redact(req.url ?? ''), remoteAddress: req.ip }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: (err: unknown) => redact(err instanceof Error ? pino.stdSerializers.err(err) : err),
+    },
     hooks: {
       logMethod(args, method) {
         const redacted = args.map((arg) => (typeof arg === 'string' ? redact(arg) : arg));

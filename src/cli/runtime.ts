@@ -1,0 +1,38 @@
+// What every command that touches the database needs: the parsed environment, a logger, the migrated
+// database and the secret box. A configuration problem stops here with every bad variable listed.
+import { ConfigError, type Env, loadSecretKey, parseEnv } from '../config/index.ts';
+import { createSecretBox, type SecretBox } from '../crypto/index.ts';
+import { type Db, migrateToLatest, openDatabase } from '../db/index.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+
+export interface Runtime {
+  env: Env;
+  logger: Logger;
+  db: Db;
+  secretBox: SecretBox;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(options: { generateKey?: boolean; migrate?: boolean; quiet?: boolean } = {}): Promise<Runtime> {
+  let env: Env;
+  try {
+    env = parseEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`vulnbridge: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: options.quiet ? 'warn' : env.LOG_LEVEL });
+  const key = loadSecretKey(env, { generate: options.generateKey ?? false });
+  if (key.origin === 'generated') {
+    logger.warn({ path: key.path }, 'generated a new secret key (VULNBRIDGE_SECRET_KEY was not set); keep this file, it decrypts stored GitLab tokens');
+  }
+  const db = openDatabase(env.DATABASE_URL, { onError: (error) => logger.warn({ err: error }, 'database connection lost; reconnecting') });
+  if (options.migrate ?? true) {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  }
+  return { env, logger, db, secretBox: createSecretBox(key.key), close: () => db.close() };
+}

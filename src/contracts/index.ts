@@ -1,0 +1,4 @@
+export * from './auth.ts';
+export * from './common.ts';
+export * from './jobs.ts';
+export * from './targets.ts';

@@ -1,0 +1,22 @@
+// Response envelopes of the HTTP API that the web app reads. The item schemas live in the other
+// contract files; these only wrap them the way the routes answer.
+import { z } from 'zod';
+import { apiTokenSchema, memberSchema } from './auth.ts';
+import { jobSchema } from './jobs.ts';
+import { targetSchema } from './targets.ts';
+
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  database: z.enum(['sqlite', 'postgres']),
+});
+
+export const targetListSchema = z.object({ targets: z.array(targetSchema) });
+export const targetEnvelopeSchema = z.object({ target: targetSchema });
+
+export const memberListSchema = z.object({ members: z.array(memberSchema) });
+export const memberEnvelopeSchema = z.object({ member: memberSchema });
+
+export const apiTokenListSchema = z.object({ tokens: z.array(apiTokenSchema) });
+export const createdApiTokenSchema = z.object({ token: apiTokenSchema, secret: z.string() });
+
+export const jobListSchema = z.object({ jobs: z.array(jobSchema) });

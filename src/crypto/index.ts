@@ -1,0 +1,3 @@
+export { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
+export { createSecretBox, keyIdOf, type SecretBox } from './secret-box.ts';
+export { constantTimeEqual, randomToken, sha256 } from './tokens.ts';

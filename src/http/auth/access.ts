@@ -1,0 +1,71 @@
+// Who may call what, enforced for every route from this one place. Each route declares
+// `config.access`: 'public', or the lowest role allowed. A route under /api without one refuses to
+// register, so no route can be forgotten.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { constantTimeEqual } from '../../crypto/index.ts';
+import type { Db } from '../../db/index.ts';
+import type { Role } from '../../db/tables.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { ROLE_RANK } from '../../services/accounts.ts';
+import { findTokenPrincipal, type TokenPrincipal } from './api-tokens.ts';
+import { findSession, SESSION_COOKIE, type SessionPrincipal } from './sessions.ts';
+
+export type Access = 'public' | Role;
+export type Principal = SessionPrincipal | TokenPrincipal;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function registerAccessControl(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && route.config?.access === undefined && !route.url.startsWith('/api/docs')) {
+      throw new Error(`route ${String(route.method)} ${route.url} declares no access rule`);
+    }
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+    const access = request.routeOptions.config?.access;
+    if (access === undefined) return;
+    request.principal = await authenticate(request, db);
+    if (access === 'public') return;
+    const principal = request.principal;
+    if (!principal) throw new DomainError('unauthenticated', 'sign in, or send an API token as "Authorization: Bearer vbt_…"');
+    if (principal.kind === 'session' && !SAFE_METHODS.has(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !constantTimeEqual(sent, principal.csrfToken)) {
+        throw new DomainError('csrf_failed', 'missing or wrong X-CSRF-Token header; reload the page and try again');
+      }
+    }
+    if (ROLE_RANK[principal.role] < ROLE_RANK[access]) {
+      throw new DomainError('forbidden', `this needs the ${access} role or higher; you are ${principal.role}`);
+    }
+  });
+}
+
+async function authenticate(request: FastifyRequest, db: Db): Promise<Principal | null> {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const principal = match?.[1] ? await findTokenPrincipal(db.kysely, match[1]) : null;
+    if (!principal) throw new DomainError('unauthenticated', 'the API token is invalid, expired or revoked');
+    return principal;
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  return cookie ? findSession(db.kysely, cookie) : null;
+}
+
+/** The signed-in principal of a route that is not public (the hook above guarantees it). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new DomainError('unauthenticated', 'sign in first');
+  return request.principal;
+}

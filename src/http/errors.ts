@@ -1,0 +1,49 @@
+// Expected failures are values with a code (DomainError, src/lib/errors.ts); this file alone maps them
+// to HTTP status.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError, type ErrorCode } from '../lib/errors.ts';
+
+export { DomainError, type ErrorCode, notFound } from '../lib/errors.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  csrf_failed: 403,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  already_set_up: 409,
+  too_many_attempts: 429,
+  payload_too_large: 413,
+  internal: 500,
+};
+
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof DomainError) {
+    return reply.status(STATUS[error.code]).headers(error.headers).send({ error: { code: error.code, message: error.message } });
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const message = error.validation
+      .map((issue) => {
+        const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+        return path ? `${path}: ${issue.message}` : issue.message;
+      })
+      .join('; ');
+    return reply.status(400).send({ error: { code: 'invalid_request', message } });
+  }
+  const fastifyError = error as FastifyError;
+  const status = fastifyError.statusCode ?? 500;
+  if (status === 413) {
+    return reply.status(413).send({ error: { code: 'payload_too_large', message: 'the request body is larger than allowed' } });
+  }
+  if (status === 429) {
+    return reply.status(429).send({ error: { code: 'too_many_attempts', message: 'too many requests; wait and try again' } });
+  }
+  if (status >= 400 && status < 500) {
+    return reply.status(status).send({ error: { code: 'invalid_request', message: fastifyError.message } });
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.status(500).send({ error: { code: 'internal', message: 'something went wrong on our side; it has been logged' } });
+}

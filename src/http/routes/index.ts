@@ -1,0 +1,45 @@
+// The route table: every HTTP endpoint, one file each.
+import type { RouteModule } from '../context.ts';
+import { getSession } from './auth/get-session.ts';
+import { signIn } from './auth/sign-in.ts';
+import { signOut } from './auth/sign-out.ts';
+import { getHealth } from './health/get-health.ts';
+import { listJobsRoute } from './jobs/list-jobs.ts';
+import { retryJobRoute } from './jobs/retry-job.ts';
+import { createMemberRoute } from './members/create-member.ts';
+import { deleteMemberRoute } from './members/delete-member.ts';
+import { listMembersRoute } from './members/list-members.ts';
+import { updateMemberRoute } from './members/update-member.ts';
+import { getSetup } from './setup/get-setup.ts';
+import { postSetup } from './setup/post-setup.ts';
+import { createTargetRoute } from './targets/create-target.ts';
+import { deleteTargetRoute } from './targets/delete-target.ts';
+import { getTargetRoute } from './targets/get-target.ts';
+import { listTargetsRoute } from './targets/list-targets.ts';
+import { updateTargetRoute } from './targets/update-target.ts';
+import { createTokenRoute } from './tokens/create-token.ts';
+import { deleteTokenRoute } from './tokens/delete-token.ts';
+import { listTokensRoute } from './tokens/list-tokens.ts';
+
+export const routes: RouteModule[] = [
+  getHealth,
+  getSetup,
+  postSetup,
+  signIn,
+  signOut,
+  getSession,
+  listTargetsRoute,
+  createTargetRoute,
+  getTargetRoute,
+  updateTargetRoute,
+  deleteTargetRoute,
+  listMembersRoute,
+  createMemberRoute,
+  updateMemberRoute,
+  deleteMemberRoute,
+  listTokensRoute,
+  createTokenRoute,
+  deleteTokenRoute,
+  listJobsRoute,
+  retryJobRoute,
+];

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { apiTokenSchema, createApiTokenBodySchema } from '../../../contracts/index.ts';
+import { principalOf } from '../../auth/access.ts';
+import { createApiToken } from '../../auth/api-tokens.ts';
+import type { RouteModule } from '../../context.ts';
+
+export const createTokenRoute: RouteModule = (app, { db }) => {
+  app.post(
+    '/api/tokens',
+    {
+      config: { access: 'reader' },
+      schema: { tags: ['tokens'], summary: 'Create an API token (the secret is shown once)', body: createApiTokenBodySchema, response: { 201: z.object({ token: apiTokenSchema, secret: z.string() }) } },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const created = await createApiToken(db.kysely, { organizationId: p.organizationId, userId: p.userId, role: p.role }, request.body);
+      return reply.status(201).send(created);
+    },
+  );
+};

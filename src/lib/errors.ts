@@ -1,0 +1,27 @@
+// Expected failures are values with a code. Only src/http/errors.ts maps codes to HTTP status.
+
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'csrf_failed'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'already_set_up'
+  | 'too_many_attempts'
+  | 'payload_too_large'
+  | 'internal';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
