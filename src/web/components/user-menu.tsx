@@ -1,0 +1,51 @@
+import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { useNavigate } from 'react-router';
+import { useCurrentSession, useSignOut } from '../api/session.ts';
+import { roleLabel } from './roles.ts';
+import { ChevronDownIcon } from './icons.tsx';
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]![0], parts.at(-1)![0]] : [parts[0]?.[0]];
+  return letters.join('').toUpperCase() || '?';
+}
+
+export function UserMenu() {
+  const session = useCurrentSession();
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  const onSignOut = () => {
+    signOut.mutate(undefined, { onSettled: () => navigate('/sign-in', { replace: true }) });
+  };
+  return (
+    <Menu position="bottom-end" width={240} withinPortal>
+      <Menu.Target>
+        <UnstyledButton aria-label={`User menu for ${session.user.name}`} px="xs" py={4}>
+          <Group gap="xs" wrap="nowrap">
+            <Avatar size="sm" radius="xl" color="indigo" aria-hidden="true">
+              {initials(session.user.name)}
+            </Avatar>
+            <Text size="sm" fw={500} visibleFrom="sm" truncate maw={180}>
+              {session.user.name}
+            </Text>
+            <ChevronDownIcon />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>
+          <Text size="sm" fw={500} c="var(--mantine-color-text)" truncate>
+            {session.user.email}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {roleLabel(session.role)} of {session.organization.name}
+          </Text>
+        </Menu.Label>
+        <Menu.Divider />
+        <Menu.Item onClick={onSignOut} disabled={signOut.isPending}>
+          {signOut.isPending ? 'Signing out…' : 'Sign out'}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

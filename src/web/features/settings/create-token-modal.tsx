@@ -1,0 +1,167 @@
+import {
+  Alert,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { createApiTokenBodySchema, type RoleName } from '../../../contracts/index.ts';
+import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
+import { ErrorAlert } from '../../components/error-alert.tsx';
+import { RoleSelect } from '../../components/role-select.tsx';
+import { useCreateToken } from './use-settings-data.ts';
+
+type Field = 'name' | 'role' | 'expiresInDays';
+
+const labels: Record<Field, string> = { name: 'Name', role: 'Role', expiresInDays: 'Expires' };
+const messages: Record<Field, string> = {
+  name: 'Enter a name that says where the token is used (up to 120 characters).',
+  role: 'Choose a role.',
+  expiresInDays: 'Choose when the token expires.',
+};
+const expiries = [
+  { value: '30', label: 'In 30 days' },
+  { value: '90', label: 'In 90 days' },
+  { value: '365', label: 'In a year' },
+  { value: 'never', label: 'Never' },
+];
+
+interface CreateTokenModalProps {
+  opened: boolean;
+  onClose: () => void;
+  roles: RoleName[];
+}
+
+export function CreateTokenModal({ opened, onClose, roles }: CreateTokenModalProps) {
+  const [pending, setPending] = useState(false);
+  return (
+    <Modal opened={opened} onClose={pending ? () => {} : onClose} title="New API token" centered size="lg">
+      <CreateTokenForm roles={roles} onDone={onClose} onPendingChange={setPending} />
+    </Modal>
+  );
+}
+
+interface CreateTokenFormProps {
+  roles: RoleName[];
+  onDone: () => void;
+  onPendingChange: (pending: boolean) => void;
+}
+
+function CreateTokenForm({ roles, onDone, onPendingChange }: CreateTokenFormProps) {
+  const create = useCreateToken();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<RoleName>(roles.includes('contributor') ? 'contributor' : roles[0]!);
+  const [expiry, setExpiry] = useState('90');
+  const [errors, setErrors] = useState<FieldErrors<Field>>({});
+
+  if (create.data) {
+    const { token, secret } = create.data;
+    return (
+      <Stack gap="md">
+        <Alert color="yellow" title="Copy the token now: it will not be shown again." role="status">
+          Store it in your CI’s secret variables. If you lose it, revoke it and create another.
+        </Alert>
+        <Text size="sm">
+          Token <strong>{token.name}</strong>
+        </Text>
+        <Group gap="sm" wrap="nowrap" align="center">
+          <Code
+            block
+            style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
+            aria-label="Token secret"
+            data-testid="token-secret"
+          >
+            {secret}
+          </Code>
+          <CopyButton value={secret}>
+            {({ copied, copy }) => (
+              <Button variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy}>
+                {copied ? 'Copied' : 'Copy'}
+              </Button>
+            )}
+          </CopyButton>
+        </Group>
+        <Group justify="flex-end">
+          <Button onClick={onDone} data-autofocus>
+            Done
+          </Button>
+        </Group>
+      </Stack>
+    );
+  }
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const values = {
+      name,
+      role,
+      expiresInDays: expiry === 'never' ? undefined : Number(expiry),
+    };
+    const result = validate(createApiTokenBodySchema, values, messages);
+    if (!result.ok) return setErrors(result.errors);
+    onPendingChange(true);
+    create.mutate(result.data, {
+      onSettled: () => onPendingChange(false),
+      onError: (error) => {
+        const fieldErrors = apiFieldError(error, labels);
+        if (fieldErrors) setErrors(fieldErrors);
+      },
+    });
+  };
+  const error = create.error;
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <Stack gap="md">
+        <TextInput
+          label="Name"
+          description="Where it is used, e.g. “GitLab CI – portal pipeline”."
+          required
+          data-autofocus
+          value={name}
+          error={errors.name}
+          onChange={(event) => {
+            setName(event.currentTarget.value);
+            setErrors((current) => ({ ...current, name: undefined }));
+          }}
+        />
+        <Group grow align="flex-start">
+          <RoleSelect
+            label="Role"
+            description="What the token may do; never more than your role."
+            roles={roles}
+            value={role}
+            onChange={setRole}
+            error={errors.role}
+          />
+          <Select
+            label="Expires"
+            description="A token that expires limits the damage of a leak."
+            data={expiries}
+            value={expiry}
+            allowDeselect={false}
+            onChange={(value) => value && setExpiry(value)}
+            error={errors.expiresInDays}
+          />
+        </Group>
+        {error != null && apiFieldError(error, labels) === null && (
+          <ErrorAlert error={error} action="create the token" />
+        )}
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onDone} disabled={create.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={create.isPending}>
+            Create token
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,131 @@
+import { Badge, Button, EmptyState, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { JobInfo } from '../../../contracts/index.ts';
+import { ErrorAlert } from '../../components/error-alert.tsx';
+import { DateTime } from '../../components/format-date.tsx';
+import { QueryBody } from '../../components/query-body.tsx';
+import { useJobs, useRetryJob } from './use-settings-data.ts';
+
+type State = JobInfo['state'];
+
+const states: { value: State; label: string; empty: string }[] = [
+  { value: 'dead', label: 'Dead', empty: 'No dead jobs. A job that fails every attempt shows here with its last error.' },
+  { value: 'queued', label: 'Queued', empty: 'No jobs are waiting to run.' },
+  { value: 'running', label: 'Running', empty: 'No job is running right now.' },
+  { value: 'paused', label: 'Paused', empty: 'No paused jobs. Jobs pause when a GitLab connection needs to be re-authorized.' },
+  { value: 'done', label: 'Done', empty: 'No finished jobs yet.' },
+];
+
+const stateColors: Record<State, string> = {
+  dead: 'red',
+  queued: 'blue',
+  running: 'indigo',
+  paused: 'yellow',
+  done: 'teal',
+};
+
+export function JobsPanel() {
+  const [state, setState] = useState<State>('dead');
+  const jobs = useJobs(state);
+  const retry = useRetryJob();
+  const retryable = state === 'dead' || state === 'queued' || state === 'paused';
+  const empty = states.find((item) => item.value === state)?.empty ?? 'No jobs.';
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="center">
+        <Text size="sm" c="dimmed">
+          Background work: GitLab pushes, syncs and imports. Retry a job once its cause is fixed.
+        </Text>
+        <Group gap="sm">
+          <SegmentedControl
+            aria-label="Job state"
+            value={state}
+            onChange={(value) => setState(value as State)}
+            data={states.map(({ value, label }) => ({ value, label }))}
+          />
+          <Button variant="default" onClick={() => void jobs.refetch()} loading={jobs.isFetching}>
+            Refresh
+          </Button>
+        </Group>
+      </Group>
+      {retry.error != null && <ErrorAlert error={retry.error} action="retry the job" />}
+      <QueryBody
+        query={jobs}
+        noun="the jobs"
+        empty={<EmptyState py={40} title={`No ${state} jobs`} description={empty} />}
+      >
+        {(list) => (
+          <Table.ScrollContainer minWidth={900}>
+            <Table verticalSpacing="sm" horizontalSpacing="md">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Task</Table.Th>
+                  <Table.Th scope="col">State</Table.Th>
+                  <Table.Th scope="col">Attempts</Table.Th>
+                  <Table.Th scope="col">Next run</Table.Th>
+                  <Table.Th scope="col">Last error</Table.Th>
+                  <Table.Th scope="col">Updated</Table.Th>
+                  {retryable && (
+                    <Table.Th scope="col" ta="right">
+                      Actions
+                    </Table.Th>
+                  )}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.map((job) => (
+                  <Table.Tr key={job.id}>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace">
+                        {job.task}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge color={stateColors[job.state]} variant="light">
+                        {job.state}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      {job.attempts} of {job.maxAttempts}
+                    </Table.Td>
+                    <Table.Td>
+                      <DateTime value={job.state === 'dead' || job.state === 'done' ? null : job.runAt} />
+                    </Table.Td>
+                    <Table.Td maw={380}>
+                      {job.lastError ? (
+                        <Text size="xs" ff="monospace" c="red.8" lineClamp={3} title={job.lastError}>
+                          {job.lastError}
+                        </Text>
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          None
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <DateTime value={job.updatedAt} />
+                    </Table.Td>
+                    {retryable && (
+                      <Table.Td ta="right">
+                        <Button
+                          size="xs"
+                          variant="light"
+                          aria-label={`Retry job ${job.task} ${job.id}`}
+                          loading={retry.isPending && retry.variables === job.id}
+                          onClick={() => retry.mutate(job.id)}
+                        >
+                          {state === 'queued' ? 'Run now' : 'Retry'}
+                        </Button>
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryBody>
+    </Stack>
+  );
+}

@@ -1,0 +1,151 @@
+import { Badge, Button, Code, EmptyState, Group, Stack, Table, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { ApiToken } from '../../../contracts/index.ts';
+import { canWrite, useCurrentSession } from '../../api/session.ts';
+import { ConfirmModal } from '../../components/confirm-modal.tsx';
+import { DateTime } from '../../components/format-date.tsx';
+import { PlusIcon } from '../../components/icons.tsx';
+import { QueryBody } from '../../components/query-body.tsx';
+import { grantableRoles, roleLabel } from '../../components/roles.ts';
+import { CreateTokenModal } from './create-token-modal.tsx';
+import { useRevokeToken, useTokens } from './use-settings-data.ts';
+
+function status(token: ApiToken): { label: string; color: string } {
+  if (token.revokedAt) return { label: 'Revoked', color: 'gray' };
+  if (token.expiresAt && Date.parse(token.expiresAt) <= Date.now()) {
+    return { label: 'Expired', color: 'orange' };
+  }
+  return { label: 'Active', color: 'teal' };
+}
+
+export function TokensPanel() {
+  const session = useCurrentSession();
+  const writable = canWrite(session.role);
+  const roles = grantableRoles(session.role);
+  const tokens = useTokens();
+  const revoke = useRevokeToken();
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiToken | null>(null);
+  const [revokeOpen, setRevokeOpen] = useState(false);
+
+  const newButton = writable && (
+    <Button leftSection={<PlusIcon />} onClick={() => setCreating(true)}>
+      New token
+    </Button>
+  );
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="center">
+        <Text size="sm" c="dimmed">
+          Tokens let CI jobs and the <Code>vulnbridge</Code> command call the API. Send one as{' '}
+          <Code>Authorization: Bearer &lt;token&gt;</Code>.
+        </Text>
+        {tokens.data && tokens.data.length > 0 && newButton}
+      </Group>
+      <QueryBody
+        query={tokens}
+        noun="the API tokens"
+        empty={
+          <EmptyState
+            py={40}
+            title="No API tokens"
+            description={
+              writable
+                ? 'Create a token for each CI pipeline or script that imports scans, so you can revoke one without breaking the others.'
+                : 'Ask a Contributor, Administrator or Owner to create a token for your pipeline.'
+            }
+          >
+            {writable && <EmptyState.Actions>{newButton}</EmptyState.Actions>}
+          </EmptyState>
+        }
+      >
+        {(list) => (
+          <Table.ScrollContainer minWidth={860}>
+            <Table verticalSpacing="sm" horizontalSpacing="md">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Name</Table.Th>
+                  <Table.Th scope="col">Token</Table.Th>
+                  <Table.Th scope="col">Role</Table.Th>
+                  <Table.Th scope="col">Created</Table.Th>
+                  <Table.Th scope="col">Last used</Table.Th>
+                  <Table.Th scope="col">Expires</Table.Th>
+                  <Table.Th scope="col">Status</Table.Th>
+                  {writable && (
+                    <Table.Th scope="col" ta="right">
+                      Actions
+                    </Table.Th>
+                  )}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.map((token) => {
+                  const state = status(token);
+                  return (
+                    <Table.Tr key={token.id}>
+                      <Table.Td fw={500}>{token.name}</Table.Td>
+                      <Table.Td>
+                        <Code>{token.prefix}…</Code>
+                      </Table.Td>
+                      <Table.Td>{roleLabel(token.role)}</Table.Td>
+                      <Table.Td>
+                        <DateTime value={token.createdAt} />
+                      </Table.Td>
+                      <Table.Td>
+                        <DateTime value={token.lastUsedAt} empty="Never" />
+                      </Table.Td>
+                      <Table.Td>
+                        <DateTime value={token.expiresAt} empty="Never" />
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge color={state.color} variant="light">
+                          {state.label}
+                        </Badge>
+                      </Table.Td>
+                      {writable && (
+                        <Table.Td ta="right">
+                          {!token.revokedAt && (
+                            <Button
+                              size="xs"
+                              variant="light"
+                              color="red"
+                              aria-label={`Revoke ${token.name}`}
+                              onClick={() => {
+                                revoke.reset();
+                                setRevoking(token);
+                                setRevokeOpen(true);
+                              }}
+                            >
+                              Revoke
+                            </Button>
+                          )}
+                        </Table.Td>
+                      )}
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryBody>
+      <CreateTokenModal opened={creating} onClose={() => setCreating(false)} roles={roles} />
+      <ConfirmModal
+        opened={revokeOpen}
+        title="Revoke token?"
+        confirmLabel="Revoke token"
+        action="revoke the token"
+        pending={revoke.isPending}
+        error={revoke.error}
+        onClose={() => setRevokeOpen(false)}
+        onConfirm={() =>
+          revoking && revoke.mutate(revoking.id, { onSuccess: () => setRevokeOpen(false) })
+        }
+      >
+        Anything still using <strong>{revoking?.name}</strong> (<Code>{revoking?.prefix}…</Code>)
+        will be refused from now on. Create a new token first if a pipeline still needs one.
+      </ConfirmModal>
+    </Stack>
+  );
+}
