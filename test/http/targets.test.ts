@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
+import { DIALECTS } from '../support/databases.ts';
+
+describe.each(DIALECTS)('targets API on %s', (dialect) => {
+  let h: TestApp;
+  let org: Org;
+  beforeAll(async () => {
+    h = await createTestApp(dialect);
+    org = await createOrg(h.app, h.t);
+  });
+  afterAll(async () => h?.close());
+
+  it('lets a Contributor create, list, rename and delete a target, with an audit trail', async () => {
+    const c = org.members.contributor;
+    const created = await c.post('/api/targets', { name: '  Shop  ', baseUrl: 'https://shop.example/app/?q=1#x' });
+    expect(created.statusCode).toBe(201);
+    const target = created.json().target;
+    expect(target).toMatchObject({ name: 'Shop', baseUrl: 'https://shop.example/app' });
+    expect((await c.get('/api/targets')).json().targets.map((t: { id: string }) => t.id)).toEqual([target.id]);
+    expect((await c.get(`/api/targets/${target.id}`)).json().target.name).toBe('Shop');
+    const renamed = await c.patch(`/api/targets/${target.id}`, { name: 'Web shop' });
+    expect(renamed.json().target).toMatchObject({ id: target.id, name: 'Web shop' });
+    expect((await c.delete(`/api/targets/${target.id}`)).statusCode).toBe(204);
+    expect((await c.get(`/api/targets/${target.id}`)).statusCode).toBe(404);
+    const actions = await h.t.db.kysely.selectFrom('audit_events').select('action').where('subject_id', '=', target.id).orderBy('created_at').execute();
+    expect(actions.map((a) => a.action)).toEqual(['target.created', 'target.renamed', 'target.deleted']);
+  });
+
+  it('refuses a Reader any write with 403 and changes nothing', async () => {
+    const r = org.members.reader;
+    const create = await r.post('/api/targets', { name: 'Nope', baseUrl: 'https://nope.example' });
+    expect(create.statusCode).toBe(403);
+    expect(create.json().error.code).toBe('forbidden');
+    const existing = (await org.owner.post('/api/targets', { name: 'Kept', baseUrl: 'https://kept.example' })).json().target;
+    expect((await r.patch(`/api/targets/${existing.id}`, { name: 'x' })).statusCode).toBe(403);
+    expect((await r.delete(`/api/targets/${existing.id}`)).statusCode).toBe(403);
+    expect((await r.get('/api/targets')).json().targets.map((t: { name: string }) => t.name)).toEqual(['Kept']);
+  });
+
+  it('validates input and refuses a duplicate base URL with 409', async () => {
+    const c = org.members.contributor;
+    const bad = await c.post('/api/targets', { name: '', baseUrl: 'ftp://x' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/name/);
+    expect(bad.json().error.message).toMatch(/baseUrl/);
+    const dup = await c.post('/api/targets', { name: 'Again', baseUrl: 'https://kept.example/' });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error.code).toBe('conflict');
+  });
+});
+
+describe.each(DIALECTS)('members API on %s', (dialect) => {
+  let h: TestApp;
+  let org: Org;
+  beforeAll(async () => {
+    h = await createTestApp(dialect);
+    org = await createOrg(h.app, h.t);
+  });
+  afterAll(async () => h?.close());
+
+  it('lets an Administrator add members up to their own role, and keeps the last Owner', async () => {
+    const admin = org.members.administrator;
+    const added = await admin.post('/api/members', { email: 'new@example.com', name: 'New', password: 'a long enough password', role: 'contributor' });
+    expect(added.statusCode).toBe(201);
+    expect((await admin.post('/api/members', { email: 'boss@example.com', name: 'Boss', password: 'a long enough password', role: 'owner' })).statusCode).toBe(403);
+    expect((await org.members.contributor.post('/api/members', { email: 'x@example.com', name: 'X', password: 'a long enough password', role: 'reader' })).statusCode).toBe(403);
+    const members = (await admin.get('/api/members')).json().members as { userId: string; role: string }[];
+    const owner = members.find((m) => m.role === 'owner');
+    expect((await org.owner.patch(`/api/members/${owner?.userId}`, { role: 'reader' })).statusCode).toBe(409);
+    const reader = members.find((m) => m.role === 'reader');
+    expect((await admin.delete(`/api/members/${reader?.userId}`)).statusCode).toBe(204);
+    expect((await org.members.reader.get('/api/targets')).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,85 @@
+// Generated from the route table: every role of organization A calls every route with organization
+// B's ids, and gets 404 (or 403) every time while B's data stays exactly as it was.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoleName } from '../../src/contracts/index.ts';
+import { enqueue, failJob, claimJobs } from '../../src/jobs/index.ts';
+import { Client, createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
+import { DIALECTS } from '../support/databases.ts';
+
+const ROLES: RoleName[] = ['owner', 'administrator', 'contributor', 'reader'];
+const BODIES: Record<string, unknown> = {
+  'PATCH /api/targets/:targetId': { name: 'hijacked' },
+  'PATCH /api/members/:userId': { role: 'reader' },
+};
+
+describe.each(DIALECTS)('tenancy on %s', (dialect) => {
+  let h: TestApp;
+  let a: Org;
+  let b: Org;
+  const ids: Record<string, string> = {};
+
+  async function snapshotOfB() {
+    const db = h.t.db.kysely;
+    return JSON.stringify({
+      targets: await db.selectFrom('targets').selectAll().where('organization_id', '=', b.id).orderBy('id').execute(),
+      memberships: await db.selectFrom('memberships').selectAll().where('organization_id', '=', b.id).orderBy('user_id').execute(),
+      tokens: await db.selectFrom('api_tokens').select(['id', 'revoked_at', 'role']).where('organization_id', '=', b.id).orderBy('id').execute(),
+      jobs: await db.selectFrom('jobs').select(['id', 'state', 'attempts']).where('organization_id', '=', b.id).orderBy('id').execute(),
+    });
+  }
+
+  beforeAll(async () => {
+    h = await createTestApp(dialect);
+    a = await createOrg(h.app, h.t);
+    b = await createOrg(h.app, h.t);
+    const target = await b.owner.post('/api/targets', { name: 'B shop', baseUrl: 'https://b.example' });
+    ids.targetId = target.json().target.id;
+    const members = (await b.owner.get('/api/members')).json().members as { userId: string; role: string }[];
+    ids.userId = members.find((m) => m.role === 'contributor')?.userId ?? '';
+    ids.tokenId = (await b.members.reader.post('/api/tokens', { name: 'b-token' })).json().token.id;
+    const job = await enqueue(h.t.db.kysely, { task: 'noop', payload: {}, organizationId: b.id, maxAttempts: 1 });
+    const [claimed] = await claimJobs(h.t.db.kysely, h.t.db.dialect, { workerId: 'w', limit: 1, leaseMs: 1000 });
+    if (claimed) await failJob(h.t.db.kysely, claimed, 'boom');
+    ids.jobId = job.id;
+    await a.owner.post('/api/targets', { name: 'A shop', baseUrl: 'https://a.example' });
+  });
+  afterAll(async () => h?.close());
+
+  it('has an id of organization B for every path parameter of every route', () => {
+    for (const route of h.app.routeTable) {
+      for (const [, name] of route.url.matchAll(/:(\w+)/g)) expect(ids[name ?? ''], `${route.url} needs :${name}`).toBeTruthy();
+    }
+  });
+
+  for (const role of ROLES) {
+    it(`a ${role} of A gets 404 or 403 for every route aimed at B's ids, and B is unchanged`, async () => {
+      const client: Client = a.members[role];
+      const before = await snapshotOfB();
+      let checked = 0;
+      for (const route of h.app.routeTable.filter((r) => r.url.includes(':'))) {
+        const url = route.url.replace(/:(\w+)/g, (_m, name: string) => ids[name] ?? 'missing');
+        const body = BODIES[`${route.method} ${route.url}`] ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+        const response = await client.request(route.method, url, body);
+        expect([403, 404], `${role} ${route.method} ${url}: ${response.body}`).toContain(response.statusCode);
+        checked++;
+      }
+      expect(checked).toBeGreaterThanOrEqual(7);
+      expect(await snapshotOfB()).toBe(before);
+    });
+
+    it(`a ${role} of A lists none of B's data`, async () => {
+      const client = a.members[role];
+      const everything = [
+        await client.get('/api/targets'),
+        await client.get('/api/members'),
+        await client.get('/api/tokens'),
+        await client.get('/api/jobs'),
+        await client.get('/api/jobs?state=dead'),
+      ]
+        .map((r) => r.body)
+        .join('\n');
+      for (const id of Object.values(ids)) expect(everything).not.toContain(id);
+      expect(everything).not.toContain('B shop');
+    });
+  }
+});

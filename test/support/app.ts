@@ -1,0 +1,86 @@
+// A real app (real database, real HTTP stack through inject) and helpers to act as users of it.
+import { randomBytes } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { parseEnv } from '../../src/config/index.ts';
+import { createSecretBox } from '../../src/crypto/index.ts';
+import type { DialectName } from '../../src/db/index.ts';
+import { buildApp } from '../../src/http/app.ts';
+import type { App } from '../../src/http/context.ts';
+import { addMember, createOrganizationWithOwner } from '../../src/services/index.ts';
+import type { RoleName } from '../../src/contracts/index.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { silentLogger } from './silent-logger.ts';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface TestApp {
+  app: App;
+  t: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(dialect: DialectName): Promise<TestApp> {
+  const t = await createTestDatabase(dialect);
+  const env = parseEnv({ DATABASE_URL: t.url, VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent' });
+  const app = await buildApp({ db: t.db, env, logger: silentLogger, secretBox: createSecretBox(randomBytes(32)), webDir: '/nonexistent' });
+  await app.ready();
+  return { app, t, close: async () => { await app.close(); await t.drop(); } };
+}
+
+/** A signed-in browser-like client: keeps the session cookie and sends the CSRF token on writes. */
+export class Client {
+  cookie = '';
+  csrf = '';
+  bearer = '';
+  constructor(readonly app: App) {}
+
+  async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const all: Record<string, string> = { ...headers };
+    if (this.cookie) all.cookie = this.cookie;
+    if (this.bearer) all.authorization = `Bearer ${this.bearer}`;
+    if (this.csrf && method !== 'GET' && all['x-csrf-token'] === undefined) all['x-csrf-token'] = this.csrf;
+    const response = await this.app.inject({ method: method as 'GET', url, headers: all, ...(body === undefined ? {} : { payload: body as object }) });
+    const setCookie = response.cookies.find((c) => c.name === 'vb_session');
+    if (setCookie) this.cookie = setCookie.value ? `vb_session=${setCookie.value}` : '';
+    if (response.statusCode === 200 && String(response.headers['content-type'] ?? '').includes('json')) {
+      const json = response.json();
+      if (json && typeof json.csrfToken === 'string') this.csrf = json.csrfToken;
+    }
+    return response;
+  }
+
+  get = (url: string) => this.request('GET', url);
+  post = (url: string, body?: unknown) => this.request('POST', url, body ?? {});
+  patch = (url: string, body?: unknown) => this.request('PATCH', url, body ?? {});
+  delete = (url: string) => this.request('DELETE', url);
+
+  async signIn(email: string, password = PASSWORD): Promise<LightMyRequestResponse> {
+    return this.post('/api/auth/sign-in', { email, password });
+  }
+}
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export interface Org {
+  id: string;
+  owner: Client;
+  members: Record<RoleName, Client>;
+}
+
+/** An organization with one signed-in member of each role. */
+export async function createOrg(app: App, tdb: TestDatabase): Promise<Org> {
+  const tag = unique();
+  const { organization, user } = await createOrganizationWithOwner(tdb.db.kysely, { organizationName: `Org ${tag}`, name: 'Owner', email: `owner-${tag}@example.com`, password: PASSWORD });
+  const owner = new Client(app);
+  await owner.signIn(`owner-${tag}@example.com`);
+  const members = { owner } as Record<RoleName, Client>;
+  for (const role of ['administrator', 'contributor', 'reader'] as const) {
+    await addMember(tdb.db.kysely, { organizationId: organization.id, userId: user.id, role: 'owner' }, { email: `${role}-${tag}@example.com`, name: role, password: PASSWORD, role });
+    const client = new Client(app);
+    const response = await client.signIn(`${role}-${tag}@example.com`);
+    if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
+    members[role] = client;
+  }
+  return { id: organization.id, owner, members };
+}
