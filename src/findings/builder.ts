@@ -1,0 +1,169 @@
+import { FingerprintAssigner } from './fingerprint.ts';
+import { capText, cleanText } from './normalize.ts';
+import type {
+  Confidence,
+  HeaderList,
+  ParsedFinding,
+  ParsedReport,
+  ParsedSite,
+  ParsedVulnerability,
+  ReportFormat,
+  Severity,
+  TextField,
+} from './types.ts';
+
+/** What a parser knows about a kind of weakness; text already converted to plain text. */
+export interface VulnerabilitySeed {
+  ruleKey: string;
+  name: string;
+  severity: Severity;
+  confidence?: Confidence;
+  cwe?: number | null;
+  wasc?: number | null;
+  owasp?: string | null;
+  description?: string;
+  solution?: string;
+  references?: string[];
+}
+
+/** What a parser knows about one instance; raw text, capped and cleaned by the builder. */
+export interface FindingSeed {
+  site?: string;
+  url?: string;
+  method?: string;
+  parameter?: string;
+  attack?: string;
+  evidence?: string;
+  otherInfo?: string;
+  requestLine?: string;
+  requestHeaders?: HeaderList;
+  requestBody?: string;
+  responseStatusLine?: string;
+  responseHeaders?: HeaderList;
+  responseBody?: string;
+}
+
+const CAPPED_TEXT: TextField[] = ['url', 'parameter', 'attack', 'evidence', 'otherInfo', 'requestBody', 'responseBody'];
+
+/**
+ * Collects vulnerabilities (grouped by rule and severity, in order of first appearance) and their
+ * findings, caps every field, and gives each finding its fingerprint.
+ */
+export class ReportBuilder {
+  private readonly vulns = new Map<string, ParsedVulnerability>();
+  private readonly sites = new Map<string, ParsedSite>();
+  private readonly fingerprints = new FingerprintAssigner();
+
+  constructor(
+    readonly format: ReportFormat,
+    private readonly maxFieldBytes: number,
+  ) {}
+
+  addSite(site: ParsedSite): void {
+    if (site.name !== '' && !this.sites.has(site.name)) this.sites.set(site.name, site);
+  }
+
+  /** Adds the site a URL belongs to (its origin) and returns its name; '' when the URL has no origin. */
+  siteOf(url: string): string {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return '';
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return '';
+    const name = u.origin;
+    const ssl = u.protocol === 'https:';
+    this.addSite({ name, host: u.hostname, port: u.port ? Number(u.port) : ssl ? 443 : 80, ssl });
+    return name;
+  }
+
+  vulnerability(seed: VulnerabilitySeed): ParsedVulnerability {
+    const key = `${seed.ruleKey}\u0000${seed.severity}`;
+    const existing = this.vulns.get(key);
+    if (existing) return existing;
+    const cap = (s: string | undefined) => capText(s ?? '', this.maxFieldBytes).text;
+    const v: ParsedVulnerability = {
+      ruleKey: cap(seed.ruleKey),
+      name: cap(seed.name) || cap(seed.ruleKey),
+      severity: seed.severity,
+      confidence: seed.confidence ?? 'unknown',
+      cwe: seed.cwe ?? null,
+      wasc: seed.wasc ?? null,
+      owasp: seed.owasp ?? null,
+      description: cap(seed.description),
+      solution: cap(seed.solution),
+      references: (seed.references ?? []).map((r) => cap(r)).filter((r) => r !== ''),
+      findings: [],
+    };
+    this.vulns.set(key, v);
+    return v;
+  }
+
+  addFinding(v: ParsedVulnerability, seed: FindingSeed): ParsedFinding {
+    const truncated: TextField[] = [];
+    const text: Record<string, string> = {};
+    for (const field of CAPPED_TEXT) {
+      const capped = capText(seed[field as keyof FindingSeed] as string | undefined ?? '', this.maxFieldBytes);
+      if (capped.truncated) truncated.push(field);
+      text[field] = capped.text;
+    }
+    const requestHeaders = this.capHeaders(seed.requestHeaders ?? [], 'requestHeaders', truncated);
+    const responseHeaders = this.capHeaders(seed.responseHeaders ?? [], 'responseHeaders', truncated);
+    const method = cleanText(seed.method ?? '').trim().toUpperCase().slice(0, 32);
+    const url = text.url ?? '';
+    const parameter = text.parameter ?? '';
+    const finding: ParsedFinding = {
+      fingerprint: this.fingerprints.assign(
+        { ruleKey: v.ruleKey, method, url, parameter },
+        `${text.evidence ?? ''}\u0000${text.attack ?? ''}`,
+      ),
+      site: seed.site ?? '',
+      url,
+      method,
+      parameter,
+      attack: text.attack ?? '',
+      evidence: text.evidence ?? '',
+      otherInfo: text.otherInfo ?? '',
+      requestLine: capText(seed.requestLine ?? '', 8192).text,
+      requestHeaders,
+      requestBody: text.requestBody ?? '',
+      responseStatusLine: capText(seed.responseStatusLine ?? '', 8192).text,
+      responseHeaders,
+      responseBody: text.responseBody ?? '',
+      truncated,
+    };
+    v.findings.push(finding);
+    return finding;
+  }
+
+  /** Header names and values are cleaned; the list is cut when its total size passes the cap. */
+  private capHeaders(headers: HeaderList, field: TextField, truncated: TextField[]): HeaderList {
+    const out: HeaderList = [];
+    let total = 0;
+    for (const [name, value] of headers) {
+      const n = capText(name, 1024);
+      const val = capText(value, this.maxFieldBytes);
+      total += n.text.length + val.text.length + 4;
+      if (total > this.maxFieldBytes || val.truncated) {
+        if (!truncated.includes(field)) truncated.push(field);
+        if (total > this.maxFieldBytes) break;
+      }
+      out.push([n.text, val.text]);
+    }
+    return out;
+  }
+
+  build(meta: { tool: string; toolVersion: string; startedAt?: string; finishedAt?: string }): ParsedReport {
+    const report: ParsedReport = {
+      format: this.format,
+      tool: capText(meta.tool, 256).text,
+      toolVersion: capText(meta.toolVersion, 256).text,
+      sites: [...this.sites.values()],
+      vulnerabilities: [...this.vulns.values()],
+    };
+    if (meta.startedAt) report.startedAt = meta.startedAt;
+    if (meta.finishedAt) report.finishedAt = meta.finishedAt;
+    return report;
+  }
+}

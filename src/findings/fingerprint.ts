@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A finding's identity at its target (DESIGN §4): the same weakness found again at the same place in a
+ * later scan gets the same fingerprint. Place = rule, method, normalised URL (scheme and host lower-case,
+ * default port dropped, fragment dropped, query reduced to its sorted distinct parameter NAMES), parameter.
+ */
+export interface FingerprintParts {
+  ruleKey: string;
+  method: string;
+  url: string;
+  parameter: string;
+}
+
+const FINGERPRINT_VERSION = 'vb1';
+
+export function normalizeUrl(url: string): string {
+  const raw = url.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return normalizeRelative(raw);
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return normalizeRelative(raw);
+  }
+  const names = [...new Set([...u.searchParams.keys()])].sort();
+  const query = names.length > 0 ? `?${names.map((n) => encodeURIComponent(n)).join('&')}` : '';
+  // URL already lower-cases scheme and host and drops the default port.
+  const path = u.pathname === '' ? '/' : u.pathname;
+  return `${u.protocol}//${u.host}${path}${query}`;
+}
+
+/** A URL without scheme (a path, `host:port`, a file path): query names sorted, fragment kept only for files. */
+function normalizeRelative(raw: string): string {
+  const q = raw.indexOf('?');
+  if (q === -1) return raw;
+  const hash = raw.indexOf('#', q);
+  const query = raw.slice(q + 1, hash === -1 ? undefined : hash);
+  const names = [...new Set(query.split('&').map((p) => p.split('=')[0] ?? '').filter((n) => n !== ''))].sort();
+  return `${raw.slice(0, q)}${names.length > 0 ? `?${names.join('&')}` : ''}`;
+}
+
+/** 64 hex characters (SHA-256) over the normalised place; `extra` separates same-place duplicates. */
+export function fingerprint(parts: FingerprintParts, extra?: string): string {
+  const h = createHash('sha256');
+  h.update(FINGERPRINT_VERSION);
+  for (const p of [parts.ruleKey, parts.method.toUpperCase(), normalizeUrl(parts.url), parts.parameter]) {
+    h.update('\u0000');
+    h.update(p);
+  }
+  if (extra !== undefined) {
+    h.update('\u0001');
+    h.update(extra);
+  }
+  return h.digest('hex');
+}
+
+/**
+ * Gives each finding of one report a distinct fingerprint. The first finding at a place gets the plain
+ * fingerprint; a later one at the same place is told apart by its evidence/attack (stable across scans
+ * when the tool reports the same evidence), and only as a last resort by its rank among identical ones.
+ */
+export class FingerprintAssigner {
+  private readonly seen = new Set<string>();
+
+  assign(parts: FingerprintParts, discriminator: string): string {
+    const plain = fingerprint(parts);
+    if (!this.seen.has(plain)) return this.take(plain);
+    const withEvidence = fingerprint(parts, discriminator);
+    if (!this.seen.has(withEvidence)) return this.take(withEvidence);
+    for (let n = 2; ; n++) {
+      const ranked = fingerprint(parts, `${discriminator}\u0000#${n}`);
+      if (!this.seen.has(ranked)) return this.take(ranked);
+    }
+  }
+
+  private take(fp: string): string {
+    this.seen.add(fp);
+    return fp;
+  }
+}
+
+export const PUBLIC_ID_PATTERN = /^VB-[A-Z]{6}[0-9]{6}$/;
+
+export function isPublicId(value: string): boolean {
+  return PUBLIC_ID_PATTERN.test(value);
+}
+
+/**
+ * The public ID of a finding identity within its target: `VB-` + 6 capital letters + 6 digits, derived
+ * from (targetId, fingerprint) so it is the same on every import. The space is 26^6·10^6 ≈ 3·10^14, so a
+ * collision with another identity is rare but possible: the caller, on a unique-constraint violation,
+ * calls again with attempt 1, 2, … (each attempt is just as deterministic).
+ */
+export function publicId(targetId: string | number, fingerprintHex: string, attempt = 0): string {
+  if (!Number.isInteger(attempt) || attempt < 0) throw new RangeError('attempt must be a non-negative integer');
+  const digest = createHash('sha256')
+    .update(`vb-public-id\u0000${String(targetId)}\u0000${fingerprintHex}\u0000${attempt}`)
+    .digest();
+  let letters = '';
+  for (let i = 0; i < 6; i++) letters += String.fromCharCode(65 + (digest.readUInt32BE(i * 4) % 26));
+  const digits = String(digest.readUInt32BE(24) % 1_000_000).padStart(6, '0');
+  return `VB-${letters}${digits}`;
+}

@@ -1,0 +1,25 @@
+/** Helpers for the findings tests (not part of the door). */
+import { fileURLToPath } from 'node:url';
+import type { ParsedFinding, ParsedReport } from './types.ts';
+
+/** The shared real-report fixtures, resolved from this file: <repo>/../shared/fixtures/reports/. */
+export const SHARED_REPORTS = new URL('../../../shared/fixtures/reports/', import.meta.url);
+export const LOCAL_FIXTURES = new URL('./parsers/__fixtures__/', import.meta.url);
+
+export function sharedReport(name: string): { path: string } {
+  return { path: fileURLToPath(new URL(name, SHARED_REPORTS)) };
+}
+
+export function localFixture(name: string): { path: string } {
+  return { path: fileURLToPath(new URL(name, LOCAL_FIXTURES)) };
+}
+
+export function allFindings(report: ParsedReport): ParsedFinding[] {
+  return report.vulnerabilities.flatMap((v) => v.findings);
+}
+
+export function vulnByRule(report: ParsedReport, ruleKey: string) {
+  const v = report.vulnerabilities.find((x) => x.ruleKey === ruleKey);
+  if (!v) throw new Error(`no vulnerability ${ruleKey}`);
+  return v;
+}
