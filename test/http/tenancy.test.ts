@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoleName } from '../../src/contracts/index.ts';
 import { enqueue, failJob, claimJobs } from '../../src/jobs/index.ts';
-import { Client, createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
+import { type Client, createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
 
 const ROLES: RoleName[] = ['owner', 'administrator', 'contributor', 'reader'];

@@ -1,0 +1,14 @@
+// `npm run bench -- [name ...]`: runs the named benchmarks (all when none is named) and prints figures.
+import { benchQueue } from './queue.ts';
+
+const benches: Record<string, () => Promise<void>> = { queue: benchQueue };
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const chosen = names.length > 0 ? names : Object.keys(benches);
+for (const name of chosen) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  await bench();
+}
