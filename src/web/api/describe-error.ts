@@ -7,7 +7,8 @@ export interface ErrorDescription {
   hint: string;
 }
 
-function withPeriod(text: string): string {
+/** Capitalizes a server message and ends it with a full stop. */
+export function sentence(text: string): string {
   const trimmed = text.trim();
   if (!trimmed) return trimmed;
   const sentence = trimmed[0]!.toUpperCase() + trimmed.slice(1);
@@ -22,7 +23,7 @@ export function describeError(error: unknown, action = 'do this'): ErrorDescript
       hint: 'Reload the page and try again.',
     };
   }
-  const message = withPeriod(error.message);
+  const message = sentence(error.message);
   switch (error.code) {
     case 'network':
       return {
@@ -44,8 +45,7 @@ export function describeError(error: unknown, action = 'do this'): ErrorDescript
         title: `Your role does not allow you to ${action}.`,
         hint: 'Ask an Owner or Administrator of your organization to do it, or to change your role.',
       };
-    case 'csrf':
-    case 'invalid_csrf_token':
+    case 'csrf_failed':
       return {
         title: `Could not ${action}: the page's security token is out of date.`,
         hint: 'Reload the page and try again.',
@@ -70,6 +70,11 @@ export function describeError(error: unknown, action = 'do this'): ErrorDescript
       };
     case 'conflict':
       return { title: message || `Could not ${action}: it already exists.`, hint: 'Use a different value.' };
+    case 'payload_too_large':
+      return {
+        title: `Could not ${action}: what was sent is larger than the server accepts.`,
+        hint: 'Send less at once, or ask your administrator to raise the limit.',
+      };
     case 'unexpected_response':
       return {
         title: `Could not ${action}: the server sent an answer this page does not understand.`,

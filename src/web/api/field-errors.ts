@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { isApiError } from './client.ts';
+import { sentence } from './describe-error.ts';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 
@@ -25,23 +26,23 @@ export function validate<F extends string, S extends z.ZodType>(
 }
 
 /**
- * Finds the form field an API validation error is about (its message names the field, e.g.
- * `body/baseUrl must be an http or https URL`), so the message can be shown on that field.
+ * Puts an API validation error on the form fields it names. The server answers
+ * `invalid_request` with issues like `baseUrl: must be an http or https URL`, joined by "; ".
+ * Returns null when no issue names a field (the error is then shown above the buttons).
  */
 export function apiFieldError<F extends string>(
   error: unknown,
   fields: Record<F, string>,
 ): FieldErrors<F> | null {
   if (!isApiError(error) || error.code !== 'invalid_request') return null;
-  const text = error.message;
-  for (const [field, label] of Object.entries(fields) as [F, string][]) {
-    const pattern = new RegExp(`(^|[^A-Za-z])(${field}|${label})([^A-Za-z]|$)`, 'i');
-    if (!pattern.test(text)) continue;
-    // "body/baseUrl must be …" or "baseUrl: must be …" reads better as "Base URL must be …".
-    const rest = text.replace(/^(body|querystring|params)[/.]/i, '');
-    const named = rest.match(new RegExp(`^${field}:?\\s+(.*)$`));
-    const message = named ? `${label} ${named[1]}` : rest.charAt(0).toUpperCase() + rest.slice(1);
-    return { [field]: message } as FieldErrors<F>;
+  const errors: FieldErrors<F> = {};
+  let found = false;
+  for (const issue of error.message.split('; ')) {
+    const match = /^(?:body[./])?([A-Za-z]+)(?:[.[][^:]*)?:\s*(.+)$/.exec(issue.trim());
+    const field = match?.[1] as F | undefined;
+    if (!match || !field || !(field in fields) || errors[field]) continue;
+    errors[field] = sentence(`${fields[field]} ${match[2]}`);
+    found = true;
   }
-  return null;
+  return found ? errors : null;
 }

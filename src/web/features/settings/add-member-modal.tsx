@@ -2,6 +2,7 @@ import { Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/
 import { type FormEvent, useState } from 'react';
 import { createMemberBodySchema, type RoleName } from '../../../contracts/index.ts';
 import { isApiError } from '../../api/client.ts';
+import { sentence } from '../../api/describe-error.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { RoleSelect } from '../../components/role-select.tsx';
@@ -78,7 +79,7 @@ function AddMemberForm({ roles, onDone, onPendingChange }: AddMemberFormProps) {
       onError: (error) => {
         onPendingChange(false);
         if (isApiError(error) && error.code === 'conflict') {
-          setErrors({ email: `${error.message.replace(/\.?$/, '.')} Use another email address.` });
+          setErrors({ email: `${sentence(error.message)} Use another email address.` });
           return;
         }
         const fieldErrors = apiFieldError(error, labels);

@@ -28,14 +28,14 @@ export function JobsPanel() {
   const [state, setState] = useState<State>('dead');
   const jobs = useJobs(state);
   const retry = useRetryJob();
-  const retryable = state === 'dead' || state === 'queued' || state === 'paused';
+  const retryable = state === 'dead';
   const empty = states.find((item) => item.value === state)?.empty ?? 'No jobs.';
 
   return (
     <Stack gap="md">
       <Group justify="space-between" align="center">
         <Text size="sm" c="dimmed">
-          Background work: GitLab pushes, syncs and imports. Retry a job once its cause is fixed.
+          Background work: GitLab pushes, syncs and imports. Retry a dead job once its cause is fixed.
         </Text>
         <Group gap="sm">
           <SegmentedControl
@@ -115,7 +115,7 @@ export function JobsPanel() {
                           loading={retry.isPending && retry.variables === job.id}
                           onClick={() => retry.mutate(job.id)}
                         >
-                          {state === 'queued' ? 'Run now' : 'Retry'}
+                          Retry
                         </Button>
                       </Table.Td>
                     )}

@@ -1,7 +1,7 @@
 import { Badge, Button, Code, EmptyState, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { ApiToken } from '../../../contracts/index.ts';
-import { canWrite, useCurrentSession } from '../../api/session.ts';
+import { useCurrentSession } from '../../api/session.ts';
 import { ConfirmModal } from '../../components/confirm-modal.tsx';
 import { DateTime } from '../../components/format-date.tsx';
 import { PlusIcon } from '../../components/icons.tsx';
@@ -20,7 +20,6 @@ function status(token: ApiToken): { label: string; color: string } {
 
 export function TokensPanel() {
   const session = useCurrentSession();
-  const writable = canWrite(session.role);
   const roles = grantableRoles(session.role);
   const tokens = useTokens();
   const revoke = useRevokeToken();
@@ -28,7 +27,7 @@ export function TokensPanel() {
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [revokeOpen, setRevokeOpen] = useState(false);
 
-  const newButton = writable && (
+  const newButton = (
     <Button leftSection={<PlusIcon />} onClick={() => setCreating(true)}>
       New token
     </Button>
@@ -38,8 +37,8 @@ export function TokensPanel() {
     <Stack gap="md">
       <Group justify="space-between" align="center">
         <Text size="sm" c="dimmed">
-          Tokens let CI jobs and the <Code>vulnbridge</Code> command call the API. Send one as{' '}
-          <Code>Authorization: Bearer &lt;token&gt;</Code>.
+          Your tokens let CI jobs and the <Code>vulnbridge</Code> command call the API as you, with
+          the role you choose. Send one as <Code>Authorization: Bearer &lt;token&gt;</Code>.
         </Text>
         {tokens.data && tokens.data.length > 0 && newButton}
       </Group>
@@ -50,13 +49,9 @@ export function TokensPanel() {
           <EmptyState
             py={40}
             title="No API tokens"
-            description={
-              writable
-                ? 'Create a token for each CI pipeline or script that imports scans, so you can revoke one without breaking the others.'
-                : 'Ask a Contributor, Administrator or Owner to create a token for your pipeline.'
-            }
+            description="Create a token for each CI pipeline or script that imports scans, so you can revoke one without breaking the others."
           >
-            {writable && <EmptyState.Actions>{newButton}</EmptyState.Actions>}
+            <EmptyState.Actions>{newButton}</EmptyState.Actions>
           </EmptyState>
         }
       >
@@ -72,11 +67,9 @@ export function TokensPanel() {
                   <Table.Th scope="col">Last used</Table.Th>
                   <Table.Th scope="col">Expires</Table.Th>
                   <Table.Th scope="col">Status</Table.Th>
-                  {writable && (
-                    <Table.Th scope="col" ta="right">
-                      Actions
-                    </Table.Th>
-                  )}
+                  <Table.Th scope="col" ta="right">
+                    Actions
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -103,25 +96,23 @@ export function TokensPanel() {
                           {state.label}
                         </Badge>
                       </Table.Td>
-                      {writable && (
-                        <Table.Td ta="right">
-                          {!token.revokedAt && (
-                            <Button
-                              size="xs"
-                              variant="light"
-                              color="red"
-                              aria-label={`Revoke ${token.name}`}
-                              onClick={() => {
-                                revoke.reset();
-                                setRevoking(token);
-                                setRevokeOpen(true);
-                              }}
-                            >
-                              Revoke
-                            </Button>
-                          )}
-                        </Table.Td>
-                      )}
+                      <Table.Td ta="right">
+                        {!token.revokedAt && (
+                          <Button
+                            size="xs"
+                            variant="light"
+                            color="red"
+                            aria-label={`Revoke ${token.name}`}
+                            onClick={() => {
+                              revoke.reset();
+                              setRevoking(token);
+                              setRevokeOpen(true);
+                            }}
+                          >
+                            Revoke
+                          </Button>
+                        )}
+                      </Table.Td>
                     </Table.Tr>
                   );
                 })}

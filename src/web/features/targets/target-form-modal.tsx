@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import type { TargetInfo } from '../../../contracts/index.ts';
 import { createTargetBodySchema, updateTargetBodySchema } from '../../../contracts/index.ts';
 import { isApiError } from '../../api/client.ts';
+import { sentence } from '../../api/describe-error.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { useCreateTarget, useRenameTarget } from './use-targets.ts';
@@ -58,7 +59,7 @@ function TargetForm({ target, onDone, onPendingChange }: TargetFormProps) {
     onPendingChange(false);
     if (isApiError(error) && error.code === 'conflict' && !renaming) {
       setErrors({
-        baseUrl: `${error.message.replace(/\.?$/, '.')} Open the existing target, or use another URL.`,
+        baseUrl: `${sentence(error.message)} Open the existing target, or use another URL.`,
       });
       return;
     }

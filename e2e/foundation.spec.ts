@@ -1,0 +1,142 @@
+// The foundation in a real browser against the real server: first-run set-up, sign-out, sign-in,
+// targets (create, list, rename, delete), a Reader's read-only view, and axe on every page shown.
+import { mkdirSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { baseUrl, expectAccessible, owner, reader, signIn, signOut } from './helpers.ts';
+
+const screenshots = 'docs/screenshots';
+mkdirSync(screenshots, { recursive: true });
+
+test.describe.configure({ mode: 'serial' });
+test.use({ baseURL: process.env.VB_E2E_BASE_URL });
+
+test('the server is healthy and asks for set-up', async ({ request }) => {
+  const health = await request.get(`${baseUrl()}/api/health`);
+  expect(health.ok()).toBe(true);
+  expect((await health.json()).status).toBe('ok');
+  const setup = await request.get(`${baseUrl()}/api/setup`);
+  expect(await setup.json()).toEqual({ needsSetup: true });
+});
+
+test('first-run set-up creates the Owner and signs in; sign-out and sign-in work', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/setup$/);
+  await expect(page.getByRole('heading', { name: 'Set up Vulnbridge' })).toBeVisible();
+  await expectAccessible(page, 'set-up');
+
+  // A short password is refused on its field before anything is sent.
+  await page.getByLabel('Organization name').fill(owner.organizationName);
+  await page.getByLabel('Your name').fill(owner.name);
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill('too short');
+  await page.getByRole('button', { name: 'Create organization and sign in' }).click();
+  await expect(page.getByText('Choose a password of at least 12 characters.')).toBeVisible();
+  await page.screenshot({ path: `${screenshots}/setup.png` });
+
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(owner.password);
+  await page.getByRole('button', { name: 'Create organization and sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Targets' })).toBeVisible();
+  await expect(page.getByRole('banner')).toContainText('Vulnbridge');
+  await expect(page.getByRole('banner')).toContainText(owner.organizationName);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(page.getByText('No targets yet')).toBeVisible();
+
+  await signOut(page, owner.name);
+  await expectAccessible(page, 'sign-in');
+
+  // A wrong password says so and what to do.
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill('not the password at all');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('The email or password is not correct.');
+  await page.screenshot({ path: `${screenshots}/sign-in.png` });
+
+  await signIn(page, owner.email, owner.password);
+  await expect(page).toHaveURL(/\/targets$/);
+});
+
+test('an Owner creates, lists, renames and deletes a target', async ({ page }) => {
+  await signIn(page, owner.email, owner.password);
+  await expectAccessible(page, 'empty targets');
+
+  await page.getByRole('button', { name: 'New target' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New target' });
+  await dialog.getByLabel('Name').fill('Customer portal');
+  await dialog.getByLabel('Base URL').fill('not a url');
+  await dialog.getByRole('button', { name: 'Create target' }).click();
+  await expect(dialog.getByText('starting with http:// or https://')).toBeVisible();
+  await dialog.getByLabel('Base URL').fill('https://portal.example.com/');
+  await dialog.getByRole('button', { name: 'Create target' }).click();
+  await expect(dialog).toBeHidden();
+
+  const row = page.getByRole('row', { name: /Customer portal/ });
+  await expect(row).toContainText('https://portal.example.com');
+
+  // The same base URL again: the server's conflict shows on the Base URL field.
+  await page.getByRole('button', { name: 'New target' }).click();
+  await dialog.getByLabel('Name').fill('Portal again');
+  await dialog.getByLabel('Base URL').fill('https://portal.example.com');
+  await dialog.getByRole('button', { name: 'Create target' }).click();
+  await expect(dialog.getByText(/already exists/)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+
+  await page.getByRole('button', { name: 'New target' }).click();
+  await dialog.getByLabel('Name').fill('Admin console');
+  await dialog.getByLabel('Base URL').fill('https://admin.example.com');
+  await dialog.getByRole('button', { name: 'Create target' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('row', { name: /Admin console/ })).toBeVisible();
+  await expectAccessible(page, 'targets');
+  await page.screenshot({ path: `${screenshots}/targets.png` });
+
+  await page.getByRole('button', { name: 'Rename Customer portal' }).click();
+  const rename = page.getByRole('dialog', { name: 'Rename target' });
+  await expect(rename.getByLabel('Name')).toHaveValue('Customer portal');
+  await rename.getByLabel('Name').fill('Customer portal (prod)');
+  await rename.getByRole('button', { name: 'Save name' }).click();
+  await expect(rename).toBeHidden();
+  await expect(page.getByRole('row', { name: /Customer portal \(prod\)/ })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Delete Customer portal (prod)' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete target?' });
+  await expect(confirm).toContainText('all its scans');
+  await confirm.getByRole('button', { name: 'Delete target and its scans' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(page.getByRole('row', { name: /Customer portal/ })).toHaveCount(0);
+
+  // Still there after a reload: the list comes from the server.
+  await page.reload();
+  await expect(page.getByRole('row', { name: /Admin console/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Customer portal/ })).toHaveCount(0);
+  await signOut(page, owner.name);
+});
+
+test('an Owner adds a Reader, who sees targets but no write buttons', async ({ page }) => {
+  await signIn(page, owner.email, owner.password);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('tab', { name: 'Members', selected: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Add member' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add member' });
+  await dialog.getByLabel('Email').fill(reader.email);
+  await dialog.getByLabel('Name').fill(reader.name);
+  await dialog.getByRole('textbox', { name: 'Temporary password', exact: true }).fill(reader.password);
+  await dialog.getByRole('combobox', { name: 'Role' }).click();
+  await page.getByRole('option', { name: /Reader/ }).click();
+  await dialog.getByRole('button', { name: 'Add member' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('row', { name: new RegExp(reader.name) })).toContainText('Reader');
+  await expectAccessible(page, 'settings');
+  await signOut(page, owner.name);
+
+  await signIn(page, reader.email, reader.password);
+  await expect(page.getByRole('row', { name: /Admin console/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New target' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Rename / })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Delete / })).toHaveCount(0);
+  await expectAccessible(page, 'targets as a Reader');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scans' }).click();
+  await expect(page.getByText('Create a target first')).toBeVisible();
+  await signOut(page, reader.name);
+});

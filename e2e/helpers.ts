@@ -1,0 +1,47 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+export const owner = {
+  organizationName: 'Acme Security',
+  name: 'Ada Lovelace',
+  email: 'ada@acme.test',
+  password: 'correct horse battery staple',
+};
+
+export const reader = {
+  name: 'Rita Reader',
+  email: 'rita@acme.test',
+  password: 'reader password 2024',
+};
+
+/** The server global-setup started. */
+export function baseUrl(): string {
+  const url = process.env.VB_E2E_BASE_URL;
+  if (!url) throw new Error('VB_E2E_BASE_URL is not set: run the tests with `npx playwright test`');
+  return url;
+}
+
+/** Runs axe (WCAG 2 A and AA) and fails on any serious or critical violation, listing them. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map(
+    (v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
+  );
+  expect(report, `axe violations on the ${what} page`).toEqual([]);
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/sign-in');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Targets' })).toBeVisible();
+}
+
+export async function signOut(page: Page, userName: string): Promise<void> {
+  await page.getByRole('button', { name: `User menu for ${userName}` }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+}

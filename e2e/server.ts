@@ -1,0 +1,125 @@
+// Starts the real Vulnbridge server for the browser tests: a fresh temp data dir, a fresh database
+// (a new PostgreSQL database when DATABASE_URL is a postgres:// URL, else a temp SQLite file), a random
+// secret key and a free port. `stop` ends the server and removes everything it created.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface RunningServer {
+  baseUrl: string;
+  database: 'sqlite' | 'postgres';
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let exited: number | null = null;
+  child.once('exit', (code) => {
+    exited = code ?? -1;
+  });
+  while (Date.now() < deadline) {
+    if (exited !== null) {
+      const log = await readFile(logFile, 'utf8').catch(() => '');
+      throw new Error(`the server exited with code ${exited} before it was healthy:\n${log}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const log = await readFile(logFile, 'utf8').catch(() => '');
+  throw new Error(`the server did not answer /api/health within 60 s:\n${log}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startServer(repoRoot: string): Promise<RunningServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'vb-e2e-'));
+  const usePostgres = /^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL ?? '');
+  const dbName = `vb_e2e_${randomBytes(6).toString('hex')}`;
+  let databaseUrl = join(dataDir, 'vulnbridge.sqlite');
+  if (usePostgres) {
+    await withAdmin((client) => client.query(`CREATE DATABASE ${dbName}`));
+    databaseUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+  }
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logFile = join(dataDir, 'server.log');
+  const log = createWriteStream(logFile);
+  await new Promise((resolve) => log.once('open', resolve));
+
+  const child = spawn(process.execPath, ['bin/vulnbridge.js', 'serve'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'),
+      VULNBRIDGE_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', log, log],
+  });
+
+  const cleanUp = async () => {
+    await stopChild(child);
+    log.end();
+    if (usePostgres) {
+      await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForHealth(baseUrl, child, logFile);
+  } catch (error) {
+    await cleanUp().catch(() => {});
+    throw error;
+  }
+  return { baseUrl, database: usePostgres ? 'postgres' : 'sqlite', logFile, stop: cleanUp };
+}
