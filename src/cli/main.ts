@@ -1,6 +1,8 @@
 // The `vulnbridge` command. Each sub-command lives in ./commands/<name>.ts and exports `register`.
 import { Command } from 'commander';
+import { register as registerExport } from './commands/export.ts';
 import { register as registerGitlabSandbox } from './commands/gitlab-sandbox.ts';
+import { register as registerImport } from './commands/import.ts';
 import { register as registerMigrate } from './commands/migrate.ts';
 import { register as registerServe } from './commands/serve.ts';
 import { register as registerUser } from './commands/user.ts';
@@ -9,7 +11,7 @@ const program = new Command('vulnbridge')
   .description('Vulnbridge: scan findings into GitLab issues, kept in two-way sync')
   .showHelpAfterError();
 
-for (const register of [registerServe, registerMigrate, registerUser, registerGitlabSandbox]) {
+for (const register of [registerServe, registerMigrate, registerUser, registerImport, registerExport, registerGitlabSandbox]) {
   register(program);
 }
 

@@ -1,5 +1,6 @@
 // What every command that touches the database needs: the parsed environment, a logger, the migrated
 // database and the secret box. A configuration problem stops here with every bad variable listed.
+import pino from 'pino';
 import { ConfigError, type Env, loadSecretKey, parseEnv } from '../config/index.ts';
 import { createSecretBox, type SecretBox } from '../crypto/index.ts';
 import { type Db, migrateToLatest, openDatabase } from '../db/index.ts';
@@ -13,6 +14,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Logs go to standard error, so a command's standard output stays its result (`--json`). */
 export async function openRuntime(options: { generateKey?: boolean; migrate?: boolean; quiet?: boolean } = {}): Promise<Runtime> {
   let env: Env;
   try {
@@ -24,7 +26,7 @@ export async function openRuntime(options: { generateKey?: boolean; migrate?: bo
     }
     throw error;
   }
-  const logger = createLogger({ level: options.quiet ? 'warn' : env.LOG_LEVEL });
+  const logger = createLogger({ level: options.quiet ? 'warn' : env.LOG_LEVEL, destination: pino.destination(2) });
   const key = loadSecretKey(env, { generate: options.generateKey ?? false });
   if (key.origin === 'generated') {
     logger.warn({ path: key.path }, 'generated a new secret key (VULNBRIDGE_SECRET_KEY was not set); keep this file, it decrypts stored GitLab tokens');

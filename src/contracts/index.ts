@@ -2,3 +2,4 @@ export * from './auth.ts';
 export * from './common.ts';
 export * from './jobs.ts';
 export * from './targets.ts';
+export * from './scans.ts';

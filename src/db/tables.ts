@@ -100,6 +100,82 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+export interface ScansTable {
+  id: string;
+  organization_id: string;
+  target_id: string;
+  tool: string;
+  tool_version: string;
+  format: string;
+  site: string;
+  started_at: string | null;
+  finished_at: string | null;
+  imported_at: string;
+  imported_by: string | null;
+  source_name: string;
+  source_sha256: string;
+  source_bytes: number;
+  vulnerability_count: number;
+  finding_count: number;
+  new_count: number;
+  recurring_count: number;
+  missing_count: number;
+  severity_counts: string; // JSON {critical,high,medium,low,info} of findings
+}
+
+export interface VulnerabilitiesTable {
+  id: string;
+  organization_id: string;
+  scan_id: string;
+  position: number;
+  rule_key: string;
+  name: string;
+  severity: string;
+  confidence: string;
+  cwe: number | null;
+  wasc: number | null;
+  owasp: string | null;
+  description: string;
+  solution: string;
+  references: string; // JSON string[]
+  finding_count: number;
+}
+
+export interface FindingIdentitiesTable {
+  id: string;
+  organization_id: string;
+  target_id: string;
+  fingerprint: string;
+  public_id: string;
+  first_scan_id: string;
+  created_at: string;
+}
+
+export interface FindingsTable {
+  id: string;
+  organization_id: string;
+  scan_id: string;
+  vulnerability_id: string;
+  identity_id: string;
+  position: number;
+  fingerprint: string;
+  public_id: string;
+  site: string;
+  url: string;
+  method: string;
+  parameter: string;
+  attack: string;
+  evidence: string;
+  other_info: string;
+  request_line: string;
+  request_headers: string; // JSON [name, value][]
+  request_body: string;
+  response_status_line: string;
+  response_headers: string; // JSON [name, value][]
+  response_body: string;
+  truncated: string; // JSON field names
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -110,6 +186,10 @@ export interface Database {
   targets: TargetsTable;
   audit_events: AuditEventsTable;
   jobs: JobsTable;
+  scans: ScansTable;
+  vulnerabilities: VulnerabilitiesTable;
+  finding_identities: FindingIdentitiesTable;
+  findings: FindingsTable;
 }
 
 export type Job = Selectable<JobsTable>;
@@ -117,3 +197,6 @@ export type NewJob = Insertable<JobsTable>;
 export type JobUpdate = Updateable<JobsTable>;
 export type Target = Selectable<TargetsTable>;
 export type User = Selectable<UsersTable>;
+export type Scan = Selectable<ScansTable>;
+export type VulnerabilityRow = Selectable<VulnerabilitiesTable>;
+export type FindingRow = Selectable<FindingsTable>;

@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   already_set_up: 409,
   too_many_attempts: 429,
   payload_too_large: 413,
+  invalid_report: 422,
   internal: 500,
 };
 

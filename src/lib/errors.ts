@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'already_set_up'
   | 'too_many_attempts'
   | 'payload_too_large'
+  | 'invalid_report'
   | 'internal';
 
 export class DomainError extends Error {

@@ -1,0 +1,55 @@
+import { stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { isReportFormat, REPORT_FORMATS } from '../../findings/index.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { importReport } from '../../services/index.ts';
+import { resolveOrganization } from '../organization.ts';
+import { openRuntime } from '../runtime.ts';
+
+export function register(program: Command): void {
+  program
+    .command('import <file>')
+    .description('import a scan report (ZAP JSON/XML, Nuclei, SARIF, GitLab DAST, Burp XML, Wapiti JSON)')
+    .requiredOption('--target <base-url-or-id>', 'the target: its id, or its base URL (created when new)')
+    .option('--format <format>', `skip detection: ${REPORT_FORMATS.join(', ')}`)
+    .option('--split-sites', 'a report naming several sites becomes one scan per site’s target')
+    .option('--organization-id <id>', 'the organization (default: the only one)')
+    .option('--json', 'print one JSON object with the counts')
+    .action(async (file: string, options: { target: string; format?: string; splitSites?: boolean; organizationId?: string; json?: boolean }) => {
+      if (options.format !== undefined && !isReportFormat(options.format)) throw new Error(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+      const size = (await stat(file)).size;
+      const runtime = await openRuntime({ generateKey: true, quiet: true });
+      const say = (line: string) => {
+        if (!options.json) process.stderr.write(`${line}\n`);
+      };
+      try {
+        const organizationId = await resolveOrganization(runtime.db, options.organizationId);
+        const target = /^https?:\/\//i.test(options.target) ? { url: options.target } : { id: options.target };
+        const started = performance.now();
+        say(`importing ${file} (${(size / 1_048_576).toFixed(1)} MB)…`);
+        const results = await importReport(runtime.db, {
+          organizationId,
+          actorUserId: null,
+          target,
+          file: { path: file },
+          ...(options.format && isReportFormat(options.format) ? { format: options.format } : {}),
+          ...(options.splitSites ? { splitSites: true } : {}),
+        });
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results)}\n`);
+        } else {
+          for (const r of results) {
+            process.stdout.write(
+              `scan ${r.scanId} of target ${r.targetId}: ${r.tool} (${r.format}), ${r.vulnerabilities} vulnerabilities, ${r.findings} findings: ${r.new} new, ${r.recurring} recurring, ${r.missing} missing\n`,
+            );
+          }
+          say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        }
+      } catch (error) {
+        if (error instanceof DomainError) throw new Error(error.message);
+        throw error;
+      } finally {
+        await runtime.close();
+      }
+    });
+}

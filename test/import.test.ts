@@ -1,0 +1,119 @@
+// Import into the database, on both dialects: counts worked out from the raw files (not from our parser),
+// identity across scans (new / recurring / missing), atomic rejection, export round trip, several sites.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrganizationWithOwner, createTarget, deleteTarget, exportScan, importReport } from '../src/services/index.ts';
+import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.ts';
+
+const FIXTURES = new URL('../../shared/fixtures/reports/', import.meta.url);
+const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
+
+interface ZapJson {
+  site: { '@name': string; alerts: { alert: string; riskcode: string; instances: unknown[] }[] }[];
+}
+const zap = JSON.parse(fixture('zap-bcgov-1.json').toString()) as ZapJson;
+const zapAlerts = zap.site.flatMap((s) => s.alerts);
+const zapInstances = zapAlerts.reduce((n, a) => n + a.instances.length, 0);
+
+describe.each(DIALECTS)('scan import on %s', (dialect) => {
+  let t: TestDatabase;
+  let organizationId: string;
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+    organizationId = (await createOrganizationWithOwner(t.db.kysely, { organizationName: 'Acme', name: 'A', email: 'a@example.com', password: 'a long password!' })).organization.id;
+  });
+  afterAll(async () => t?.drop());
+
+  const count = async (table: 'scans' | 'findings' | 'vulnerabilities' | 'finding_identities') =>
+    Number((await t.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+
+  it('imports a ZAP report with the counts the file holds, then recognises every finding on a rescan', async () => {
+    expect(zapAlerts).toHaveLength(10);
+    expect(zapInstances).toBe(809);
+    const [first] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://bcgov.example' }, file: { bytes: fixture('zap-bcgov-1.json'), name: 'zap.json' } });
+    expect(first).toMatchObject({ format: 'zap-json', tool: 'ZAP', vulnerabilities: 10, findings: 809, new: 809, recurring: 0, missing: 0 });
+    const [again] = await importReport(t.db, { organizationId, actorUserId: null, target: { id: first!.targetId }, file: { bytes: fixture('zap-bcgov-1.json'), name: 'zap.json' } });
+    expect(again).toMatchObject({ targetId: first!.targetId, findings: 809, new: 0, recurring: 809, missing: 0 });
+    const ids = async (scanId: string) => (await t.db.kysely.selectFrom('findings').select('public_id').where('scan_id', '=', scanId).orderBy('public_id').execute()).map((r) => r.public_id);
+    const firstIds = await ids(first!.scanId);
+    expect(firstIds.every((id) => /^VB-[A-Z]{6}\d{6}$/.test(id))).toBe(true);
+    expect(new Set(firstIds).size).toBe(809);
+    expect(await ids(again!.scanId)).toEqual(firstIds);
+
+    // A later scan where the CSP alert is fixed and nothing else changed.
+    const fixedAlert = zapAlerts.find((a) => a.alert.startsWith('Content Security Policy'))!;
+    const fixed = structuredClone(zap);
+    for (const site of fixed.site) site.alerts = site.alerts.filter((a) => a.alert !== fixedAlert.alert);
+    const [third] = await importReport(t.db, { organizationId, actorUserId: null, target: { id: first!.targetId }, file: { bytes: Buffer.from(JSON.stringify(fixed)), name: 'zap.json' } });
+    expect(third).toMatchObject({ findings: 809 - fixedAlert.instances.length, new: 0, recurring: 809 - fixedAlert.instances.length, missing: fixedAlert.instances.length });
+    expect(await count('finding_identities')).toBe(809);
+  });
+
+  it('creates the target from its URL when new, and reuses it by URL', async () => {
+    const [a] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://new.example/' }, file: { bytes: fixture('zap-anubissbe-1.json'), name: 'z.json' } });
+    const [b] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://new.example' }, file: { bytes: fixture('zap-anubissbe-1.json'), name: 'z.json' } });
+    expect(b!.targetId).toBe(a!.targetId);
+    const target = await t.db.kysely.selectFrom('targets').selectAll().where('id', '=', a!.targetId).executeTakeFirstOrThrow();
+    expect(target).toMatchObject({ base_url: 'https://new.example', name: 'new.example' });
+  });
+
+  it('rejects a broken report whole: nothing of it is stored', async () => {
+    const before = await Promise.all((['scans', 'findings', 'vulnerabilities', 'finding_identities'] as const).map(count));
+    const truncated = fixture('zap-bcgov-1.json').subarray(0, 5000);
+    await expect(importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://broken.example' }, file: { bytes: truncated, name: 'z.json' } })).rejects.toMatchObject({
+      code: 'invalid_report',
+      message: expect.stringMatching(/zap-json report rejected.*line \d+/),
+    });
+    const after = await Promise.all((['scans', 'findings', 'vulnerabilities', 'finding_identities'] as const).map(count));
+    expect(after).toEqual(before);
+    expect(await t.db.kysely.selectFrom('targets').select('id').where('base_url', '=', 'https://broken.example').execute()).toEqual([]);
+  });
+
+  it('accepts an empty report as a scan with zero findings', async () => {
+    const empty = { '@version': '2.14.0', '@generated': 'Thu, 1 Jan 2026 00:00:00', site: [] };
+    const [summary] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://empty.example' }, file: { bytes: Buffer.from(JSON.stringify(empty)), name: 'e.json' } });
+    expect(summary).toMatchObject({ vulnerabilities: 0, findings: 0, new: 0 });
+  });
+
+  it('exports what it imported, field for field', async () => {
+    const bytes = fixture('zap-anubissbe-1.json');
+    const raw = JSON.parse(bytes.toString()) as ZapJson;
+    const [summary] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://export.example' }, file: { bytes, name: 'z.json' } });
+    const exported = await exportScan(t.db.kysely, organizationId, summary!.scanId);
+    expect(exported.scan.counts.findings).toBe(raw.site.flatMap((s) => s.alerts).reduce((n, a) => n + a.instances.length, 0));
+    expect(exported.vulnerabilities.map((v) => v.name).sort()).toEqual(raw.site.flatMap((s) => s.alerts).map((a) => a.alert).sort());
+    const findings = exported.vulnerabilities.flatMap((v) => v.findings);
+    expect(findings).toHaveLength(summary!.findings);
+    const firstRaw = raw.site[0]!.alerts[0]! as unknown as { alert: string; instances: { uri: string; method: string; param: string }[] };
+    const match = exported.vulnerabilities.find((v) => v.name === firstRaw.alert)!.findings[0]!;
+    expect(match).toMatchObject({ url: firstRaw.instances[0]!.uri, method: firstRaw.instances[0]!.method, parameter: firstRaw.instances[0]!.param });
+    // JSON round trip keeps every field.
+    expect(JSON.parse(JSON.stringify(exported))).toEqual(exported);
+  });
+
+  it('refuses a report with findings on several sites unless asked to split it, then makes one scan per site', async () => {
+    const two = structuredClone(zap);
+    const second = structuredClone(two.site[0]!);
+    second['@name'] = 'https://second.example';
+    two.site.push(second);
+    const bytes = Buffer.from(JSON.stringify(two));
+    await expect(importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://one.example' }, file: { bytes, name: 'z.json' } })).rejects.toMatchObject({
+      code: 'invalid_report',
+      message: expect.stringContaining('2 sites'),
+    });
+    const results = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://one.example' }, file: { bytes, name: 'z.json' }, splitSites: true });
+    expect(results).toHaveLength(2);
+    expect(results.map((r) => r.findings)).toEqual([809, 809]);
+    expect(new Set(results.map((r) => r.targetId)).size).toBe(2);
+  });
+
+  it('deletes a target with all its scans', async () => {
+    const target = await createTarget(t.db.kysely, { organizationId, userId: null }, { name: 'Gone', baseUrl: 'https://gone.example' });
+    const [summary] = await importReport(t.db, { organizationId, actorUserId: null, target: { id: target.id }, file: { bytes: fixture('zap-anubissbe-1.json'), name: 'z.json' } });
+    await deleteTarget(t.db.kysely, { organizationId, userId: null }, target.id);
+    for (const table of ['findings', 'vulnerabilities'] as const) {
+      expect(await t.db.kysely.selectFrom(table).select('id').where('scan_id', '=', summary!.scanId).execute()).toEqual([]);
+    }
+    expect(await t.db.kysely.selectFrom('scans').select('id').where('id', '=', summary!.scanId).execute()).toEqual([]);
+  });
+});
