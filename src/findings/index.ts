@@ -46,14 +46,19 @@ export function parseReportBytes(buf: Buffer, options: ParseOptions = {}): Parse
   if (!Number.isInteger(maxFieldBytes) || maxFieldBytes < 1024) {
     throw new ReportError(forced ?? 'unknown', 'maxFieldBytes must be an integer of at least 1024');
   }
-  const { start } = checkEncoding(buf, forced ?? 'unknown');
-  const format = forced ?? detectFormat(buf, start);
   try {
-    return PARSERS[format]({ buf, start, maxFieldBytes });
+    return parseUnguarded(buf, forced, maxFieldBytes);
   } catch (e) {
     if (e instanceof ReportError) throw e;
     // A parser bug or an input we did not foresee: still one typed error, never a crash.
     const detail = e instanceof RangeError ? 'the report is too large or too deeply nested' : 'the report could not be read';
-    throw new ReportError(format, detail);
+    throw new ReportError(forced ?? 'unknown', detail);
   }
+}
+
+/** parseReportBytes without its last-resort guard, so the fuzzer sees any error that is not a ReportError. */
+export function parseUnguarded(buf: Buffer, forced: ReportFormat | undefined, maxFieldBytes: number): ParsedReport {
+  const { start } = checkEncoding(buf, forced ?? 'unknown');
+  const format = forced ?? detectFormat(buf, start);
+  return PARSERS[format]({ buf, start, maxFieldBytes });
 }
