@@ -28,10 +28,13 @@ test('first-run set-up creates the Owner and signs in; sign-out and sign-in work
   await page.getByLabel('Organization name').fill(owner.organizationName);
   await page.getByLabel('Your name').fill(owner.name);
   await page.getByLabel('Email').fill(owner.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(owner.password);
+  await page.getByRole('button', { name: 'Toggle password visibility' }).blur();
+  await page.screenshot({ path: `${screenshots}/setup.png` });
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill('too short');
   await page.getByRole('button', { name: 'Create organization and sign in' }).click();
   await expect(page.getByText('Choose a password of at least 12 characters.')).toBeVisible();
-  await page.screenshot({ path: `${screenshots}/setup.png` });
+  await expectAccessible(page, 'set-up with a field error');
 
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(owner.password);
   await page.getByRole('button', { name: 'Create organization and sign in' }).click();
@@ -139,4 +142,51 @@ test('an Owner adds a Reader, who sees targets but no write buttons', async ({ p
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scans' }).click();
   await expect(page.getByText('Create a target first')).toBeVisible();
   await signOut(page, reader.name);
+});
+
+test('settings: API tokens show their secret once and can be revoked; jobs list for admins', async ({
+  page,
+}) => {
+  await signIn(page, owner.email, owner.password);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.screenshot({ path: `${screenshots}/targets-1920.png` });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await page.goto('/settings/tokens');
+  await expect(page.getByRole('tab', { name: 'API tokens', selected: true })).toBeVisible();
+  await expect(page.getByText('No API tokens')).toBeVisible();
+  await page.getByRole('button', { name: 'New token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New API token' });
+  await dialog.getByLabel('Name').fill('GitLab CI');
+  await dialog.getByRole('button', { name: 'Create token' }).click();
+  await expect(dialog.getByText('Copy the token now: it will not be shown again.')).toBeVisible();
+  const secret = (await dialog.getByTestId('token-secret').textContent()) ?? '';
+  expect(secret.length).toBeGreaterThan(20);
+  await expect(dialog.getByRole('button', { name: 'Copy' })).toBeVisible();
+  await expectAccessible(page, 'token secret', '[role="dialog"]');
+  await page.screenshot({ path: `${screenshots}/token-created.png` });
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+
+  // The token works against the API, then stops working once revoked.
+  const auth = { Authorization: `Bearer ${secret}` };
+  expect((await page.request.get(`${baseUrl()}/api/targets`, { headers: auth })).status()).toBe(200);
+  const row = page.getByRole('row', { name: /GitLab CI/ });
+  await expect(row).toContainText('Active');
+  await row.getByRole('button', { name: 'Revoke GitLab CI' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Revoke token?' });
+  await confirm.getByRole('button', { name: 'Revoke token' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(row).toContainText('Revoked');
+  expect((await page.request.get(`${baseUrl()}/api/targets`, { headers: auth })).status()).toBe(401);
+  await expectAccessible(page, 'API tokens');
+
+  await page.getByRole('tab', { name: 'Jobs' }).click();
+  await expect(page).toHaveURL(/\/settings\/jobs$/);
+  await expect(page.getByRole('radiogroup', { name: 'Job state' })).toBeVisible();
+  await expect(page.getByText('No dead jobs')).toBeVisible();
+  await expectAccessible(page, 'jobs');
+  await page.getByRole('tab', { name: 'Members' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(reader.name) })).toBeVisible();
+  await page.screenshot({ path: `${screenshots}/settings-members.png` });
 });

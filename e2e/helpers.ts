@@ -21,9 +21,14 @@ export function baseUrl(): string {
   return url;
 }
 
-/** Runs axe (WCAG 2 A and AA) and fails on any serious or critical violation, listing them. */
-export async function expectAccessible(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+/**
+ * Runs axe (WCAG 2 A and AA) and fails on any serious or critical violation, listing them. With
+ * `within`, only that part is checked (an open modal dialog: the page behind it is inert and dimmed).
+ */
+export async function expectAccessible(page: Page, what: string, within?: string): Promise<void> {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']);
+  if (within) builder = builder.include(within);
+  const results = await builder.analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = bad.map(
     (v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,

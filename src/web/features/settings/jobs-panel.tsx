@@ -9,11 +9,11 @@ import { useJobs, useRetryJob } from './use-settings-data.ts';
 type State = JobInfo['state'];
 
 const states: { value: State; label: string; empty: string }[] = [
-  { value: 'dead', label: 'Dead', empty: 'No dead jobs. A job that fails every attempt shows here with its last error.' },
-  { value: 'queued', label: 'Queued', empty: 'No jobs are waiting to run.' },
-  { value: 'running', label: 'Running', empty: 'No job is running right now.' },
-  { value: 'paused', label: 'Paused', empty: 'No paused jobs. Jobs pause when a GitLab connection needs to be re-authorized.' },
-  { value: 'done', label: 'Done', empty: 'No finished jobs yet.' },
+  { value: 'dead', label: 'Dead', empty: 'Nothing has failed for good. A job that fails every attempt shows here with its last error, ready to retry.' },
+  { value: 'queued', label: 'Queued', empty: 'Nothing is waiting to run.' },
+  { value: 'running', label: 'Running', empty: 'Nothing is running right now.' },
+  { value: 'paused', label: 'Paused', empty: 'Jobs pause when a GitLab connection needs to be authorized again.' },
+  { value: 'done', label: 'Done', empty: 'Finished jobs show here for a while.' },
 ];
 
 const stateColors: Record<State, string> = {
