@@ -48,7 +48,7 @@ async function generate(file: string, instances: number, alerts: number): Promis
     await write(`${a ? ',' : ''}{"pluginid":"${10000 + a}","alertRef":"${10000 + a}","alert":"Bench alert ${a}","name":"Bench alert ${a}","riskcode":"${a % 4}","confidence":"${1 + (a % 3)}","riskdesc":"x","desc":${JSON.stringify(desc)},"instances":[`);
     for (let k = 0; k < count; k++, made++) {
       const evidence = `<input type="hidden" name="token" value="${'a1b2c3d4'.repeat(4 + (k % 40))}"> <script>var t = ${k};</script>`;
-      const other = `The following pattern was found in the response body at offset ${k * 7}.\nContext: ${'lorem ipsum dolor sit amet '.repeat(10 + (k % 16))}`;
+      const other = `The following pattern was found in the response body at offset ${k * 7}.\nContext: ${'lorem ipsum dolor sit amet '.repeat(12 + (k % 18))}`;
       const inst = {
         uri: `http://bench.local:8080${pick(paths, k)}?id=${k}&sort=asc&session=${(k * 2654435761) % 1e9}`,
         method: k % 5 === 0 ? 'POST' : 'GET',

@@ -42,17 +42,11 @@ function normalizeRelative(raw: string): string {
 
 /** 64 hex characters (SHA-256) over the normalised place; `extra` separates same-place duplicates. */
 export function fingerprint(parts: FingerprintParts, extra?: string): string {
-  const h = createHash('sha256');
-  h.update(FINGERPRINT_VERSION);
-  for (const p of [parts.ruleKey, parts.method.toUpperCase(), normalizeUrl(parts.url), parts.parameter]) {
-    h.update('\u0000');
-    h.update(p);
-  }
-  if (extra !== undefined) {
-    h.update('\u0001');
-    h.update(extra);
-  }
-  return h.digest('hex');
+  // One string, one update: hashing is a visible part of parsing 100,000 findings.
+  const text = `${FINGERPRINT_VERSION}\u0000${parts.ruleKey}\u0000${parts.method.toUpperCase()}\u0000${normalizeUrl(parts.url)}\u0000${parts.parameter}`;
+  return createHash('sha256')
+    .update(extra === undefined ? text : `${text}\u0001${extra}`)
+    .digest('hex');
 }
 
 /**

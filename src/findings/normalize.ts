@@ -120,13 +120,13 @@ export function splitHttpMessage(raw: string): HttpMessage {
   if (!isHttp) {
     const headers = parseHeaderBlock(raw.split(/\r?\n\r?\n/, 1)[0] ?? '');
     // A bare header block (ZAP's requestheader without a body, say) still has headers.
-    if (headers.ok) return splitAt(raw, '', true);
+    if (headers.ok) return splitAt(raw, '');
     return { startLine: '', headers: [], body: raw };
   }
-  return splitAt(raw.slice(firstEol === -1 ? raw.length : firstEol + 1), first, true);
+  return splitAt(raw.slice(firstEol === -1 ? raw.length : firstEol + 1), first);
 }
 
-function splitAt(rest: string, startLine: string, _http: boolean): HttpMessage {
+function splitAt(rest: string, startLine: string): HttpMessage {
   const m = /\r?\n\r?\n/.exec(rest);
   const block = m ? rest.slice(0, m.index) : rest;
   const body = m ? rest.slice(m.index + m[0].length) : '';
