@@ -26,6 +26,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   GITLAB_ALLOWED_HOSTS: z.string().default(''),
   VULNBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
+  MAX_REPORT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
@@ -71,5 +72,55 @@ describe.each(DIALECTS)('members API on %s', (dialect) => {
     const reader = members.find((m) => m.role === 'reader');
     expect((await admin.delete(`/api/members/${reader?.userId}`)).statusCode).toBe(204);
     expect((await org.members.reader.get('/api/targets')).statusCode).toBe(401);
+  });
+});
+
+describe.each(DIALECTS)('scans API on %s', (dialect) => {
+  let h: TestApp;
+  let org: Org;
+  beforeAll(async () => {
+    h = await createTestApp(dialect);
+    org = await createOrg(h.app, h.t);
+  });
+  afterAll(async () => h?.close());
+
+  function multipart(file: Buffer, filename: string, fields: Record<string, string> = {}) {
+    const boundary = '----vbtest';
+    const parts: Buffer[] = [];
+    for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`));
+    return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+  }
+
+  it('uploads a report, lists the scan, and pages through a vulnerability’s findings', async () => {
+    const c = org.members.contributor;
+    const target = (await c.post('/api/targets', { name: 'Gov', baseUrl: 'https://gov.example' })).json().target;
+    const { body, contentType } = multipart(readFileSync(new URL('../../../shared/fixtures/reports/zap-bcgov-1.json', import.meta.url)), 'zap.json');
+    const upload = await c.request('POST', `/api/targets/${target.id}/scans`, body, { 'content-type': contentType });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const [summary] = upload.json().imports;
+    expect(summary).toMatchObject({ format: 'zap-json', findings: 809, vulnerabilities: 10 });
+    const scans = (await org.members.reader.get(`/api/targets/${target.id}/scans`)).json().scans;
+    expect(scans.map((s: { id: string }) => s.id)).toEqual([summary.scanId]);
+    const report = (await org.members.reader.get(`/api/scans/${summary.scanId}`)).json();
+    const severities = report.vulnerabilities.map((v: { severity: string }) => v.severity);
+    expect(severities.slice(0, 4)).toEqual(['medium', 'medium', 'medium', 'medium']);
+    expect(severities.at(-1)).toBe('info');
+    const timestamps = report.vulnerabilities.find((v: { name: string }) => v.name === 'Timestamp Disclosure - Unix');
+    const page = (await org.members.reader.get(`/api/vulnerabilities/${timestamps.id}/findings?offset=700&limit=100`)).json();
+    expect(page).toMatchObject({ total: 755, offset: 700, limit: 100 });
+    expect(page.findings).toHaveLength(55);
+  });
+
+  it('refuses a broken upload with 422 naming the problem, and a Reader’s upload with 403', async () => {
+    const c = org.members.contributor;
+    const target = (await c.post('/api/targets', { name: 'Bad', baseUrl: 'https://bad.example' })).json().target;
+    const broken = multipart(Buffer.from('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><OWASPZAPReport>&e;</OWASPZAPReport>'), 'zap.xml');
+    const refused = await c.request('POST', `/api/targets/${target.id}/scans`, broken.body, { 'content-type': broken.contentType });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error).toMatchObject({ code: 'invalid_report', message: expect.stringMatching(/DOCTYPE/i) });
+    expect((await c.get(`/api/targets/${target.id}/scans`)).json().scans).toEqual([]);
+    const ok = multipart(Buffer.from('{"site":[]}'), 'zap.json');
+    expect((await org.members.reader.request('POST', `/api/targets/${target.id}/scans`, ok.body, { 'content-type': ok.contentType })).statusCode).toBe(403);
   });
 });

@@ -1,8 +1,10 @@
 // Generated from the route table: every role of organization A calls every route with organization
 // B's ids, and gets 404 (or 403) every time while B's data stays exactly as it was.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoleName } from '../../src/contracts/index.ts';
 import { enqueue, failJob, claimJobs } from '../../src/jobs/index.ts';
+import { importReport } from '../../src/services/index.ts';
 import { type Client, createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
 
@@ -24,6 +26,8 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
       targets: await db.selectFrom('targets').selectAll().where('organization_id', '=', b.id).orderBy('id').execute(),
       memberships: await db.selectFrom('memberships').selectAll().where('organization_id', '=', b.id).orderBy('user_id').execute(),
       tokens: await db.selectFrom('api_tokens').select(['id', 'revoked_at', 'role']).where('organization_id', '=', b.id).orderBy('id').execute(),
+      scans: await db.selectFrom('scans').select(['id', 'finding_count']).where('organization_id', '=', b.id).orderBy('id').execute(),
+      findings: await db.selectFrom('findings').select((eb) => eb.fn.countAll<string>().as('n')).where('organization_id', '=', b.id).execute(),
       jobs: await db.selectFrom('jobs').select(['id', 'state', 'attempts']).where('organization_id', '=', b.id).orderBy('id').execute(),
     });
   }
@@ -42,6 +46,9 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     if (claimed) await failJob(h.t.db.kysely, claimed, 'boom');
     ids.jobId = job.id;
     await a.owner.post('/api/targets', { name: 'A shop', baseUrl: 'https://a.example' });
+    const [imported] = await importReport(h.t.db, { organizationId: b.id, actorUserId: null, target: { id: ids.targetId }, file: { bytes: readFileSync(new URL('../../../shared/fixtures/reports/zap-anubissbe-1.json', import.meta.url)), name: 'zap.json' } });
+    ids.scanId = imported?.scanId ?? '';
+    ids.vulnerabilityId = (await h.t.db.kysely.selectFrom('vulnerabilities').select('id').where('scan_id', '=', ids.scanId).executeTakeFirstOrThrow()).id;
   });
   afterAll(async () => h?.close());
 
@@ -75,6 +82,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
         await client.get('/api/tokens'),
         await client.get('/api/jobs'),
         await client.get('/api/jobs?state=dead'),
+        await client.get('/api/scans'),
       ]
         .map((r) => r.body)
         .join('\n');

@@ -10,6 +10,10 @@ import { createMemberRoute } from './members/create-member.ts';
 import { deleteMemberRoute } from './members/delete-member.ts';
 import { listMembersRoute } from './members/list-members.ts';
 import { updateMemberRoute } from './members/update-member.ts';
+import { exportScanRoute, getScanRoute } from './scans/get-scan.ts';
+import { listFindingsRoute } from './scans/list-findings.ts';
+import { listScansRoute, listTargetScansRoute } from './scans/list-scans.ts';
+import { uploadScanRoute } from './scans/upload-scan.ts';
 import { getSetup } from './setup/get-setup.ts';
 import { postSetup } from './setup/post-setup.ts';
 import { createTargetRoute } from './targets/create-target.ts';
@@ -42,4 +46,10 @@ export const routes: RouteModule[] = [
   deleteTokenRoute,
   listJobsRoute,
   retryJobRoute,
+  uploadScanRoute,
+  listTargetScansRoute,
+  listScansRoute,
+  getScanRoute,
+  exportScanRoute,
+  listFindingsRoute,
 ];

@@ -1,0 +1,69 @@
+// Upload a report to a target: multipart, the file streamed to a temporary file (never held whole in
+// memory by the HTTP layer), size-limited by MAX_REPORT_BYTES, imported atomically, then removed.
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { idParam, importSummarySchema } from '../../../contracts/index.ts';
+import { isReportFormat, REPORT_FORMATS } from '../../../findings/index.ts';
+import { DomainError } from '../../../lib/errors.ts';
+import { getTarget, importReport } from '../../../services/index.ts';
+import { principalOf } from '../../auth/access.ts';
+import type { RouteModule } from '../../context.ts';
+
+export const uploadScanRoute: RouteModule = (app, { db, env }) => {
+  app.post(
+    '/api/targets/:targetId/scans',
+    {
+      config: { access: 'contributor' },
+      schema: {
+        tags: ['scans'],
+        summary: `Upload a scan report (multipart field "file"; optional fields "format" (${REPORT_FORMATS.join(', ')}) and "splitSites"=true)`,
+        consumes: ['multipart/form-data'],
+        params: z.object({ targetId: idParam }),
+        response: { 201: z.object({ imports: z.array(importSummarySchema) }) },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      await getTarget(db.kysely, p.organizationId, request.params.targetId);
+      if (!request.isMultipart()) throw new DomainError('invalid_request', 'send the report as multipart/form-data with a "file" field');
+      const dir = await mkdtemp(join(tmpdir(), 'vb-upload-'));
+      try {
+        const fields: Record<string, string> = {};
+        let path: string | null = null;
+        let name = 'report';
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'file' || path) {
+              part.file.resume();
+              continue;
+            }
+            name = part.filename || 'report';
+            path = join(dir, 'report');
+            await pipeline(part.file, createWriteStream(path));
+            if (part.file.truncated) throw new DomainError('payload_too_large', `the report is larger than the limit of ${env.MAX_REPORT_BYTES} bytes (MAX_REPORT_BYTES)`);
+          } else if (typeof part.value === 'string') {
+            fields[part.fieldname] = part.value;
+          }
+        }
+        if (!path) throw new DomainError('invalid_request', 'no "file" field in the upload');
+        const format = fields.format || undefined;
+        if (format !== undefined && !isReportFormat(format)) throw new DomainError('invalid_request', `format must be one of ${REPORT_FORMATS.join(', ')}`);
+        const imports = await importReport(db, {
+          organizationId: p.organizationId,
+          actorUserId: p.userId,
+          target: { id: request.params.targetId },
+          file: { path, name },
+          ...(format && isReportFormat(format) ? { format } : {}),
+          ...(fields.splitSites === 'true' ? { splitSites: true } : {}),
+        });
+        return reply.status(201).send({ imports });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+};
