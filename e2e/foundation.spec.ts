@@ -13,7 +13,7 @@ test.use({ baseURL: process.env.VB_E2E_BASE_URL });
 test('the server is healthy and asks for set-up', async ({ request }) => {
   const health = await request.get(`${baseUrl()}/api/health`);
   expect(health.ok()).toBe(true);
-  expect((await health.json()).status).toBe('ok');
+  expect(await health.json()).toEqual({ status: 'ok', database: process.env.VB_E2E_DATABASE });
   const setup = await request.get(`${baseUrl()}/api/setup`);
   expect(await setup.json()).toEqual({ needsSetup: true });
 });
@@ -43,6 +43,7 @@ test('first-run set-up creates the Owner and signs in; sign-out and sign-in work
   await expect(page.getByRole('banner')).toContainText(owner.organizationName);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await expect(page.getByText('No targets yet')).toBeVisible();
+  await page.screenshot({ path: `${screenshots}/targets-empty.png` });
 
   await signOut(page, owner.name);
   await expectAccessible(page, 'sign-in');

@@ -15,6 +15,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   const server = await startServer(repoRoot);
   process.env.VB_E2E_BASE_URL = server.baseUrl;
+  process.env.VB_E2E_DATABASE = server.database;
   process.stdout.write(`e2e: Vulnbridge on ${server.baseUrl} (${server.database})\n`);
   return () => server.stop();
 }

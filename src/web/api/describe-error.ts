@@ -38,7 +38,7 @@ export function describeError(error: unknown, action = 'do this'): ErrorDescript
     case 'invalid_credentials':
       return {
         title: 'The email or password is not correct.',
-        hint: 'Check both and try again. If you forgot your password, ask an Owner or Administrator to set a new one.',
+        hint: 'Check both and try again; passwords are case-sensitive.',
       };
     case 'forbidden':
       return {

@@ -56,14 +56,13 @@ export function TokensPanel() {
         }
       >
         {(list) => (
-          <Table.ScrollContainer minWidth={860}>
+          <Table.ScrollContainer minWidth={820}>
             <Table verticalSpacing="sm" horizontalSpacing="md">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">Name</Table.Th>
                   <Table.Th scope="col">Token</Table.Th>
                   <Table.Th scope="col">Role</Table.Th>
-                  <Table.Th scope="col">Created</Table.Th>
                   <Table.Th scope="col">Last used</Table.Th>
                   <Table.Th scope="col">Expires</Table.Th>
                   <Table.Th scope="col">Status</Table.Th>
@@ -77,21 +76,25 @@ export function TokensPanel() {
                   const state = status(token);
                   return (
                     <Table.Tr key={token.id}>
-                      <Table.Td fw={500}>{token.name}</Table.Td>
                       <Table.Td>
+                        <Text size="sm" fw={500}>
+                          {token.name}
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          Created <DateTime value={token.createdAt} />
+                        </Text>
+                      </Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         <Code>{token.prefix}…</Code>
                       </Table.Td>
                       <Table.Td>{roleLabel(token.role)}</Table.Td>
-                      <Table.Td>
-                        <DateTime value={token.createdAt} />
-                      </Table.Td>
-                      <Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         <DateTime value={token.lastUsedAt} empty="Never" />
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         <DateTime value={token.expiresAt} empty="Never" />
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         <Badge color={state.color} variant="light">
                           {state.label}
                         </Badge>
