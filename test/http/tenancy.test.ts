@@ -46,7 +46,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     if (claimed) await failJob(h.t.db.kysely, claimed, 'boom');
     ids.jobId = job.id;
     await a.owner.post('/api/targets', { name: 'A shop', baseUrl: 'https://a.example' });
-    const [imported] = await importReport(h.t.db, { organizationId: b.id, actorUserId: null, target: { id: ids.targetId }, file: { bytes: readFileSync(new URL('../../../shared/fixtures/reports/zap-anubissbe-1.json', import.meta.url)), name: 'zap.json' } });
+    const [imported] = await importReport(h.t.db, { organizationId: b.id, actorUserId: null, target: { id: ids.targetId ?? '' }, file: { bytes: readFileSync(new URL('../../../shared/fixtures/reports/zap-anubissbe-1.json', import.meta.url)), name: 'zap.json' } });
     ids.scanId = imported?.scanId ?? '';
     ids.vulnerabilityId = (await h.t.db.kysely.selectFrom('vulnerabilities').select('id').where('scan_id', '=', ids.scanId).executeTakeFirstOrThrow()).id;
   });
