@@ -186,8 +186,8 @@ describe('list issues', () => {
     let url: string | null = `${sb.url}/api/v4${P}/issues?labels=keyset&pagination=keyset&per_page=2`;
     const seen: number[] = [];
     while (url) {
-      const res = await api(sb, url, { token: tok.alice });
-      seen.push(...res.body.map((i: { iid: number }) => i.iid));
+      const res: { body: { iid: number }[]; headers: Headers } = await api(sb, url, { token: tok.alice });
+      seen.push(...res.body.map((i) => i.iid));
       url = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1] ?? null;
       if (url) expect(url).toContain('cursor=');
     }

@@ -43,7 +43,7 @@ async function signIn(s: Sandbox, username = 'alice'): Promise<string> {
 /** Runs the browser part of the flow as a signed-in person who clicks Authorize; returns the code. */
 async function getCode(s: Sandbox, challenge?: { challenge: string; method: string }): Promise<string> {
   const cookie = await signIn(s);
-  const extra = challenge ? { code_challenge: challenge.challenge, code_challenge_method: challenge.method } : {};
+  const extra: Record<string, string> = challenge ? { code_challenge: challenge.challenge, code_challenge_method: challenge.method } : {};
   const consent = await fetch(authorizeUrl(s, extra), { headers: { cookie }, redirect: 'manual' });
   if (consent.status === 302) {
     // Already authorized for these scopes: GitLab approves without asking again.

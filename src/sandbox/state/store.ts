@@ -58,6 +58,8 @@ export class Store {
   private issuesByProject = new Map<number, IssueRecord[]>();
   private notesByIssue = new Map<number, NoteRecord[]>();
   private labelsByProject = new Map<number, LabelRecord[]>();
+  /** Effective group access per `${userId}:${groupId}`; cleared on membership or group changes. */
+  private groupAccessCache = new Map<string, number>();
 
   constructor(data: SandboxData, clock = new Clock()) {
     this.data = data;
@@ -86,6 +88,7 @@ export class Store {
     this.projectsByPath.clear();
     for (const p of this.data.projects) this.indexProject(p);
     this.memberIndex.clear();
+    this.groupAccessCache.clear();
     for (const m of this.data.members) this.memberIndex.set(memberKey(m.sourceType, m.sourceId, m.userId), m);
     this.issuesByProject.clear();
     for (const i of this.data.issues) pushTo(this.issuesByProject, i.projectId, i);
@@ -123,6 +126,7 @@ export class Store {
 
   // ---- groups
   addGroup(g: GroupRecord): GroupRecord {
+    this.groupAccessCache.clear();
     this.data.groups.push(g);
     this.indexGroup(g);
     return g;
@@ -180,6 +184,7 @@ export class Store {
 
   // ---- memberships
   setMember(m: MemberRecord): void {
+    this.groupAccessCache.clear();
     const key = memberKey(m.sourceType, m.sourceId, m.userId);
     const existing = this.memberIndex.get(key);
     if (existing) existing.accessLevel = m.accessLevel;
@@ -192,10 +197,14 @@ export class Store {
     return this.memberIndex.get(memberKey(sourceType, sourceId, userId));
   }
   groupAccess(userId: number, groupId: number): number {
+    const key = `${userId}:${groupId}`;
+    const cached = this.groupAccessCache.get(key);
+    if (cached !== undefined) return cached;
     let level: number = AccessLevel.none;
     for (const g of this.groupChain(groupId)) {
       level = Math.max(level, this.directMember('group', g.id, userId)?.accessLevel ?? 0);
     }
+    this.groupAccessCache.set(key, level);
     return level;
   }
   projectAccess(userId: number, p: ProjectRecord): number {
