@@ -2,13 +2,24 @@
 // targets (create, list, rename, delete), a Reader's read-only view, and axe on every page shown.
 import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { baseUrl, expectAccessible, owner, reader, signIn, signOut } from './helpers.ts';
+import {
+  baseUrl,
+  expectAccessible,
+  failOnPageErrors,
+  owner,
+  reader,
+  signIn,
+  signOut,
+} from './helpers.ts';
 
 const screenshots = 'docs/screenshots';
 mkdirSync(screenshots, { recursive: true });
 
 test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: process.env.VB_E2E_BASE_URL });
+
+// An uncaught error in the page fails the test that caused it.
+test.beforeEach(({ page }) => failOnPageErrors(page));
 
 test('the server is healthy and asks for set-up', async ({ request }) => {
   const health = await request.get(`${baseUrl()}/api/health`);
@@ -140,9 +151,22 @@ test('an Owner adds a Reader, who sees targets but no write buttons', async ({ p
   await expect(page.getByRole('button', { name: /^Delete / })).toHaveCount(0);
   await expectAccessible(page, 'targets as a Reader');
 
+  // Keyboard: the first Tab reaches the skip link, which moves focus to the page content.
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('main')).toBeFocused();
+
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scans' }).click();
   await expect(page.getByText('Create a target first')).toBeVisible();
-  await signOut(page, reader.name);
+
+  // The server ends the session (here: signed out from elsewhere): the next request lands on
+  // sign-in, which says why.
+  await page.context().clearCookies();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Targets' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByText('Your session has ended.')).toBeVisible();
 });
 
 test('settings: API tokens show their secret once and can be revoked; jobs list for admins', async ({

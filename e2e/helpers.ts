@@ -50,3 +50,25 @@ export async function signOut(page: Page, userName: string): Promise<void> {
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 }
+
+/**
+ * Makes an uncaught error in the page fail the test. React reports errors it recovered from as a
+ * wrapper; the page logs the wrapped cause to the console so the failure names it.
+ */
+export async function failOnPageErrors(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.addEventListener('error', (event) => {
+      const cause = (event.error as Error | undefined)?.cause;
+      if (cause instanceof Error) console.error(`caused by: ${cause.stack ?? cause.message}`);
+    });
+  });
+  const causes: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().startsWith('caused by:')) {
+      causes.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => {
+    throw new Error(`uncaught error in the page: ${error.stack ?? error.message}\n${causes.join('\n')}`);
+  });
+}

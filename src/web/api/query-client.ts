@@ -1,12 +1,13 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { isApiError, setCsrfToken } from './client.ts';
-import { sessionKey } from './session.ts';
+import { sessionEndedKey, sessionKey } from './session.ts';
 
 /** A query client that drops the session when the server says it has ended (so the sign-in page shows). */
 export function createQueryClient(): QueryClient {
   const onError = (error: unknown) => {
     if (isApiError(error) && error.status === 401 && error.code === 'unauthenticated') {
       setCsrfToken(null);
+      if (client.getQueryData(sessionKey)) client.setQueryData(sessionEndedKey, true);
       client.setQueryData(sessionKey, null);
     }
   };

@@ -10,6 +10,8 @@ import { api, isApiError, setCsrfToken } from './client.ts';
 
 export const sessionKey = ['session'] as const;
 export const setupKey = ['setup'] as const;
+/** Set when the server ended a session that this page was using, so sign-in can say why it shows. */
+export const sessionEndedKey = ['session-ended'] as const;
 
 async function fetchSession(): Promise<SessionInfo | null> {
   try {
@@ -30,11 +32,17 @@ export function useSession() {
   return useQuery({ queryKey: sessionKey, queryFn: fetchSession, staleTime: 60_000, retry: 1 });
 }
 
-/** The session of a page inside the app shell, where a session always exists. */
+let lastSession: SessionInfo | null = null;
+
+/**
+ * The session of a page inside the app shell. When the session ends, such a page may render once
+ * more before the router replaces it with the sign-in page; it then sees the last known session.
+ */
 export function useCurrentSession(): SessionInfo {
   const { data } = useSession();
-  if (!data) throw new Error('useCurrentSession used outside a signed-in page');
-  return data;
+  if (data) lastSession = data;
+  if (!lastSession) throw new Error('useCurrentSession used outside a signed-in page');
+  return lastSession;
 }
 
 export function useSetupStatus() {
@@ -50,6 +58,7 @@ function useStoreSession() {
   const queryClient = useQueryClient();
   return (session: SessionInfo) => {
     setCsrfToken(session.csrfToken);
+    queryClient.removeQueries({ queryKey: sessionEndedKey });
     queryClient.setQueryData(setupKey, { needsSetup: false });
     queryClient.setQueryData(sessionKey, session);
   };
@@ -79,8 +88,10 @@ export function useSignOut() {
     mutationFn: () => api('/auth/sign-out', { method: 'POST' }),
     onSettled: () => {
       setCsrfToken(null);
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'setup' });
       queryClient.setQueryData(sessionKey, null);
+      queryClient.removeQueries({
+        predicate: (query) => query.queryKey[0] !== 'setup' && query.queryKey[0] !== 'session',
+      });
     },
   });
 }

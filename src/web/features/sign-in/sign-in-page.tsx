@@ -1,9 +1,10 @@
-import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { signInBodySchema } from '../../../contracts/index.ts';
 import { type FieldErrors, validate } from '../../api/field-errors.ts';
-import { useSignIn } from '../../api/session.ts';
+import { sessionEndedKey, useSignIn } from '../../api/session.ts';
 import { AuthLayout } from '../../components/auth-layout.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 
@@ -26,6 +27,8 @@ export function SignInPage() {
   const signIn = useSignIn();
   const navigate = useNavigate();
   const location = useLocation();
+  const queryClient = useQueryClient();
+  const [sessionEnded] = useState(() => Boolean(queryClient.getQueryData(sessionEndedKey)));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
@@ -47,6 +50,12 @@ export function SignInPage() {
     <AuthLayout title="Sign in" description="Sign in to your organization’s security findings.">
       <form onSubmit={onSubmit} noValidate>
         <Stack gap="md">
+          {sessionEnded && !signIn.error && (
+            <Alert color="blue" title="Your session has ended." role="status">
+              You were signed out (it expired, or an administrator changed your access). Sign in
+              again to continue where you were.
+            </Alert>
+          )}
           <TextInput
             label="Email"
             type="email"
