@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(import.meta.url);
@@ -31,7 +31,8 @@ function pick<T>(list: readonly T[], n: number): T {
   return list[n % list.length] as T;
 }
 
-async function generate(file: string, instances: number, alerts: number): Promise<void> {
+/** Writes the benchmark's ZAP traditional-JSON report (also used by bench/import.ts). */
+export async function generate(file: string, instances = 100_000, alerts = 300): Promise<void> {
   const out = createWriteStream(file);
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
@@ -91,4 +92,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run only when executed directly (bench/import.ts imports generate from here).
+if (process.argv[1] && resolve(process.argv[1]) === here) await main();

@@ -1,7 +1,8 @@
 // `npm run bench -- [name ...]`: runs the named benchmarks (all when none is named) and prints figures.
+import { benchImport } from './import.ts';
 import { benchQueue } from './queue.ts';
 
-const benches: Record<string, () => Promise<void>> = { queue: benchQueue };
+const benches: Record<string, () => Promise<void>> = { queue: benchQueue, import: () => benchImport() };
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = names.length > 0 ? names : Object.keys(benches);
 for (const name of chosen) {
