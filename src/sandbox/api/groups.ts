@@ -39,7 +39,7 @@ function listGroups(ctx: Ctx, candidates: GroupRecord[], defaultAll: boolean) {
 }
 
 export const groupRoutes: Route[] = [
-  { method: 'GET', pattern: '/api/v4/groups', auth: 'optional', handler: (ctx) => listGroups(ctx, ctx.rt.store.data.groups, false) },
+  { method: 'GET', pattern: '/api/v4/groups', auth: 'optional', limit: 'groups_api', handler: (ctx) => listGroups(ctx, ctx.rt.store.data.groups, false) },
   {
     method: 'GET',
     pattern: '/api/v4/groups/:id',

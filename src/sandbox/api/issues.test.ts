@@ -27,7 +27,7 @@ describe('create an issue', () => {
       state: 'opened',
       closed_at: null,
       closed_by: null,
-      labels: ['Vulnbridge', 'VB-MDWSAU027854'],
+      labels: ['VB-MDWSAU027854', 'Vulnbridge'], // sorted by title, as GitLab does
       milestone: null,
       type: 'ISSUE',
       issue_type: 'issue',

@@ -1,6 +1,6 @@
 // Project issues: list, get, create, edit, delete (doc/api/issues.md).
 import { accessLevel, canCreateIssue, canDeleteIssue, canReadIssue, canUpdateIssue } from '../auth/permissions.ts';
-import { label as labelEntity } from '../entities/basic.ts';
+import { labelBasic } from '../entities/basic.ts';
 import { issueEntity } from '../entities/issue.ts';
 import { isKeyset, keysetPage, paginate } from '../http/pagination.ts';
 import { type Input, bool, dateTime, has, int, intArray, oneOf, requiredStr, str, strList } from '../http/params.ts';
@@ -128,7 +128,8 @@ function listIssues(ctx: Ctx) {
   const map = (i: IssueRecord) => {
     const e = issueEntity(store, ctx.rt.url, i, viewer);
     if (!withLabelDetails) return e;
-    return { ...e, labels: i.labelIds.flatMap((id) => store.label(id) ?? []).map((l) => labelEntity(l)) };
+    const labels = i.labelIds.flatMap((id) => store.label(id) ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { ...e, labels: labels.map(labelBasic) };
   };
   const key = (i: IssueRecord): number | string =>
     order === 'updated_at' ? i.updatedAt * 1e4 + (i.id % 1e4) : order === 'title' ? i.title.toLowerCase() : order === 'due_date' ? (i.dueDate ?? '9999') : i.id;

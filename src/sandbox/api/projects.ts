@@ -123,12 +123,12 @@ export const projectRoutes: Route[] = [
   { method: 'GET', pattern: '/api/v4/users', auth: 'optional', handler: listUsers },
   { method: 'GET', pattern: '/api/v4/users/:user_id', auth: 'optional', handler: getUserById },
   { method: 'GET', pattern: '/api/v4/todos', auth: 'read', handler: listTodos },
-  { method: 'GET', pattern: '/api/v4/projects', auth: 'optional', handler: (ctx) => listProjects(ctx, ctx.rt.store.data.projects) },
+  { method: 'GET', pattern: '/api/v4/projects', auth: 'optional', limit: 'projects_api', handler: (ctx) => listProjects(ctx, ctx.rt.store.data.projects) },
   {
     method: 'GET',
     pattern: '/api/v4/projects/:id',
     auth: 'optional',
     handler: (ctx) => json(200, projectFull(ctx.rt.store, ctx.rt.url, loadProject(ctx), ctx.user)),
   },
-  { method: 'GET', pattern: '/api/v4/groups/:id/projects', auth: 'optional', handler: groupProjects },
+  { method: 'GET', pattern: '/api/v4/groups/:id/projects', auth: 'optional', limit: 'group_projects_api', handler: groupProjects },
 ];

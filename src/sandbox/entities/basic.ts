@@ -112,6 +112,11 @@ export function groupFullName(store: Store, g: GroupRecord): string {
     .join(' / ');
 }
 
+/** LabelBasic (issues with with_labels_details=true). */
+export function labelBasic(l: LabelRecord) {
+  return { id: l.id, name: l.name, description: l.description, description_html: l.description ?? '', text_color: textColor(l.color), color: l.color };
+}
+
 /** Label entity of GET/POST /projects/:id/labels. */
 export function label(l: LabelRecord, counts?: { open: number; closed: number }) {
   const out: Record<string, unknown> = {

@@ -31,10 +31,13 @@ export function issueEntity(store: Store, base: string, issue: IssueRecord, view
     updated_at: iso(issue.updatedAt),
     closed_at: iso(issue.closedAt),
     closed_by: closer ? userBasic(base, closer) : null,
-    labels: issue.labelIds.flatMap((id) => {
-      const l = store.label(id);
-      return l ? [l.name] : [];
-    }),
+    // Entities::IssueBasic: `issue.labels.map(&:title).sort`
+    labels: issue.labelIds
+      .flatMap((id) => {
+        const l = store.label(id);
+        return l ? [l.name] : [];
+      })
+      .sort(),
     milestone: ms ? milestone(base, full, ms) : null,
     assignees,
     author: author ? userBasic(base, author) : null,

@@ -165,6 +165,23 @@ describe('rate-limit profiles', () => {
     }
   });
 
+  it('gitlab.com: GET /groups is limited to 200 a minute (JSON 429)', async () => {
+    const sb = await startSandbox({ rateLimits: 'gitlab.com' });
+    try {
+      const token = sb.users[0]!.token;
+      sb.admin.advanceClock(60_000 - (sb.store.now() % 60_000) + 10);
+      const statuses: number[] = [];
+      for (let i = 0; i < 201; i += 1) statuses.push((await api(sb, '/groups', { token })).status);
+      expect(statuses.slice(0, 200).every((s) => s === 200)).toBe(true);
+      const last = await api(sb, '/groups', { token });
+      expect(last.status).toBe(429);
+      expect(last.body.message.error).toMatch(/requested too many times/);
+      expect((await api(sb, '/projects?per_page=1', { token })).status).toBe(200);
+    } finally {
+      await sb.close();
+    }
+  });
+
   it('self-managed has no API throttle headers; off limits nothing', async () => {
     const sb = await startSandbox({ rateLimits: 'self-managed' });
     try {

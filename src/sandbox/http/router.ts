@@ -1,6 +1,7 @@
 // A small router: `:name` matches one path segment (URL-decoded, so `group%2Fproject` works),
 // `*name` matches one or more segments (for `/group/sub/project/-/issues`).
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AppLimit } from '../limits/rate-limiter.ts';
 import type { Runtime } from '../runtime.ts';
 import type { UserRecord } from '../state/types.ts';
 import type { Input } from './params.ts';
@@ -8,7 +9,6 @@ import type { Reply } from './reply.ts';
 
 /** none: no token looked at; optional: anonymous allowed; read/write: token with that scope; user: read_user is enough. */
 export type AuthNeed = 'none' | 'optional' | 'read' | 'write' | 'user' | 'session';
-export type AppLimit = 'issues_create' | 'notes_create';
 
 export interface Ctx {
   rt: Runtime;

@@ -8,7 +8,7 @@ import { parseCookies } from '../pages/layout.ts';
 import type { Runtime } from '../runtime.ts';
 import { type Input, parseQuery } from './params.ts';
 import { HttpError, type Reply, json } from './reply.ts';
-import type { Ctx, Router } from './router.ts';
+import type { Ctx, Route, Router } from './router.ts';
 
 const MAX_BODY = 30 * 1024 * 1024;
 
@@ -167,7 +167,7 @@ export class RequestPipeline {
     write(res, method, reply, extra);
   }
 
-  private async dispatch(ctx: Ctx, route: { auth: Parameters<typeof authenticate>[1]; limit?: string; handler: (c: Ctx) => Reply | Promise<Reply> }, extra: Record<string, string>): Promise<Reply> {
+  private async dispatch(ctx: Ctx, route: Route, extra: Record<string, string>): Promise<Reply> {
     const rt = this.rt;
     try {
       authenticate(ctx, route.auth);
@@ -181,9 +181,10 @@ export class RequestPipeline {
       if (t.reject) return t.reject;
       extra['cache-control'] = 'max-age=0, private, must-revalidate';
     }
-    if (route.limit && ctx.user) {
-      const scope = route.limit === 'issues_create' ? `${ctx.params.id}:${ctx.user.id}` : `${ctx.user.id}`;
-      if (!rt.limits.allowApp(route.limit as 'issues_create' | 'notes_create', scope)) return json(429, APP_LIMIT_BODY);
+    if (route.limit) {
+      const who = ctx.user ? `user:${ctx.user.id}` : `ip:${ctx.ip}`;
+      const scope = route.limit === 'issues_create' ? `${ctx.params.id}:${who}` : who;
+      if (!rt.limits.allowApp(route.limit, scope)) return json(429, APP_LIMIT_BODY);
     }
     try {
       return await route.handler(ctx);

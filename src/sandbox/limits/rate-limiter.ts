@@ -7,20 +7,35 @@ import type { Reply } from '../http/reply.ts';
 export type RateLimitProfile = 'gitlab.com' | 'self-managed' | 'off';
 export const RATE_LIMIT_PROFILES: readonly RateLimitProfile[] = ['gitlab.com', 'self-managed', 'off'];
 
+export type AppLimit = 'issues_create' | 'notes_create' | 'projects_api' | 'groups_api' | 'group_projects_api';
+
 interface ProfileLimits {
   /** Requests per minute per user, authenticated API (Rack::Attack). */
   authenticatedApi: number | null;
   /** Requests per minute per IP, unauthenticated. */
   unauthenticated: number | null;
-  issuesCreate: number | null;
-  notesCreate: number | null;
+  /** Application limits: [requests, window ms]. */
+  app: Partial<Record<AppLimit, [number, number]>>;
 }
 
+const MIN = 60_000;
 const PROFILES: Record<RateLimitProfile, ProfileLimits> = {
-  'gitlab.com': { authenticatedApi: 2000, unauthenticated: 500, issuesCreate: 200, notesCreate: 60 },
+  // doc/user/gitlab_com/_index.md: issues 200/min, notes 60/min, GET /projects 2,000 per 10 min,
+  // GET /groups/:id/projects 600/min, GET /groups 200/min.
+  'gitlab.com': {
+    authenticatedApi: 2000,
+    unauthenticated: 500,
+    app: {
+      issues_create: [200, MIN],
+      notes_create: [60, MIN],
+      projects_api: [2000, 10 * MIN],
+      group_projects_api: [600, MIN],
+      groups_api: [200, MIN],
+    },
+  },
   // Self-managed: user and IP throttles are off by default; issue and note creation 300/min.
-  'self-managed': { authenticatedApi: null, unauthenticated: null, issuesCreate: 300, notesCreate: 300 },
-  off: { authenticatedApi: null, unauthenticated: null, issuesCreate: null, notesCreate: null },
+  'self-managed': { authenticatedApi: null, unauthenticated: null, app: { issues_create: [300, MIN], notes_create: [300, MIN] } },
+  off: { authenticatedApi: null, unauthenticated: null, app: {} },
 };
 
 const WINDOW_MS = 60_000;
@@ -42,17 +57,16 @@ export class RateLimiter {
     this.counters.clear();
   }
 
-  private hit(key: string, limit: number): { count: number; resetAt: number } {
+  private hit(key: string, windowMs = WINDOW_MS): { count: number; resetAt: number } {
     const now = this.now();
-    const windowStart = Math.floor(now / WINDOW_MS) * WINDOW_MS;
+    const windowStart = Math.floor(now / windowMs) * windowMs;
     let c = this.counters.get(key);
     if (!c || c.windowStart !== windowStart) {
       c = { windowStart, count: 0 };
       this.counters.set(key, c);
     }
     c.count += 1;
-    void limit;
-    return { count: c.count, resetAt: windowStart + WINDOW_MS };
+    return { count: c.count, resetAt: windowStart + windowMs };
   }
 
   /**
@@ -64,7 +78,7 @@ export class RateLimiter {
     const limit = userId === null ? p.unauthenticated : p.authenticatedApi;
     if (limit === null) return { headers: {} };
     const name = userId === null ? 'throttle_unauthenticated_api' : 'throttle_authenticated_api';
-    const { count, resetAt } = this.hit(`${name}:${userId ?? ip}`, limit);
+    const { count, resetAt } = this.hit(`${name}:${userId ?? ip}`);
     const resetSeconds = Math.max(1, Math.ceil((resetAt - this.now()) / 1000));
     const headers: Record<string, string> = {
       'ratelimit-name': name,
@@ -83,15 +97,14 @@ export class RateLimiter {
   }
 
   /** Application rate limiter: true when the action is allowed. */
-  allowApp(kind: 'issues_create' | 'notes_create', scope: string): boolean {
-    const p = PROFILES[this.profile];
-    const limit = kind === 'issues_create' ? p.issuesCreate : p.notesCreate;
-    if (limit === null || limit === 0) return true;
-    return this.hit(`${kind}:${scope}`, limit).count <= limit;
+  allowApp(kind: AppLimit, scope: string): boolean {
+    const rule = PROFILES[this.profile].app[kind];
+    if (!rule || rule[0] === 0) return true;
+    return this.hit(`${kind}:${scope}`, rule[1]).count <= rule[0];
   }
 
   /** A counted limit that is not part of a profile (e.g. hook test 5/min). */
   allowFixed(key: string, limit: number): boolean {
-    return this.hit(`fixed:${key}`, limit).count <= limit;
+    return this.hit(`fixed:${key}`).count <= limit;
   }
 }

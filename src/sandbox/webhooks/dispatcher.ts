@@ -11,11 +11,12 @@ export const GITLAB_VERSION = '18.2.0';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
+// X-Gitlab-Event is the hook scope titleized: confidential_issue_hooks -> "Confidential Issue Hook".
 const EVENT_NAMES: Record<HookTrigger, string> = {
   issue: 'Issue Hook',
-  confidential_issue: 'Issue Hook',
+  confidential_issue: 'Confidential Issue Hook',
   note: 'Note Hook',
-  confidential_note: 'Note Hook',
+  confidential_note: 'Confidential Note Hook',
 };
 
 export function hookWants(h: HookRecord, trigger: HookTrigger): boolean {

@@ -139,6 +139,7 @@ describe('Issue Hook and Note Hook deliveries', () => {
     const toPlain = rx.deliveries.filter((d) => d.headers['x-gitlab-webhook-uuid'] !== rx.deliveries[0]!.headers['x-gitlab-webhook-uuid']);
     const all = rx.deliveries.filter((d) => !toPlain.includes(d));
     expect(all.map((d) => d.body.event_type)).toEqual(['confidential_issue', 'confidential_note', 'issue', 'confidential_note']);
+    expect(all.map((d) => d.headers['x-gitlab-event'])).toEqual(['Confidential Issue Hook', 'Confidential Note Hook', 'Issue Hook', 'Confidential Note Hook']);
     expect(toPlain.map((d) => d.body.event_type)).toEqual(['issue']);
     await api(sb, `${P}/hooks/${plain.body.id}`, { token: tok.alice, method: 'DELETE' });
   });
