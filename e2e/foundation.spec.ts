@@ -215,3 +215,32 @@ test('settings: API tokens show their secret once and can be revoked; jobs list 
   await expect(page.getByRole('row', { name: new RegExp(reader.name) })).toBeVisible();
   await page.screenshot({ path: `${screenshots}/settings-members.png` });
 });
+
+test('an Owner changes a member’s role', async ({ page }) => {
+  await signIn(page, owner.email, owner.password);
+  await page.goto('/settings/members');
+  const row = page.getByRole('row', { name: new RegExp(reader.name) });
+  await row.getByRole('combobox', { name: `Role of ${reader.name}` }).click();
+  await page.getByRole('option', { name: /Contributor/ }).click();
+  await expect(row.getByRole('combobox', { name: `Role of ${reader.name}` })).toHaveValue('Contributor');
+  await page.reload();
+  await expect(
+    page.getByRole('row', { name: new RegExp(reader.name) }).getByRole('combobox'),
+  ).toHaveValue('Contributor');
+});
+
+test('repeated wrong passwords are throttled, and the page says how long to wait', async ({ page }) => {
+  await page.goto('/sign-in');
+  const email = 'nobody@acme.test';
+  await page.getByLabel('Email').fill(email);
+  const alert = page.getByRole('alert');
+  // The server allows a few failures, then blocks the (email, address) pair for a while.
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(`wrong password ${attempt}`);
+    const answered = page.waitForResponse((response) => response.url().endsWith('/api/auth/sign-in'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    if ((await answered).status() === 429) break;
+  }
+  await expect(alert).toContainText('Too many attempts in a short time.');
+  await expect(alert).toContainText(/Wait \d+ seconds? and try again\./);
+});
