@@ -3,3 +3,4 @@ export * from './common.ts';
 export * from './jobs.ts';
 export * from './targets.ts';
 export * from './scans.ts';
+export * from './envelopes.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jobSchema, jobStateSchema } from '../../../contracts/index.ts';
+import { jobListSchema, jobStateSchema } from '../../../contracts/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 
@@ -8,7 +8,7 @@ export const listJobsRoute: RouteModule = (app, { db }) => {
     '/api/jobs',
     {
       config: { access: 'administrator' },
-      schema: { tags: ['jobs'], summary: 'List the organization’s background jobs (newest first, at most 200)', querystring: z.object({ state: jobStateSchema.optional() }), response: { 200: z.object({ jobs: z.array(jobSchema) }) } },
+      schema: { tags: ['jobs'], summary: 'List the organization’s background jobs (newest first, at most 200)', querystring: z.object({ state: jobStateSchema.optional() }), response: { 200: jobListSchema } },
     },
     async (request) => {
       let query = db.kysely.selectFrom('jobs').selectAll().where('organization_id', '=', principalOf(request).organizationId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam, memberSchema, updateMemberBodySchema } from '../../../contracts/index.ts';
+import { idParam, memberEnvelopeSchema, updateMemberBodySchema } from '../../../contracts/index.ts';
 import { changeMemberRole } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
@@ -9,7 +9,7 @@ export const updateMemberRoute: RouteModule = (app, { db }) => {
     '/api/members/:userId',
     {
       config: { access: 'administrator' },
-      schema: { tags: ['members'], summary: 'Change a member’s role', params: z.object({ userId: idParam }), body: updateMemberBodySchema, response: { 200: z.object({ member: memberSchema }) } },
+      schema: { tags: ['members'], summary: 'Change a member’s role', params: z.object({ userId: idParam }), body: updateMemberBodySchema, response: { 200: memberEnvelopeSchema } },
     },
     async (request) => {
       const p = principalOf(request);

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { createTargetBodySchema, targetSchema } from '../../../contracts/index.ts';
+
+import { createTargetBodySchema, targetEnvelopeSchema, } from '../../../contracts/index.ts';
 import { createTarget } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
@@ -7,7 +7,7 @@ import type { RouteModule } from '../../context.ts';
 export const createTargetRoute: RouteModule = (app, { db }) => {
   app.post(
     '/api/targets',
-    { config: { access: 'contributor' }, schema: { tags: ['targets'], summary: 'Create a target (a web application)', body: createTargetBodySchema, response: { 201: z.object({ target: targetSchema }) } } },
+    { config: { access: 'contributor' }, schema: { tags: ['targets'], summary: 'Create a target (a web application)', body: createTargetBodySchema, response: { 201: targetEnvelopeSchema } } },
     async (request, reply) => {
       const p = principalOf(request);
       const target = await createTarget(db.kysely, { organizationId: p.organizationId, userId: p.userId }, request.body);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam, targetSchema, updateTargetBodySchema } from '../../../contracts/index.ts';
+import { idParam, targetEnvelopeSchema, updateTargetBodySchema } from '../../../contracts/index.ts';
 import { renameTarget } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
@@ -9,7 +9,7 @@ export const updateTargetRoute: RouteModule = (app, { db }) => {
     '/api/targets/:targetId',
     {
       config: { access: 'contributor' },
-      schema: { tags: ['targets'], summary: 'Rename a target', params: z.object({ targetId: idParam }), body: updateTargetBodySchema, response: { 200: z.object({ target: targetSchema }) } },
+      schema: { tags: ['targets'], summary: 'Rename a target', params: z.object({ targetId: idParam }), body: updateTargetBodySchema, response: { 200: targetEnvelopeSchema } },
     },
     async (request) => {
       const p = principalOf(request);

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { apiTokenSchema, createApiTokenBodySchema } from '../../../contracts/index.ts';
+
+import { createApiTokenBodySchema, createdApiTokenSchema } from '../../../contracts/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import { createApiToken } from '../../auth/api-tokens.ts';
 import type { RouteModule } from '../../context.ts';
@@ -9,7 +9,7 @@ export const createTokenRoute: RouteModule = (app, { db }) => {
     '/api/tokens',
     {
       config: { access: 'reader' },
-      schema: { tags: ['tokens'], summary: 'Create an API token (the secret is shown once)', body: createApiTokenBodySchema, response: { 201: z.object({ token: apiTokenSchema, secret: z.string() }) } },
+      schema: { tags: ['tokens'], summary: 'Create an API token (the secret is shown once)', body: createApiTokenBodySchema, response: { 201: createdApiTokenSchema } },
     },
     async (request, reply) => {
       const p = principalOf(request);

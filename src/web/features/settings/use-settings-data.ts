@@ -12,7 +12,7 @@ import {
   jobListSchema,
   memberEnvelopeSchema,
   memberListSchema,
-} from '../../../contracts/web-extra.ts';
+} from '../../../contracts/index.ts';
 import { okSchema } from '../../../contracts/index.ts';
 import { api } from '../../api/client.ts';
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CreateTargetBody, TargetInfo } from '../../../contracts/index.ts';
-import { targetEnvelopeSchema, targetListSchema } from '../../../contracts/web-extra.ts';
+import { targetEnvelopeSchema, targetListSchema } from '../../../contracts/index.ts';
 import { api } from '../../api/client.ts';
 
 export const targetsKey = ['targets'] as const;

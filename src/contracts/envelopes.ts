@@ -1,5 +1,5 @@
-// Response envelopes of the HTTP API that the web app reads. The item schemas live in the other
-// contract files; these only wrap them the way the routes answer.
+// Response envelopes of the HTTP API: the item schemas live in the other contract files; these wrap them
+// the way the routes answer. Shared by the routes and the web app.
 import { z } from 'zod';
 import { apiTokenSchema, memberSchema } from './auth.ts';
 import { jobSchema } from './jobs.ts';
