@@ -42,7 +42,7 @@ function create(ctx: Ctx) {
   if (result.kind === 'commands_only') {
     return json(202, { commands_changes: result.commandsChanges, summary: result.summary });
   }
-  return json(201, noteEntity(ctx.rt.store, ctx.rt.url, result.note));
+  return json(201, noteEntity(ctx.rt.store, ctx.rt.url, result.note, result.commandsChanges));
 }
 
 function update(ctx: Ctx) {

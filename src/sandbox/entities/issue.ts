@@ -74,7 +74,7 @@ export function issueEntity(store: Store, base: string, issue: IssueRecord, view
   };
 }
 
-export function noteEntity(store: Store, base: string, note: NoteRecord) {
+export function noteEntity(store: Store, base: string, note: NoteRecord, commandsChanges: Record<string, unknown> = {}) {
   const author = store.user(note.authorId);
   const issue = store.issueById(note.issueId);
   return {
@@ -95,7 +95,7 @@ export function noteEntity(store: Store, base: string, note: NoteRecord) {
     imported: false,
     imported_from: 'none',
     noteable_iid: issue?.iid ?? null,
-    commands_changes: {},
+    commands_changes: commandsChanges,
   };
 }
 

@@ -173,6 +173,7 @@ describe('token endpoint', () => {
     const me = await api(sb, '/user', { bearer: res.body.access_token });
     expect(me.status).toBe(200);
     expect(me.body.username).toBe('alice');
+    expect((await api(sb, `/user?access_token=${res.body.access_token}`)).body.username).toBe('alice');
     // A code is single-use.
     const again = await exchange(sb, { grant_type: 'authorization_code', code, code_verifier: pair.verifier });
     expect(again.status).toBe(400);

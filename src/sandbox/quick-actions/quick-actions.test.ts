@@ -98,6 +98,7 @@ describe('quick actions and references over the API', () => {
     const res = await note(i.iid, 'Fixed in main.\n/close');
     expect(res.status).toBe(201);
     expect(res.body.body).toBe('Fixed in main.');
+    expect(res.body.commands_changes).toEqual({ state_event: 'close' });
     expect((await api(sb, `${P}/issues/${i.iid}`, { token: tok.alice })).body.state).toBe('closed');
   });
 

@@ -6,6 +6,7 @@ import { type IssueChanges, runQuickActions } from '../quick-actions/apply.ts';
 import type { Runtime } from '../runtime.ts';
 import type { IssueRecord, LabelRecord, ProjectRecord, UserRecord } from '../state/types.ts';
 import { AccessLevel } from '../state/types.ts';
+import { hookTime } from '../entities/basic.ts';
 import { type IssueAction, diffSnapshots, issuePayload, snapshotIssue } from '../webhooks/payloads.ts';
 import { addSystemNote, processMentions } from './mentions.ts';
 
@@ -214,7 +215,10 @@ export function updateIssue(
   systemNotesFor(rt, actor, issue, before);
   const action: IssueAction =
     before.state !== issue.state ? (issue.state === 'closed' ? 'close' : 'reopen') : 'update';
-  emitIssueHook(rt, actor, issue, action, diffSnapshots(snapBefore, snapshotIssue(store, issue), issue));
+  const hookChanges = diffSnapshots(snapBefore, snapshotIssue(store, issue), issue);
+  // Rails' previous_changes always has updated_at, even when the seconds shown are equal.
+  hookChanges.updated_at = { previous: snapBefore.updated_at, current: hookTime(issue.updatedAt) };
+  emitIssueHook(rt, actor, issue, action, hookChanges);
   if (before.description !== issue.description) processMentions(rt, actor, issue, null, issue.description, before.description);
   return issue;
 }

@@ -12,7 +12,7 @@ import { processMentions } from './mentions.ts';
 export const NOTE_MAX = 1_000_000;
 
 export type CreateNoteResult =
-  | { kind: 'note'; note: NoteRecord }
+  | { kind: 'note'; note: NoteRecord; commandsChanges: Record<string, unknown> }
   | { kind: 'commands_only'; commandsChanges: Record<string, unknown>; summary: string[] };
 
 function noteInvalid(detail: string): HttpError {
@@ -61,7 +61,7 @@ export function createNote(
   project.lastActivityAt = store.now();
   emitNoteHook(rt, actor, note, issue, 'create');
   processMentions(rt, actor, issue, note, text, '');
-  return { kind: 'note', note };
+  return { kind: 'note', note, commandsChanges: qa.commandsChanges };
 }
 
 export function updateNote(rt: Runtime, actor: UserRecord, issue: IssueRecord, note: NoteRecord, body: string): NoteRecord {

@@ -110,6 +110,13 @@ describe('Issue Hook and Note Hook deliveries', () => {
     expect(assigned.changes.assignees.previous).toEqual([]);
     expect(assigned.changes.assignees.current[0].username).toBe('bob');
     expect(closed.object_attributes.action).toBe('close');
+    await api(sb, `${P}/issues/${issue.iid}`, { token: tok.alice, method: 'PUT', body: { add_labels: 'triaged' } });
+    await sb.admin.idle();
+    const labelled = rx.deliveries[3]!.body;
+    expect(labelled.changes.labels.previous).toEqual([]);
+    expect(labelled.changes.labels.current.map((l: { title: string }) => l.title)).toEqual(['triaged']);
+    expect(labelled.changes.updated_at.current).toMatch(/ UTC$/);
+    expect(labelled.changes).not.toHaveProperty('title');
     expect(closed.changes.state_id).toEqual({ previous: 1, current: 2 });
   });
 
