@@ -115,7 +115,8 @@ async function test(ctx: Ctx) {
   const { user, project, hook } = loadHook(ctx);
   const trigger = ctx.params.trigger ?? '';
   const store = ctx.rt.store;
-  if (!ctx.rt.limits.allowFixed(`hook_test:${hook.id}:${user.id}`, 5)) return json(429, APP_LIMIT_BODY);
+  // web_hook_test: 5 a minute, scoped to the project and user (lib/api/hooks/trigger_test.rb).
+  if (!ctx.rt.limits.allowFixed(`web_hook_test:${project.id}:${user.id}`, 5)) return json(429, APP_LIMIT_BODY);
   const map: Record<string, HookTrigger> = {
     issues_events: 'issue',
     confidential_issues_events: 'confidential_issue',

@@ -154,7 +154,12 @@ describe('rate-limit profiles', () => {
     try {
       const token = sb.users[0]!.token;
       sb.admin.advanceClock(60_000 - (sb.store.now() % 60_000) + 10);
-      const burst = await Promise.all(Array.from({ length: 2001 }, () => api(sb, '/user?x=1', { token })));
+      const burst: Awaited<ReturnType<typeof api>>[] = [];
+      for (let i = 0; i < 2001; i += 50) {
+        const n = Math.min(50, 2001 - i);
+        burst.push(...(await Promise.all(Array.from({ length: n }, () => api(sb, '/user', { token })))));
+      }
+      expect(burst).toHaveLength(2001);
       const limited = burst.filter((r) => r.status === 429);
       expect(limited).toHaveLength(1);
       expect(limited[0]!.text).toBe('Retry later\n');
