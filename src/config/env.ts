@@ -26,10 +26,19 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   GITLAB_ALLOWED_HOSTS: z.string().default(''),
   VULNBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
+  GITLAB_COM_URL: z.url({ protocol: /^https?$/ }).default('https://gitlab.com'),
+  GITLAB_COM_CLIENT_ID: z.string().min(1).optional(),
+  GITLAB_COM_CLIENT_SECRET: z.string().min(1).optional(),
+  PRODUCT_LABEL: z.string().trim().min(1).max(255).refine((v) => !v.includes(','), { message: 'must not contain a comma' }).default('Vulnbridge'),
   MAX_REPORT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** The hub's public root: PUBLIC_URL, else http://localhost:PORT. */
+export function publicUrl(env: Env): string {
+  return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

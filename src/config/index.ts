@@ -1,2 +1,2 @@
-export { ConfigError, decodeKey, type Env, envSchema, parseEnv } from './env.ts';
+export { ConfigError, decodeKey, type Env, envSchema, parseEnv, publicUrl } from './env.ts';
 export { loadSecretKey, type SecretKeySource } from './key-file.ts';

@@ -176,6 +176,59 @@ export interface FindingsTable {
   truncated: string; // JSON field names
 }
 
+export interface GitlabInstancesTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  base_url: string;
+  client_id: string;
+  client_secret_enc: string;
+  created_at: string;
+}
+
+export type ConnectionStatus = 'connected' | 'reconnect_needed';
+
+export interface GitlabConnectionsTable {
+  id: string;
+  organization_id: string;
+  target_id: string;
+  instance_id: string;
+  base_url: string;
+  auth_kind: 'oauth' | 'access_token';
+  gitlab_user_id: number;
+  gitlab_username: string;
+  gitlab_name: string;
+  gitlab_avatar_url: string | null;
+  access_token_enc: string;
+  refresh_token_enc: string | null;
+  expires_at: string | null;
+  token_version: number;
+  refreshing_until: string | null;
+  status: ConnectionStatus;
+  status_reason: string | null;
+  connected_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectLinksTable {
+  id: string;
+  organization_id: string;
+  target_id: string;
+  scan_id: string | null;
+  connection_id: string;
+  project_id: number;
+  project_path: string;
+  project_web_url: string;
+  access_level: number;
+  hook_id: number | null;
+  hook_secret_enc: string | null;
+  sync_mode: 'webhook' | 'polling';
+  sync_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -190,6 +243,9 @@ export interface Database {
   vulnerabilities: VulnerabilitiesTable;
   finding_identities: FindingIdentitiesTable;
   findings: FindingsTable;
+  gitlab_instances: GitlabInstancesTable;
+  gitlab_connections: GitlabConnectionsTable;
+  project_links: ProjectLinksTable;
 }
 
 export type Job = Selectable<JobsTable>;
@@ -200,3 +256,6 @@ export type User = Selectable<UsersTable>;
 export type Scan = Selectable<ScansTable>;
 export type VulnerabilityRow = Selectable<VulnerabilitiesTable>;
 export type FindingRow = Selectable<FindingsTable>;
+export type GitlabConnection = Selectable<GitlabConnectionsTable>;
+export type GitlabInstance = Selectable<GitlabInstancesTable>;
+export type ProjectLink = Selectable<ProjectLinksTable>;

@@ -1,0 +1,127 @@
+// Typed calls for the GitLab endpoints Vulnbridge uses.
+import { GitlabHttp, type GitlabHttpOptions, type Page, type Query } from './http.ts';
+
+export interface GitlabUser {
+  id: number;
+  username: string;
+  name: string;
+  avatar_url: string | null;
+  web_url?: string;
+}
+
+export interface GitlabNamespace {
+  id: number;
+  name: string;
+  path: string;
+  kind: string;
+  full_path: string;
+  parent_id: number | null;
+}
+
+export interface GitlabProject {
+  id: number;
+  name: string;
+  name_with_namespace: string;
+  path_with_namespace: string;
+  web_url: string;
+  avatar_url: string | null;
+  namespace: GitlabNamespace;
+  permissions?: {
+    project_access: { access_level: number } | null;
+    group_access: { access_level: number } | null;
+  };
+}
+
+export interface GitlabGroup {
+  id: number;
+  name: string;
+  full_path: string;
+  parent_id: number | null;
+}
+
+export interface GitlabLabel {
+  id: number;
+  name: string;
+  color: string;
+}
+
+export interface GitlabHook {
+  id: number;
+  url: string;
+  issues_events: boolean;
+  confidential_issues_events: boolean;
+  note_events: boolean;
+  confidential_note_events: boolean;
+}
+
+export interface GitlabMember {
+  id: number;
+  username: string;
+  access_level: number;
+}
+
+const enc = (id: number | string) => encodeURIComponent(String(id));
+
+export class GitlabClient {
+  readonly http: GitlabHttp;
+  constructor(options: GitlabHttpOptions) {
+    this.http = new GitlabHttp(options);
+  }
+
+  async currentUser(): Promise<GitlabUser> {
+    return (await this.http.request<GitlabUser>('GET', '/user')).data;
+  }
+
+  projects(query: Query): Promise<Page<GitlabProject>> {
+    return this.http.page<GitlabProject>('/projects', query);
+  }
+
+  groups(query: Query): Promise<GitlabGroup[]> {
+    return this.http.all<GitlabGroup>('/groups', query);
+  }
+
+  groupProjects(groupId: number, query: Query): Promise<Page<GitlabProject>> {
+    return this.http.page<GitlabProject>(`/groups/${groupId}/projects`, query);
+  }
+
+  async project(id: number | string): Promise<GitlabProject> {
+    return (await this.http.request<GitlabProject>('GET', `/projects/${enc(id)}`)).data;
+  }
+
+  /** The user's effective access level in a project (direct or inherited), 0 when none. Uses the
+   * members list filtered by `query` (supported by every GitLab version), matched by user id. */
+  async accessLevel(projectId: number, user: { id: number; username: string }): Promise<number> {
+    const members = await this.http.all<GitlabMember>(`/projects/${projectId}/members/all`, { query: user.username });
+    return members.find((m) => m.id === user.id)?.access_level ?? 0;
+  }
+
+  labels(projectId: number, search?: string): Promise<GitlabLabel[]> {
+    return this.http.all<GitlabLabel>(`/projects/${projectId}/labels`, search ? { search } : {});
+  }
+
+  async createLabel(projectId: number, label: { name: string; color: string; description?: string }): Promise<GitlabLabel> {
+    return (await this.http.request<GitlabLabel>('POST', `/projects/${projectId}/labels`, { body: label })).data;
+  }
+
+  hooks(projectId: number): Promise<GitlabHook[]> {
+    return this.http.all<GitlabHook>(`/projects/${projectId}/hooks`);
+  }
+
+  async createHook(projectId: number, hook: { url: string; token: string }): Promise<GitlabHook> {
+    const body = {
+      url: hook.url,
+      token: hook.token,
+      issues_events: true,
+      confidential_issues_events: true,
+      note_events: true,
+      confidential_note_events: true,
+      push_events: false,
+      enable_ssl_verification: true,
+    };
+    return (await this.http.request<GitlabHook>('POST', `/projects/${projectId}/hooks`, { body })).data;
+  }
+
+  async deleteHook(projectId: number, hookId: number): Promise<void> {
+    await this.http.request('DELETE', `/projects/${projectId}/hooks/${hookId}`);
+  }
+}
