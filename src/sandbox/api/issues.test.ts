@@ -201,7 +201,7 @@ describe('labels', () => {
     const res = await api(sb, `${P}/labels`, { token: tok.alice, body: { name: ' Triage ', color: '#FF0000', description: 'to look at' } });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'Triage', color: '#FF0000', description: 'to look at', text_color: '#FFFFFF', is_project_label: true, subscribed: false, priority: null });
-    const dup = await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'triage', color: '#00FF00' } });
+    const dup = await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'Triage', color: '#00FF00' } });
     expect(dup.status).toBe(409);
     expect(dup.body).toEqual({ message: 'Label already exists' });
     expect((await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'x' } })).body).toEqual({ error: 'color is missing' });

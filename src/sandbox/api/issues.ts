@@ -91,10 +91,10 @@ function listIssues(ctx: Ctx) {
   if (state !== 'all') items = items.filter((i) => i.state === state);
   if (iids?.length) items = items.filter((i) => iids.includes(i.iid));
   if (labels?.length) {
-    const names = (i: IssueRecord) => i.labelIds.map((id) => store.label(id)?.name.toLowerCase());
+    const names = (i: IssueRecord) => i.labelIds.map((id) => store.label(id)?.name);
     if (labels.length === 1 && labels[0]?.toLowerCase() === 'none') items = items.filter((i) => i.labelIds.length === 0);
     else if (labels.length === 1 && labels[0]?.toLowerCase() === 'any') items = items.filter((i) => i.labelIds.length > 0);
-    else items = items.filter((i) => labels.every((l) => names(i).includes(l.toLowerCase())));
+    else items = items.filter((i) => labels.every((l) => names(i).includes(l)));
   }
   if (search) {
     items = items.filter(

@@ -261,9 +261,10 @@ export class Store {
   projectLabels(projectId: number): LabelRecord[] {
     return this.labelsByProject.get(projectId) ?? [];
   }
+  /** Label titles match exactly (after trimming), as GitLab's `where(title:)` lookups do. */
   labelByName(projectId: number, name: string): LabelRecord | undefined {
-    const wanted = name.trim().toLowerCase();
-    return this.projectLabels(projectId).find((l) => l.name.toLowerCase() === wanted);
+    const wanted = name.trim();
+    return this.projectLabels(projectId).find((l) => l.name === wanted);
   }
   label(id: number): LabelRecord | undefined {
     return this.data.labels.find((l) => l.id === id);
