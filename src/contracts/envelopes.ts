@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { apiTokenSchema, memberSchema } from './auth.ts';
 import { jobSchema } from './jobs.ts';
+import { findingSchema, importSummarySchema, scanSchema } from './scans.ts';
 import { targetSchema } from './targets.ts';
 
 export const healthSchema = z.object({
@@ -20,3 +21,12 @@ export const apiTokenListSchema = z.object({ tokens: z.array(apiTokenSchema) });
 export const createdApiTokenSchema = z.object({ token: apiTokenSchema, secret: z.string() });
 
 export const jobListSchema = z.object({ jobs: z.array(jobSchema) });
+
+export const scanListSchema = z.object({ scans: z.array(scanSchema) });
+export const importResultSchema = z.object({ imports: z.array(importSummarySchema) });
+export const findingPageSchema = z.object({
+  findings: z.array(findingSchema),
+  total: z.number(),
+  offset: z.number(),
+  limit: z.number(),
+});

@@ -4,3 +4,4 @@ export * from './jobs.ts';
 export * from './targets.ts';
 export * from './scans.ts';
 export * from './envelopes.ts';
+export * from './gitlab.ts';

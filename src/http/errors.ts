@@ -2,6 +2,7 @@
 // to HTTP status.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { GitlabError, ReconnectNeededError } from '../gitlab/index.ts';
 import { DomainError, type ErrorCode } from '../lib/errors.ts';
 
 export { DomainError, type ErrorCode, notFound } from '../lib/errors.ts';
@@ -18,12 +19,24 @@ const STATUS: Record<ErrorCode, number> = {
   too_many_attempts: 429,
   payload_too_large: 413,
   invalid_report: 422,
+  reconnect_needed: 409,
+  gitlab_unavailable: 502,
+  gitlab_refused: 502,
   internal: 500,
 };
 
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof DomainError) {
     return reply.status(STATUS[error.code]).headers(error.headers).send({ error: { code: error.code, message: error.message } });
+  }
+  if (error instanceof ReconnectNeededError) {
+    return reply.status(409).send({ error: { code: 'reconnect_needed', message: `${error.message}: open the target's GitLab settings and click Reconnect` } });
+  }
+  if (error instanceof GitlabError) {
+    const code = error.transient ? 'gitlab_unavailable' : 'gitlab_refused';
+    const hint = error.failure === 'rate_limited' ? ' GitLab is rate limiting; wait a minute and try again.' : error.transient ? ' GitLab may be down; try again shortly.' : '';
+    const headers: Record<string, string> = error.retryAfterMs ? { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) } : {};
+    return reply.status(STATUS[code]).headers(headers).send({ error: { code, message: `${error.message}.${hint}` } });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const message = error.validation

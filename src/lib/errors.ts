@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'too_many_attempts'
   | 'payload_too_large'
   | 'invalid_report'
+  | 'reconnect_needed'
+  | 'gitlab_unavailable'
+  | 'gitlab_refused'
   | 'internal';
 
 export class DomainError extends Error {

@@ -12,6 +12,9 @@ const ROLES: RoleName[] = ['owner', 'administrator', 'contributor', 'reader'];
 const BODIES: Record<string, unknown> = {
   'PATCH /api/targets/:targetId': { name: 'hijacked' },
   'PATCH /api/members/:userId': { role: 'reader' },
+  'POST /api/targets/:targetId/gitlab/authorize': { instanceId: 'gitlab.com' },
+  'POST /api/targets/:targetId/gitlab/token': { baseUrl: 'https://gitlab.example.com', token: 'glpat-xxxxxxxxxxxx' },
+  'PUT /api/scans/:scanId/gitlab/project': { projectId: 1 },
 };
 
 describe.each(DIALECTS)('tenancy on %s', (dialect) => {
@@ -48,6 +51,8 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     await a.owner.post('/api/targets', { name: 'A shop', baseUrl: 'https://a.example' });
     const [imported] = await importReport(h.t.db, { organizationId: b.id, actorUserId: null, target: { id: ids.targetId ?? '' }, file: { bytes: readFileSync(new URL('../../../shared/fixtures/reports/zap-anubissbe-1.json', import.meta.url)), name: 'zap.json' } });
     ids.scanId = imported?.scanId ?? '';
+    const instance = await b.owner.post('/api/gitlab/instances', { name: 'B GitLab', baseUrl: 'https://gitlab.b.example', clientId: 'b-client', clientSecret: 'b-secret' });
+    ids.instanceId = instance.json().instance.id;
     ids.vulnerabilityId = (await h.t.db.kysely.selectFrom('vulnerabilities').select('id').where('scan_id', '=', ids.scanId).executeTakeFirstOrThrow()).id;
   });
   afterAll(async () => h?.close());
@@ -83,6 +88,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
         await client.get('/api/jobs'),
         await client.get('/api/jobs?state=dead'),
         await client.get('/api/scans'),
+        await client.get('/api/gitlab/instances'),
       ]
         .map((r) => r.body)
         .join('\n');

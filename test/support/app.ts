@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { parseEnv } from '../../src/config/index.ts';
-import { createSecretBox } from '../../src/crypto/index.ts';
+import { createSecretBox, type SecretBox } from '../../src/crypto/index.ts';
 import type { DialectName } from '../../src/db/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { App } from '../../src/http/context.ts';
+import type { Logger } from '../../src/lib/logger.ts';
 import { addMember, createOrganizationWithOwner } from '../../src/services/index.ts';
 import type { RoleName } from '../../src/contracts/index.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
@@ -16,32 +17,42 @@ export const PASSWORD = 'correct horse battery staple';
 export interface TestApp {
   app: App;
   t: TestDatabase;
+  secretBox: SecretBox;
   close(): Promise<void>;
 }
 
-export async function createTestApp(dialect: DialectName): Promise<TestApp> {
+export async function createTestApp(dialect: DialectName, options: { env?: Record<string, string>; logger?: Logger } = {}): Promise<TestApp> {
   const t = await createTestDatabase(dialect);
-  const env = parseEnv({ DATABASE_URL: t.url, VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent' });
-  const app = await buildApp({ db: t.db, env, logger: silentLogger, secretBox: createSecretBox(randomBytes(32)), webDir: '/nonexistent' });
+  const env = parseEnv({ DATABASE_URL: t.url, VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...options.env });
+  const secretBox = createSecretBox(randomBytes(32));
+  const app = await buildApp({ db: t.db, env, logger: options.logger ?? silentLogger, secretBox, webDir: '/nonexistent' });
   await app.ready();
-  return { app, t, close: async () => { await app.close(); await t.drop(); } };
+  return { app, t, secretBox, close: async () => { await app.close(); await t.drop(); } };
 }
 
 /** A signed-in browser-like client: keeps the session cookie and sends the CSRF token on writes. */
 export class Client {
   cookie = '';
+  /** Other cookies the server set (name → value), sent back on every request. */
+  jar = new Map<string, string>();
   csrf = '';
   bearer = '';
   constructor(readonly app: App) {}
 
   async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const all: Record<string, string> = { ...headers };
-    if (this.cookie) all.cookie = this.cookie;
+    const cookies = [this.cookie, ...[...this.jar].map(([k, v]) => `${k}=${v}`)].filter(Boolean);
+    if (cookies.length) all.cookie = cookies.join('; ');
     if (this.bearer) all.authorization = `Bearer ${this.bearer}`;
     if (this.csrf && method !== 'GET' && all['x-csrf-token'] === undefined) all['x-csrf-token'] = this.csrf;
     const response = await this.app.inject({ method: method as 'GET', url, headers: all, ...(body === undefined ? {} : { payload: body as object }) });
     const setCookie = response.cookies.find((c) => c.name === 'vb_session');
     if (setCookie) this.cookie = setCookie.value ? `vb_session=${setCookie.value}` : '';
+    for (const c of response.cookies) {
+      if (c.name === 'vb_session') continue;
+      if (c.value) this.jar.set(c.name, c.value);
+      else this.jar.delete(c.name);
+    }
     if (response.statusCode === 200 && String(response.headers['content-type'] ?? '').includes('json')) {
       const json = response.json();
       if (json && typeof json.csrfToken === 'string') this.csrf = json.csrfToken;

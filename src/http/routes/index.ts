@@ -3,6 +3,10 @@ import type { RouteModule } from '../context.ts';
 import { getSession } from './auth/get-session.ts';
 import { signIn } from './auth/sign-in.ts';
 import { signOut } from './auth/sign-out.ts';
+import { connectTokenRoute, disconnectRoute, getConnectionRoute } from './gitlab/connection.ts';
+import { createInstanceRoute, deleteInstanceRoute, listInstancesRoute } from './gitlab/instances.ts';
+import { oauthCallbackRoute, startAuthorizeRoute } from './gitlab/oauth.ts';
+import { getProjectLinkRoute, linkProjectRoute, listProjectsRoute } from './gitlab/projects.ts';
 import { getHealth } from './health/get-health.ts';
 import { listJobsRoute } from './jobs/list-jobs.ts';
 import { retryJobRoute } from './jobs/retry-job.ts';
@@ -52,4 +56,15 @@ export const routes: RouteModule[] = [
   getScanRoute,
   exportScanRoute,
   listFindingsRoute,
+  listInstancesRoute,
+  createInstanceRoute,
+  deleteInstanceRoute,
+  getConnectionRoute,
+  connectTokenRoute,
+  disconnectRoute,
+  startAuthorizeRoute,
+  oauthCallbackRoute,
+  listProjectsRoute,
+  linkProjectRoute,
+  getProjectLinkRoute,
 ];
