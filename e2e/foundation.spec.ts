@@ -159,7 +159,7 @@ test('an Owner adds a Reader, who sees targets but no write buttons', async ({ p
   await expect(page.getByRole('main')).toBeFocused();
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scans' }).click();
-  await expect(page.getByText('Create a target first')).toBeVisible();
+  await expect(page.getByText('No scans yet')).toBeVisible();
 
   // The server ends the session (here: signed out from elsewhere): the next request lands on
   // sign-in, which says why.

@@ -5,11 +5,11 @@ import { useSession, useSetupStatus } from './api/session.ts';
 import { Shell } from './components/app-shell.tsx';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { FullPageLoader } from './components/full-page-loader.tsx';
-import { ScansPage } from './features/scans/index.ts';
+import { ScanReportPage, ScansPage } from './features/scans/index.ts';
 import { SettingsPage } from './features/settings/index.ts';
 import { SetupPage } from './features/setup/index.ts';
 import { SignInPage } from './features/sign-in/index.ts';
-import { TargetsPage } from './features/targets/index.ts';
+import { TargetPage, TargetsPage } from './features/targets/index.ts';
 
 function StartupError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
   return (
@@ -58,7 +58,9 @@ export function App() {
       />
       <Route element={guard(<Shell />)}>
         <Route path="/targets" element={<TargetsPage />} />
+        <Route path="/targets/:targetId" element={<TargetPage />} />
         <Route path="/scans" element={<ScansPage />} />
+        <Route path="/scans/:scanId" element={<ScanReportPage />} />
         <Route path="/settings" element={<Navigate to="/settings/members" replace />} />
         <Route path="/settings/:tab" element={<SettingsPage />} />
       </Route>

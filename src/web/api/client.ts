@@ -28,6 +28,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for requests made without `api` (uploads with progress). */
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
+
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 interface RequestOptions<S extends z.ZodType | undefined> {
@@ -37,12 +42,27 @@ interface RequestOptions<S extends z.ZodType | undefined> {
   schema?: S;
 }
 
-function parseRetryAfter(value: string | null): number | null {
+export function parseRetryAfter(value: string | null): number | null {
   if (!value) return null;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Parses an error body (`{error:{code,message}}`) or makes a generic error from the status. */
+export function errorFrom(status: number, statusText: string, payload: unknown, retryAfter: number | null): ApiError {
+  const parsed = errorBodySchema.safeParse(payload);
+  if (parsed.success) {
+    const { code, message } = parsed.data.error;
+    return new ApiError(status, code, message, retryAfter);
+  }
+  return new ApiError(
+    status,
+    status >= 500 ? 'server_error' : 'http_error',
+    `The server answered ${status} ${statusText}`.trim(),
+    retryAfter,
+  );
 }
 
 async function readError(response: Response): Promise<ApiError> {
@@ -53,17 +73,7 @@ async function readError(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: fall through to a generic error
   }
-  const parsed = errorBodySchema.safeParse(payload);
-  if (parsed.success) {
-    const { code, message } = parsed.data.error;
-    return new ApiError(response.status, code, message, retryAfter);
-  }
-  return new ApiError(
-    response.status,
-    response.status >= 500 ? 'server_error' : 'http_error',
-    `The server answered ${response.status} ${response.statusText}`.trim(),
-    retryAfter,
-  );
+  return errorFrom(response.status, response.statusText, payload, retryAfter);
 }
 
 /** Calls `/api<path>` with JSON in and out; resolves with the parsed body or throws an ApiError. */

@@ -1,1 +1,2 @@
 export { TargetsPage } from './targets-page.tsx';
+export { TargetPage } from './target-page.tsx';

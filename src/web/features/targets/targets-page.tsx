@@ -1,5 +1,6 @@
-import { Button, EmptyState, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Button, EmptyState, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
+import { Link } from 'react-router';
 import type { TargetInfo } from '../../../contracts/index.ts';
 import { canWrite, useCurrentSession } from '../../api/session.ts';
 import { ConfirmModal } from '../../components/confirm-modal.tsx';
@@ -91,7 +92,11 @@ export function TargetsPage() {
           <Table.Tbody>
             {sorted.map((target) => (
               <Table.Tr key={target.id}>
-                <Table.Td fw={500}>{target.name}</Table.Td>
+                <Table.Td>
+                  <Anchor component={Link} to={`/targets/${encodeURIComponent(target.id)}`} fw={600} size="sm">
+                    {target.name}
+                  </Anchor>
+                </Table.Td>
                 <Table.Td>
                   <Text ff="monospace" size="sm" c="dimmed" style={{ wordBreak: 'break-all' }}>
                     {target.baseUrl}

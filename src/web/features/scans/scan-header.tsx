@@ -1,0 +1,115 @@
+import { Anchor, Breadcrumbs, Button, DataList, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
+import type { ScanInfo } from '../../../contracts/index.ts';
+import { DateTime } from '../../components/format-date.tsx';
+import { useDocumentTitle } from '../../components/page-header.tsx';
+import { formatBytes, formatLabel } from './severity.ts';
+import { useTarget } from './use-scans.ts';
+
+/** Which scan this is: target, tool and version, format, when, from which file; and its export. */
+export function ScanHeader({ scan }: { scan: ScanInfo }) {
+  const target = useTarget(scan.targetId);
+  const targetName = target.data?.name ?? 'Target';
+  const tool = `${scan.tool}${scan.toolVersion ? ` ${scan.toolVersion}` : ''}`;
+  useDocumentTitle(`Scan of ${targetName}`);
+  const targetLink = (
+    <Anchor component={Link} to={`/targets/${encodeURIComponent(scan.targetId)}`} size="sm">
+      {targetName}
+    </Anchor>
+  );
+  return (
+    <header>
+      <nav aria-label="Breadcrumb">
+        <Breadcrumbs mb="xs">
+          <Anchor component={Link} to="/scans" size="sm">
+            Scans
+          </Anchor>
+          {targetLink}
+          <Text size="sm" aria-current="page">
+            Scan report
+          </Text>
+        </Breadcrumbs>
+      </nav>
+      <Group justify="space-between" align="flex-start" wrap="nowrap" mb="md">
+        <Stack gap={2}>
+          <Title order={1} size="h2">
+            Scan of {targetName}
+          </Title>
+          <Text c="dimmed" size="sm">
+            {tool} · imported <DateTime value={scan.importedAt} />
+          </Text>
+        </Stack>
+        <Button
+          component="a"
+          href={`/api/scans/${encodeURIComponent(scan.id)}/export`}
+          download={`vulnbridge-scan-${scan.id}.json`}
+          variant="default"
+        >
+          Download JSON
+        </Button>
+      </Group>
+      <Paper withBorder radius="md" p="md" mb="lg">
+        <DataList
+          size="sm"
+          gap="xs"
+          labelWidth="120px"
+          style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(340px, 1fr))', columnGap: 24 }}
+        >
+          <DataList.Item>
+            <DataList.ItemLabel>Target</DataList.ItemLabel>
+            <DataList.ItemValue>
+              {targetLink}
+              {target.data && (
+                <Text component="span" size="xs" c="dimmed" ff="monospace" ml={6}>
+                  {target.data.baseUrl}
+                </Text>
+              )}
+            </DataList.ItemValue>
+          </DataList.Item>
+          <DataList.Item>
+            <DataList.ItemLabel>Tool</DataList.ItemLabel>
+            <DataList.ItemValue>{tool}</DataList.ItemValue>
+          </DataList.Item>
+          <DataList.Item>
+            <DataList.ItemLabel>Format</DataList.ItemLabel>
+            <DataList.ItemValue>{formatLabel(scan.format)}</DataList.ItemValue>
+          </DataList.Item>
+          <DataList.Item>
+            <DataList.ItemLabel>Imported</DataList.ItemLabel>
+            <DataList.ItemValue>
+              <DateTime value={scan.importedAt} />
+            </DataList.ItemValue>
+          </DataList.Item>
+          {scan.startedAt && (
+            <DataList.Item>
+              <DataList.ItemLabel>Scanned</DataList.ItemLabel>
+              <DataList.ItemValue>
+                <DateTime value={scan.startedAt} />
+              </DataList.ItemValue>
+            </DataList.Item>
+          )}
+          {scan.site && (
+            <DataList.Item>
+              <DataList.ItemLabel>Site</DataList.ItemLabel>
+              <DataList.ItemValue style={{ overflowWrap: 'anywhere' }}>{scan.site}</DataList.ItemValue>
+            </DataList.Item>
+          )}
+          <DataList.Item>
+            <DataList.ItemLabel>Source file</DataList.ItemLabel>
+            <DataList.ItemValue>
+              <Text component="span" size="sm" style={{ overflowWrap: 'anywhere' }}>
+                {scan.sourceName}
+              </Text>
+              <Text component="span" size="xs" c="dimmed" ml={6}>
+                {formatBytes(scan.sourceBytes)}
+              </Text>
+              <Text size="xs" c="dimmed" ff="monospace" title="SHA-256 of the file" truncate maw={320}>
+                sha256 {scan.sourceSha256}
+              </Text>
+            </DataList.ItemValue>
+          </DataList.Item>
+        </DataList>
+      </Paper>
+    </header>
+  );
+}

@@ -1,0 +1,113 @@
+import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import type { ScanInfo, TargetInfo } from '../../../contracts/index.ts';
+import { DateTime } from '../../components/format-date.tsx';
+import { formatLabel, plural, severityColors, severityLabels, severityOrder } from './severity.ts';
+
+interface ScansTableProps {
+  scans: ScanInfo[];
+  /** Shown in a Target column when given (the organization-wide list). */
+  targets?: Map<string, TargetInfo> | undefined;
+}
+
+function SeverityBadges({ scan }: { scan: ScanInfo }) {
+  const present = severityOrder.filter((severity) => scan.severityCounts[severity] > 0);
+  if (present.length === 0) return <Text size="sm" c="dimmed">No findings</Text>;
+  return (
+    <Group gap={4} wrap="wrap">
+      {present.map((severity) => (
+        <Badge
+          key={severity}
+          color={severityColors[severity]}
+          variant="light"
+          radius="sm"
+          tt="none"
+          title={`${severityLabels[severity]} findings`}
+        >
+          {severityLabels[severity]} {scan.severityCounts[severity].toLocaleString('en-GB')}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+/** Scans, newest first: when, what tool, which target, and their findings by severity. */
+export function ScansTable({ scans, targets }: ScansTableProps) {
+  return (
+    <Table.ScrollContainer minWidth={760}>
+      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
+        <Table.Caption>{scans.length === 1 ? '1 scan' : `${scans.length} scans`}, newest first</Table.Caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Imported</Table.Th>
+            {targets && <Table.Th scope="col">Target</Table.Th>}
+            <Table.Th scope="col">Tool</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Findings
+            </Table.Th>
+            <Table.Th scope="col">By severity</Table.Th>
+            <Table.Th scope="col" ta="right">
+              New / recurring / missing
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {scans.map((scan) => {
+            const target = targets?.get(scan.targetId);
+            return (
+              <Table.Tr key={scan.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/scans/${encodeURIComponent(scan.id)}`} size="sm" fw={600}>
+                    <DateTime value={scan.importedAt} />
+                  </Anchor>
+                  <Text size="xs" c="dimmed" truncate maw={220} title={scan.sourceName}>
+                    {scan.sourceName}
+                  </Text>
+                </Table.Td>
+                {targets && (
+                  <Table.Td>
+                    {target ? (
+                      <Anchor component={Link} to={`/targets/${encodeURIComponent(target.id)}`} size="sm">
+                        {target.name}
+                      </Anchor>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        Unknown target
+                      </Text>
+                    )}
+                  </Table.Td>
+                )}
+                <Table.Td>
+                  <Text size="sm">
+                    {scan.tool}
+                    {scan.toolVersion && ` ${scan.toolVersion}`}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {formatLabel(scan.format)}
+                  </Text>
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Text size="sm" fw={500}>
+                    {scan.counts.findings.toLocaleString('en-GB')}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {plural(scan.counts.vulnerabilities, 'vulnerability', 'vulnerabilities')}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <SeverityBadges scan={scan} />
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {scan.counts.new.toLocaleString('en-GB')} / {scan.counts.recurring.toLocaleString('en-GB')} /{' '}
+                    {scan.counts.missing.toLocaleString('en-GB')}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

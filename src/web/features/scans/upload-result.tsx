@@ -1,0 +1,55 @@
+import { Alert, Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import type { ImportSummaryInfo } from '../../../contracts/index.ts';
+import { formatLabel, plural } from './severity.ts';
+
+function Count({ label, value, hint }: { label: string; value: number; hint: string }) {
+  return (
+    <Stack gap={0} p="sm" bg="gray.0" style={{ borderRadius: 'var(--mantine-radius-sm)' }}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text fz={24} fw={700} lh={1.2} data-testid={`result-${label.toLowerCase()}`}>
+        {value.toLocaleString('en-GB')}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {hint}
+      </Text>
+    </Stack>
+  );
+}
+
+/** What an upload imported: one block per scan (several when sites were split), with links. */
+export function UploadResult({ imports, onClose }: { imports: ImportSummaryInfo[]; onClose: () => void }) {
+  return (
+    <Stack gap="md">
+      <Alert color="green" variant="light" title="Report imported" role="status">
+        {imports.length === 1
+          ? `One scan was created from this ${formatLabel(imports[0]!.format)} report of ${imports[0]!.tool}.`
+          : `${imports.length} scans were created, one per site in the report.`}
+      </Alert>
+      {imports.map((summary) => (
+        <Stack key={summary.scanId} gap="xs">
+          <SimpleGrid cols={{ base: 2, xs: 3 }} spacing="xs">
+            <Count label="Vulnerabilities" value={summary.vulnerabilities} hint="kinds of weakness" />
+            <Count label="Findings" value={summary.findings} hint="places they were found" />
+            <Count label="New" value={summary.new} hint="not in the previous scan" />
+            <Count label="Recurring" value={summary.recurring} hint="found again" />
+            <Count label="Missing" value={summary.missing} hint="in the previous scan, not now" />
+          </SimpleGrid>
+          <Group justify="flex-end">
+            <Button component={Link} to={`/scans/${encodeURIComponent(summary.scanId)}`} variant="light">
+              Open the scan report
+              {imports.length > 1 && ` (${plural(summary.findings, 'finding')})`}
+            </Button>
+          </Group>
+        </Stack>
+      ))}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onClose} data-autofocus>
+          Close
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,190 @@
+import { Alert, Button, Checkbox, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { type FormEvent, useRef, useState } from 'react';
+import type { ImportSummaryInfo } from '../../../contracts/index.ts';
+import { isApiError } from '../../api/client.ts';
+import { sentence } from '../../api/describe-error.ts';
+import type { UploadProgress } from '../../api/upload.ts';
+import { ErrorAlert } from '../../components/error-alert.tsx';
+import { useTargets } from '../targets/use-targets.ts';
+import { DropZone } from './drop-zone.tsx';
+import { formatLabels } from './severity.ts';
+import { UploadProgressBar } from './upload-progress.tsx';
+import { UploadResult } from './upload-result.tsx';
+import { useUploadScan } from './use-scans.ts';
+
+interface UploadScanModalProps {
+  opened: boolean;
+  onClose: () => void;
+  /** The target the report is for; absent to let the user choose one. */
+  targetId?: string | undefined;
+}
+
+/** Uploads a scan report to a target: file, optional format and split sites, progress, result. */
+export function UploadScanModal({ opened, onClose, targetId }: UploadScanModalProps) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal
+      opened={opened}
+      onClose={busy ? () => {} : onClose}
+      title="Upload a scan report"
+      centered
+      size="lg"
+    >
+      <UploadForm fixedTargetId={targetId} onDone={onClose} onBusyChange={setBusy} />
+    </Modal>
+  );
+}
+
+const formatOptions = [
+  { value: '', label: 'Auto-detect' },
+  ...Object.entries(formatLabels).map(([value, label]) => ({ value, label: `${label} (${value})` })),
+];
+
+interface UploadFormProps {
+  fixedTargetId: string | undefined;
+  onDone: () => void;
+  onBusyChange: (busy: boolean) => void;
+}
+
+function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
+  const targets = useTargets();
+  const upload = useUploadScan();
+  const [targetId, setTargetId] = useState<string | null>(fixedTargetId ?? null);
+  const [file, setFile] = useState<File | null>(null);
+  const [format, setFormat] = useState('');
+  const [splitSites, setSplitSites] = useState(false);
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const [errors, setErrors] = useState<{ target?: string; file?: string }>({});
+  const [imports, setImports] = useState<ImportSummaryInfo[] | null>(null);
+  const abort = useRef<AbortController | null>(null);
+
+  if (imports) return <UploadResult imports={imports} onClose={onDone} />;
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const missing = {
+      ...(targetId ? {} : { target: 'Choose the target this report is a scan of.' }),
+      ...(file ? {} : { file: 'Choose a report file to upload.' }),
+    };
+    setErrors(missing);
+    if (!targetId || !file) return;
+    abort.current = new AbortController();
+    setProgress({ loaded: 0, total: file.size });
+    onBusyChange(true);
+    upload.mutate(
+      { targetId, file, format: format || undefined, splitSites, onProgress: setProgress, signal: abort.current.signal },
+      {
+        onSuccess: setImports,
+        onSettled: () => {
+          onBusyChange(false);
+          setProgress(null);
+        },
+      },
+    );
+  };
+
+  const error = upload.error;
+  const cancelled = isApiError(error) && error.code === 'aborted';
+  const pending = upload.isPending;
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <Stack gap="md">
+        {!fixedTargetId && (
+          <Select
+            label="Target"
+            description="The web application this report is a scan of."
+            placeholder={targets.isPending ? 'Loading targets…' : 'Choose a target'}
+            data={(targets.data ?? []).map((t) => ({ value: t.id, label: `${t.name} (${t.baseUrl})` }))}
+            value={targetId}
+            onChange={(value) => {
+              setTargetId(value);
+              setErrors((current) => ({ ...current, target: undefined }));
+            }}
+            searchable
+            required
+            disabled={pending}
+            error={errors.target}
+            nothingFoundMessage="No target matches"
+            data-autofocus
+          />
+        )}
+        <DropZone
+          file={file}
+          disabled={pending}
+          error={errors.file}
+          onChange={(next) => {
+            setFile(next);
+            upload.reset();
+            setErrors((current) => ({ ...current, file: undefined }));
+          }}
+        />
+        <Select
+          label="Format"
+          description="Leave on Auto-detect unless the report is refused as the wrong format."
+          data={formatOptions}
+          value={format}
+          onChange={(value) => setFormat(value ?? '')}
+          allowDeselect={false}
+          disabled={pending}
+        />
+        <Checkbox
+          label="Split sites"
+          description="A report covering several sites becomes one scan per site, each filed under the target with that site's address (created when new)."
+          checked={splitSites}
+          onChange={(event) => setSplitSites(event.currentTarget.checked)}
+          disabled={pending}
+        />
+        {progress && <UploadProgressBar progress={progress} />}
+        {error != null && !cancelled && <UploadError error={error} />}
+        {cancelled && (
+          <Text size="sm" role="status">
+            Upload cancelled. Nothing was imported.
+          </Text>
+        )}
+        <Group justify="flex-end" gap="sm">
+          <Button
+            variant="default"
+            onClick={() => (pending ? abort.current?.abort() : onDone())}
+          >
+            {pending ? 'Cancel upload' : 'Cancel'}
+          </Button>
+          <Button type="submit" loading={pending}>
+            Upload and import
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** A refused report shows the server's reason as text, and what to do about it. */
+function UploadError({ error }: { error: unknown }) {
+  if (isApiError(error) && error.code === 'invalid_report') {
+    return (
+      <Alert color="red" variant="light" title="The report was refused; nothing was imported" role="alert">
+        <Stack gap={6}>
+          <Text size="sm" data-testid="report-error" style={{ overflowWrap: 'anywhere' }}>
+            {error.message}
+          </Text>
+          <Text size="sm">
+            Check that the file is a complete, unmodified report exported by the scanner, and that
+            the format is right (choose it under Format if Auto-detect picked the wrong one). Then
+            upload it again.
+          </Text>
+        </Stack>
+      </Alert>
+    );
+  }
+  if (isApiError(error) && error.code === 'payload_too_large') {
+    return (
+      <Alert color="red" variant="light" title="The report is larger than the server accepts" role="alert">
+        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+          {sentence(error.message)} Import it with <code>vulnbridge import</code> on the server, or
+          ask your administrator to raise the limit.
+        </Text>
+      </Alert>
+    );
+  }
+  return <ErrorAlert error={error} action="upload the report" />;
+}
