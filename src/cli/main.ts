@@ -1,5 +1,6 @@
 // The `vulnbridge` command. Each sub-command lives in ./commands/<name>.ts and exports `register`.
 import { Command } from 'commander';
+import { register as registerConnect } from './commands/connect.ts';
 import { register as registerExport } from './commands/export.ts';
 import { register as registerGitlabSandbox } from './commands/gitlab-sandbox.ts';
 import { register as registerImport } from './commands/import.ts';
@@ -11,7 +12,7 @@ const program = new Command('vulnbridge')
   .description('Vulnbridge: scan findings into GitLab issues, kept in two-way sync')
   .showHelpAfterError();
 
-for (const register of [registerServe, registerMigrate, registerUser, registerImport, registerExport, registerGitlabSandbox]) {
+for (const register of [registerServe, registerMigrate, registerUser, registerImport, registerExport, registerConnect, registerGitlabSandbox]) {
   register(program);
 }
 
