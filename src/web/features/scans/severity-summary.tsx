@@ -89,8 +89,8 @@ export function SeveritySummary({ scan, vulnerabilities }: SeveritySummaryProps)
               {severityLabels[severity]}
             </Badge>
             <Text fz={26} fw={700} lh={1.3} mt={4}>
-              {vulnCounts[severity]}
-              <Text component="span" size="sm" fw={500} c="dimmed" ml={6}>
+              {vulnCounts[severity]}{' '}
+              <Text component="span" size="sm" fw={500} c="dimmed">
                 {vulnCounts[severity] === 1 ? 'vulnerability' : 'vulnerabilities'}
               </Text>
             </Text>

@@ -36,7 +36,7 @@ export function UploadScanModal({ opened, onClose, targetId }: UploadScanModalPr
 }
 
 const formatOptions = [
-  { value: '', label: 'Auto-detect' },
+  { value: 'auto', label: 'Auto-detect' },
   ...Object.entries(formatLabels).map(([value, label]) => ({ value, label: `${label} (${value})` })),
 ];
 
@@ -51,7 +51,7 @@ function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
   const upload = useUploadScan();
   const [targetId, setTargetId] = useState<string | null>(fixedTargetId ?? null);
   const [file, setFile] = useState<File | null>(null);
-  const [format, setFormat] = useState('');
+  const [format, setFormat] = useState('auto');
   const [splitSites, setSplitSites] = useState(false);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [errors, setErrors] = useState<{ target?: string; file?: string }>({});
@@ -72,7 +72,7 @@ function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
     setProgress({ loaded: 0, total: file.size });
     onBusyChange(true);
     upload.mutate(
-      { targetId, file, format: format || undefined, splitSites, onProgress: setProgress, signal: abort.current.signal },
+      { targetId, file, format: format === 'auto' ? undefined : format, splitSites, onProgress: setProgress, signal: abort.current.signal },
       {
         onSuccess: setImports,
         onSettled: () => {
@@ -124,7 +124,7 @@ function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
           description="Leave on Auto-detect unless the report is refused as the wrong format."
           data={formatOptions}
           value={format}
-          onChange={(value) => setFormat(value ?? '')}
+          onChange={(value) => setFormat(value ?? 'auto')}
           allowDeselect={false}
           disabled={pending}
         />
