@@ -38,10 +38,15 @@ async function child(mode: Mode, file: string, dbUrl: string): Promise<void> {
   let run: () => Promise<{ findings: number; vulnerabilities: number }>;
   let close = async () => {};
   if (mode === 'floor') {
-    const { parseReport } = await import('../src/findings/index.ts');
+    // The import's own reading and parsing (a stream, piece by piece), with nothing stored.
+    const { countStream, openReportFile } = await import('../src/findings/index.ts');
     run = async () => {
-      const report = await parseReport({ path: file });
-      return { vulnerabilities: report.vulnerabilities.length, findings: report.vulnerabilities.reduce((n, v) => n + v.findings.length, 0) };
+      const stream = await openReportFile(file);
+      try {
+        return countStream(stream);
+      } finally {
+        await stream.close();
+      }
     };
   } else if (mode === 'hdf') {
     const { ZapMapper } = await import('@mitre/hdf-converters');

@@ -8,6 +8,7 @@ import type {
   ParsedSite,
   ParsedVulnerability,
   ReportFormat,
+  ReportHeader,
   Severity,
   TextField,
 } from './types.ts';
@@ -53,6 +54,8 @@ export class ReportBuilder {
   private readonly vulns = new Map<string, ParsedVulnerability>();
   private readonly sites = new Map<string, ParsedSite>();
   private readonly fingerprints = new FingerprintAssigner();
+  /** How many vulnerabilities drain() has already handed out. */
+  private announced = 0;
 
   constructor(
     readonly format: ReportFormat,
@@ -154,16 +157,54 @@ export class ReportBuilder {
     return out;
   }
 
-  build(meta: { tool: string; toolVersion: string; startedAt?: string; finishedAt?: string }): ParsedReport {
-    const report: ParsedReport = {
+  build(meta: ReportMeta): ParsedReport {
+    return { ...this.header(meta), vulnerabilities: [...this.vulns.values()] };
+  }
+
+  /** The report without its vulnerabilities: what a streaming reader knows before the first finding. */
+  header(meta: ReportMeta): ReportHeader {
+    const header: ReportHeader = {
       format: this.format,
       tool: capText(meta.tool, 256).text,
       toolVersion: capText(meta.toolVersion, 256).text,
       sites: [...this.sites.values()],
-      vulnerabilities: [...this.vulns.values()],
     };
-    if (meta.startedAt) report.startedAt = meta.startedAt;
-    if (meta.finishedAt) report.finishedAt = meta.finishedAt;
-    return report;
+    if (meta.startedAt) header.startedAt = meta.startedAt;
+    if (meta.finishedAt) header.finishedAt = meta.finishedAt;
+    return header;
   }
+
+  /**
+   * For streaming: hands out the vulnerabilities created and the findings added since the last call
+   * (each vulnerability with its index in report order) and forgets those findings, so the whole
+   * model never exists at once. A vulnerability created with no finding yet is handed out too.
+   */
+  drain(): DrainedPart[] {
+    const out: DrainedPart[] = [];
+    let index = 0;
+    for (const vulnerability of this.vulns.values()) {
+      if (index >= this.announced || vulnerability.findings.length > 0) {
+        out.push({ vulnerability, index, findings: vulnerability.findings.splice(0) });
+      }
+      index++;
+    }
+    this.announced = this.vulns.size;
+    return out;
+  }
+}
+
+export interface ReportMeta {
+  tool: string;
+  toolVersion: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** A report's vulnerabilities found so far, with the findings added since the previous part. */
+export interface DrainedPart {
+  /** Its `findings` array is not the vulnerability's findings: use the part's `findings`. */
+  vulnerability: ParsedVulnerability;
+  /** Position of the vulnerability in the report (order of first appearance). */
+  index: number;
+  findings: ParsedFinding[];
 }

@@ -1,12 +1,16 @@
-// Store a parsed report as one scan of a target, atomically: the scan, its vulnerabilities and findings,
-// and each finding's identity across scans (target, fingerprint) → public ID. Also counts, against the
+// Store a report as one scan of a target, atomically: the scan, its vulnerabilities and findings, and
+// each finding's identity across scans (target, fingerprint) → public ID. Also counts, against the
 // target's previous scan, how many findings are new, recurring and missing.
-import type { Kysely, Transaction } from 'kysely';
-import type { Db } from '../db/index.ts';
-import { newId, nowIso } from '../db/index.ts';
+//
+// The report comes as a ReportStream and is stored piece by piece (a ZAP JSON report alert by alert),
+// so the whole model never exists in memory. Atomicity comes from the caller's transaction: every
+// error (a ReportError from a later piece included) propagates and rolls the transaction back.
+import type { Transaction } from 'kysely';
+import { type Db, nowIso } from '../db/index.ts';
 import type { Database, FindingsTable, VulnerabilitiesTable } from '../db/tables.ts';
-import { publicId } from './fingerprint.ts';
-import { type ParsedReport, SEVERITIES, type Severity } from './types.ts';
+import { IdPool, resolveIdentities } from './import-identities.ts';
+import { type ReportStream, streamOfReport } from './report-stream.ts';
+import { type ParsedFinding, type ParsedReport, type ParsedVulnerability, SEVERITIES, type Severity } from './types.ts';
 
 export interface ImportSource {
   name: string;
@@ -14,14 +18,23 @@ export interface ImportSource {
   bytes: number;
 }
 
-export interface ImportInput {
+interface ImportBase {
   organizationId: string;
   actorUserId: string | null;
   targetId: string;
-  report: ParsedReport;
   source: ImportSource;
   /** Keep only the findings of this site (a report naming several sites is split by the caller). */
   site?: string;
+}
+
+export interface ImportInput extends ImportBase {
+  report: ParsedReport;
+}
+
+export interface StreamImportInput extends ImportBase {
+  stream: ReportStream;
+  /** Stop with a MultipleSitesError as soon as findings of a second site appear. */
+  singleSite?: boolean;
 }
 
 export interface ImportSummary {
@@ -36,172 +49,219 @@ export interface ImportSummary {
   missing: number;
 }
 
+/** The report holds findings of more than one site (thrown only with `singleSite`). */
+export class MultipleSitesError extends Error {
+  constructor(readonly sites: string[]) {
+    super(`the report holds findings of several sites (${sites.join(', ')})`);
+    this.name = 'MultipleSitesError';
+  }
+}
+
+/** Findings inserted per statement (23 columns each: 9,200 parameters, within both dialects' limits). */
 const CHUNK = 400;
-const MAX_PUBLIC_ID_ATTEMPTS = 20;
 
-async function insertChunked<T extends 'findings' | 'vulnerabilities'>(trx: Transaction<Database>, table: T, rows: (T extends 'findings' ? FindingsTable : VulnerabilitiesTable)[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    // biome-ignore lint/suspicious/noExplicitAny: the row type is checked by the signature above
-    await trx.insertInto(table).values(rows.slice(i, i + CHUNK) as any).execute();
-  }
+interface StoredVulnerability {
+  id: string;
+  index: number;
+  position: number;
+  findingCount: number;
+  storedCount: number;
 }
 
-/** The identity id of every fingerprint, creating the missing ones with a collision-free public ID. */
-async function resolveIdentities(trx: Transaction<Database>, input: ImportInput, scanId: string, fingerprints: string[]): Promise<Map<string, { id: string; publicId: string }>> {
-  const known = new Map<string, { id: string; publicId: string }>();
-  const load = async () => {
-    const rows = await trx.selectFrom('finding_identities').select(['id', 'fingerprint', 'public_id']).where('target_id', '=', input.targetId).execute();
-    for (const row of rows) known.set(row.fingerprint, { id: row.id, publicId: row.public_id });
-  };
-  await load();
-  let missing = fingerprints.filter((fp) => !known.has(fp));
+/** A whole parsed report, in its own transaction. */
+export async function importParsedReport(db: Db, input: ImportInput): Promise<ImportSummary> {
+  const { report, ...rest } = input;
+  return db.kysely.transaction().execute((trx) => storeReport(trx, { ...rest, stream: streamOfReport(report) }));
+}
+
+/** Reads the stream to its end and stores it as one scan, inside the caller's transaction. */
+export async function storeReport(trx: Transaction<Database>, input: StreamImportInput): Promise<ImportSummary> {
+  const { header } = input.stream;
+  const ids = new IdPool();
+  const scanId = ids.next();
   const now = nowIso();
-  for (let attempt = 0; missing.length > 0; attempt++) {
-    if (attempt >= MAX_PUBLIC_ID_ATTEMPTS) throw new Error('could not allocate unique public IDs');
-    for (let i = 0; i < missing.length; i += CHUNK) {
-      const values = missing.slice(i, i + CHUNK).map((fp) => ({
-        id: newId(),
-        organization_id: input.organizationId,
-        target_id: input.targetId,
-        fingerprint: fp,
-        public_id: publicId(input.targetId, fp, attempt),
-        first_scan_id: scanId,
-        created_at: now,
-      }));
-      // A clash on the public ID (another identity has it) leaves the row out; it retries with the next attempt.
-      await trx.insertInto('finding_identities').values(values).onConflict((oc) => oc.doNothing()).execute();
+  const siteName = input.site ?? (header.sites.length === 1 ? (header.sites[0]?.name ?? '') : '');
+  await trx
+    .insertInto('scans')
+    .values({
+      id: scanId,
+      organization_id: input.organizationId,
+      target_id: input.targetId,
+      tool: header.tool,
+      tool_version: header.toolVersion,
+      format: header.format,
+      site: siteName,
+      started_at: header.startedAt ?? null,
+      finished_at: header.finishedAt ?? null,
+      imported_at: now,
+      imported_by: input.actorUserId,
+      source_name: input.source.name,
+      source_sha256: input.source.sha256,
+      source_bytes: input.source.bytes,
+      vulnerability_count: 0,
+      finding_count: 0,
+      new_count: 0,
+      recurring_count: 0,
+      missing_count: 0,
+      severity_counts: '{}',
+    })
+    .execute();
+
+  const lookup = (await trx.selectFrom('finding_identities').select('id').where('target_id', '=', input.targetId).limit(1).executeTakeFirst()) !== undefined;
+  const severityCounts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const stored = new Map<number, StoredVulnerability>();
+  const sites = new Set<string>();
+  let pending: Array<{ row: FindingsTable; fingerprint: string }> = [];
+  let findingTotal = 0;
+
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    const identities = await resolveIdentities(trx, { organizationId: input.organizationId, targetId: input.targetId, scanId, ids, lookup }, batch.map((p) => p.fingerprint));
+    const rows = batch.map(({ row, fingerprint }) => {
+      const identity = identities.get(fingerprint);
+      if (!identity) throw new Error(`no identity for fingerprint ${fingerprint}`);
+      row.identity_id = identity.id;
+      row.public_id = identity.publicId;
+      return row;
+    });
+    await trx.insertInto('findings').values(rows).execute();
+  };
+
+  for (let part = input.stream.next(); part !== null; part = input.stream.next()) {
+    const newVulnerabilities: VulnerabilitiesTable[] = [];
+    const ready: Array<{ row: FindingsTable; fingerprint: string }> = [];
+    for (const { vulnerability: v, index, findings } of part) {
+      const kept = input.site === undefined ? findings : findings.filter((f) => f.site === input.site);
+      if (input.singleSite) {
+        for (const f of kept) sites.add(f.site);
+        if (sites.size > 1) throw new MultipleSitesError([...sites]);
+      }
+      let entry = stored.get(index);
+      if (!entry) {
+        if (kept.length === 0 && input.site !== undefined) continue;
+        entry = { id: ids.next(), index, position: stored.size, findingCount: 0, storedCount: kept.length };
+        stored.set(index, entry);
+        newVulnerabilities.push(vulnerabilityRow(v, entry, input.organizationId, scanId));
+      }
+      severityCounts[v.severity] += kept.length;
+      for (const f of kept) {
+        ready.push({ row: findingRow(f, entry, ids.next(), input.organizationId, scanId), fingerprint: f.fingerprint });
+        entry.findingCount++;
+      }
     }
-    await load();
-    missing = missing.filter((fp) => !known.has(fp));
+    for (let i = 0; i < newVulnerabilities.length; i += CHUNK) {
+      await trx.insertInto('vulnerabilities').values(newVulnerabilities.slice(i, i + CHUNK)).execute();
+    }
+    for (const item of ready) {
+      pending.push(item);
+      if (pending.length >= CHUNK) await flush();
+    }
+    findingTotal += ready.length;
   }
-  return known;
+  await flush();
+
+  // Positions follow report order, and counts are final only now (a vulnerability's findings may
+  // arrive in several pieces); rows stored with the right values are left alone.
+  const inOrder = [...stored.values()].sort((a, b) => a.index - b.index);
+  for (const [position, entry] of inOrder.entries()) {
+    if (entry.position === position && entry.storedCount === entry.findingCount) continue;
+    await trx.updateTable('vulnerabilities').set({ position, finding_count: entry.findingCount }).where('id', '=', entry.id).execute();
+  }
+  const counts = await compareWithPrevious(trx, input.targetId, scanId);
+  await trx
+    .updateTable('scans')
+    .set({
+      vulnerability_count: stored.size,
+      finding_count: findingTotal,
+      severity_counts: JSON.stringify(severityCounts),
+      new_count: counts.new,
+      recurring_count: counts.recurring,
+      missing_count: counts.missing,
+    })
+    .where('id', '=', scanId)
+    .execute();
+  return { scanId, targetId: input.targetId, format: header.format, tool: header.tool, vulnerabilities: stored.size, findings: findingTotal, ...counts };
 }
 
-async function previousScanIdentities(db: Kysely<Database> | Transaction<Database>, targetId: string, beforeScanId: string): Promise<Set<string>> {
-  const previous = await db
+/** new / recurring / missing identities of this scan against the target's previous scan, counted in the database. */
+async function compareWithPrevious(trx: Transaction<Database>, targetId: string, scanId: string): Promise<{ new: number; recurring: number; missing: number }> {
+  const distinctIn = async (id: string) =>
+    Number(
+      (await trx.selectFrom('findings').select((eb) => eb.fn.count<string>('identity_id').distinct().as('n')).where('scan_id', '=', id).executeTakeFirstOrThrow()).n,
+    );
+  const seen = await distinctIn(scanId);
+  const previous = await trx
     .selectFrom('scans')
     .select('id')
     .where('target_id', '=', targetId)
-    .where('id', '!=', beforeScanId)
+    .where('id', '!=', scanId)
     .orderBy('imported_at', 'desc')
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (!previous) return new Set();
-  const rows = await db.selectFrom('findings').select('identity_id').where('scan_id', '=', previous.id).execute();
-  return new Set(rows.map((r) => r.identity_id));
+  if (!previous) return { new: seen, recurring: 0, missing: 0 };
+  const before = await distinctIn(previous.id);
+  const recurring = Number(
+    (
+      await trx
+        .selectFrom('findings as f')
+        .select((eb) => eb.fn.count<string>('f.identity_id').distinct().as('n'))
+        .where('f.scan_id', '=', scanId)
+        .where(({ exists, selectFrom }) =>
+          exists(selectFrom('findings as p').select('p.id').where('p.scan_id', '=', previous.id).whereRef('p.identity_id', '=', 'f.identity_id')),
+        )
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  return { new: seen - recurring, recurring, missing: before - recurring };
 }
 
-export async function importParsedReport(db: Db, input: ImportInput): Promise<ImportSummary> {
-  const { report } = input;
-  const vulnerabilities = report.vulnerabilities
-    .map((v) => ({ ...v, findings: input.site === undefined ? v.findings : v.findings.filter((f) => f.site === input.site) }))
-    .filter((v) => v.findings.length > 0 || input.site === undefined);
-  const severityCounts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const v of vulnerabilities) severityCounts[v.severity] += v.findings.length;
-  const findingTotal = vulnerabilities.reduce((n, v) => n + v.findings.length, 0);
+function vulnerabilityRow(v: ParsedVulnerability, entry: StoredVulnerability, organizationId: string, scanId: string): VulnerabilitiesTable {
+  return {
+    id: entry.id,
+    organization_id: organizationId,
+    scan_id: scanId,
+    position: entry.position,
+    rule_key: v.ruleKey,
+    name: v.name,
+    severity: v.severity,
+    confidence: v.confidence,
+    cwe: v.cwe,
+    wasc: v.wasc,
+    owasp: v.owasp,
+    description: v.description,
+    solution: v.solution,
+    references: JSON.stringify(v.references),
+    finding_count: entry.storedCount,
+  };
+}
 
-  return db.kysely.transaction().execute(async (trx) => {
-    const scanId = newId();
-    const now = nowIso();
-    const siteName = input.site ?? (report.sites.length === 1 ? (report.sites[0]?.name ?? '') : '');
-    await trx
-      .insertInto('scans')
-      .values({
-        id: scanId,
-        organization_id: input.organizationId,
-        target_id: input.targetId,
-        tool: report.tool,
-        tool_version: report.toolVersion,
-        format: report.format,
-        site: siteName,
-        started_at: report.startedAt ?? null,
-        finished_at: report.finishedAt ?? null,
-        imported_at: now,
-        imported_by: input.actorUserId,
-        source_name: input.source.name,
-        source_sha256: input.source.sha256,
-        source_bytes: input.source.bytes,
-        vulnerability_count: vulnerabilities.length,
-        finding_count: findingTotal,
-        new_count: 0,
-        recurring_count: 0,
-        missing_count: 0,
-        severity_counts: JSON.stringify(severityCounts),
-      })
-      .execute();
-
-    const fingerprints = vulnerabilities.flatMap((v) => v.findings.map((f) => f.fingerprint));
-    const identities = await resolveIdentities(trx, input, scanId, fingerprints);
-    const previous = await previousScanIdentities(trx, input.targetId, scanId);
-
-    const vulnerabilityRows: VulnerabilitiesTable[] = [];
-    const findingRows: FindingsTable[] = [];
-    const seen = new Set<string>();
-    vulnerabilities.forEach((v, vIndex) => {
-      const vulnerabilityId = newId();
-      vulnerabilityRows.push({
-        id: vulnerabilityId,
-        organization_id: input.organizationId,
-        scan_id: scanId,
-        position: vIndex,
-        rule_key: v.ruleKey,
-        name: v.name,
-        severity: v.severity,
-        confidence: v.confidence,
-        cwe: v.cwe,
-        wasc: v.wasc,
-        owasp: v.owasp,
-        description: v.description,
-        solution: v.solution,
-        references: JSON.stringify(v.references),
-        finding_count: v.findings.length,
-      });
-      v.findings.forEach((f, fIndex) => {
-        const identity = identities.get(f.fingerprint);
-        if (!identity) throw new Error(`no identity for fingerprint ${f.fingerprint}`);
-        seen.add(identity.id);
-        findingRows.push({
-          id: newId(),
-          organization_id: input.organizationId,
-          scan_id: scanId,
-          vulnerability_id: vulnerabilityId,
-          identity_id: identity.id,
-          position: fIndex,
-          fingerprint: f.fingerprint,
-          public_id: identity.publicId,
-          site: f.site,
-          url: f.url,
-          method: f.method,
-          parameter: f.parameter,
-          attack: f.attack,
-          evidence: f.evidence,
-          other_info: f.otherInfo,
-          request_line: f.requestLine,
-          request_headers: JSON.stringify(f.requestHeaders),
-          request_body: f.requestBody,
-          response_status_line: f.responseStatusLine,
-          response_headers: JSON.stringify(f.responseHeaders),
-          response_body: f.responseBody,
-          truncated: JSON.stringify(f.truncated),
-        });
-      });
-    });
-    await insertChunked(trx, 'vulnerabilities', vulnerabilityRows);
-    await insertChunked(trx, 'findings', findingRows);
-
-    let recurring = 0;
-    for (const id of seen) if (previous.has(id)) recurring++;
-    const counts = { new: seen.size - recurring, recurring, missing: previous.size - recurring };
-    await trx.updateTable('scans').set({ new_count: counts.new, recurring_count: counts.recurring, missing_count: counts.missing }).where('id', '=', scanId).execute();
-    return {
-      scanId,
-      targetId: input.targetId,
-      format: report.format,
-      tool: report.tool,
-      vulnerabilities: vulnerabilityRows.length,
-      findings: findingRows.length,
-      ...counts,
-    };
-  });
+/** A finding's row; identity_id and public_id are filled in once its identity is resolved. */
+function findingRow(f: ParsedFinding, entry: StoredVulnerability, id: string, organizationId: string, scanId: string): FindingsTable {
+  return {
+    id,
+    organization_id: organizationId,
+    scan_id: scanId,
+    vulnerability_id: entry.id,
+    identity_id: '',
+    position: entry.findingCount,
+    fingerprint: f.fingerprint,
+    public_id: '',
+    site: f.site,
+    url: f.url,
+    method: f.method,
+    parameter: f.parameter,
+    attack: f.attack,
+    evidence: f.evidence,
+    other_info: f.otherInfo,
+    request_line: f.requestLine,
+    request_headers: JSON.stringify(f.requestHeaders),
+    request_body: f.requestBody,
+    response_status_line: f.responseStatusLine,
+    response_headers: JSON.stringify(f.responseHeaders),
+    response_body: f.responseBody,
+    truncated: JSON.stringify(f.truncated),
+  };
 }

@@ -7,13 +7,19 @@
  * never a path), or `{ path }` to read a file. The format is detected from the content unless given.
  * Every failure is a ReportError naming the format, the position (line/column and/or JSON path) and
  * the reason; nothing else is thrown.
+ *
+ *   openReportStream(bytes, options) → ReportStream: the same parse piece by piece (header first, then
+ *   next() until null), for an import that stores each piece before reading the next; a ZAP JSON
+ *   report streams one alert per piece, other formats come whole as one piece (report-stream.ts).
+ *   openReportFile(path, options) → FileReportStream: the same for a file, with its sha256 and size;
+ *   a ZAP JSON file's buffer is let go after the structural pass and alerts are read back one by one.
+ *   streamOfReport(parsed) turns a ParsedReport into such a stream; countStream reads one to the end.
  */
-import { ReportError } from './errors.ts';
 import { checkEncoding, loadInput } from './input.ts';
 import { detectFormat } from './detect-format.ts';
-import { DEFAULT_MAX_FIELD_BYTES } from './normalize.ts';
+import { guardParse, prepareParse } from './parse-guard.ts';
 import { PARSERS } from './parsers/registry.ts';
-import { type ParseOptions, type ParsedReport, REPORT_FORMATS, type ReportFormat, type ReportInput } from './types.ts';
+import type { ParseOptions, ParsedReport, ReportFormat, ReportInput } from './types.ts';
 
 export { detectFormat } from './detect-format.ts';
 export { type ReportPosition, ReportError } from './errors.ts';
@@ -28,9 +34,16 @@ export {
 export { DEFAULT_MAX_FIELD_BYTES } from './normalize.ts';
 export * from './types.ts';
 
-export function isReportFormat(value: unknown): value is ReportFormat {
-  return typeof value === 'string' && (REPORT_FORMATS as readonly string[]).includes(value);
-}
+export { isReportFormat } from './parse-guard.ts';
+export {
+  countStream,
+  type FileReportStream,
+  openReportFile,
+  openReportStream,
+  type ReportPart,
+  type ReportStream,
+  streamOfReport,
+} from './report-stream.ts';
 
 export async function parseReport(input: ReportInput, options: ParseOptions = {}): Promise<ParsedReport> {
   const buf = await loadInput(input);
@@ -39,21 +52,10 @@ export async function parseReport(input: ReportInput, options: ParseOptions = {}
 
 /** The synchronous core of parseReport, for callers (and fuzzers) that already hold the bytes. */
 export function parseReportBytes(buf: Buffer, options: ParseOptions = {}): ParsedReport {
-  const { format: forced, maxFieldBytes = DEFAULT_MAX_FIELD_BYTES } = options;
-  if (forced !== undefined && !isReportFormat(forced)) {
-    throw new ReportError('unknown', `unknown format ${JSON.stringify(String(forced)).slice(0, 60)}; expected one of ${REPORT_FORMATS.join(', ')}`);
-  }
-  if (!Number.isInteger(maxFieldBytes) || maxFieldBytes < 1024) {
-    throw new ReportError(forced ?? 'unknown', 'maxFieldBytes must be an integer of at least 1024');
-  }
-  try {
-    return parseUnguarded(buf, forced, maxFieldBytes);
-  } catch (e) {
-    if (e instanceof ReportError) throw e;
-    // A parser bug or an input we did not foresee: still one typed error, never a crash.
-    const detail = e instanceof RangeError ? 'the report is too large or too deeply nested' : 'the report could not be read';
-    throw new ReportError(forced ?? 'unknown', detail);
-  }
+  return guardParse(options.format, () => {
+    const { format, start, maxFieldBytes } = prepareParse(buf, options);
+    return PARSERS[format]({ buf, start, maxFieldBytes });
+  });
 }
 
 /** parseReportBytes without its last-resort guard, so the fuzzer sees any error that is not a ReportError. */

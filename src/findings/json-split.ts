@@ -27,12 +27,27 @@ export function parseJsonSplit(
   splitPath: PathSegment[],
   onElement: (value: unknown, place: ElementPlace) => void,
 ): unknown {
-  const s = new Splitter(buf, format, splitPath, onElement);
-  s.i = start;
-  s.walk(0, [], '$');
-  s.ws();
-  if (s.i < buf.length) s.fail(s.i, 'unexpected content after the JSON document');
-  return s.skeleton(start);
+  const s = new Splitter(buf, format, splitPath, (from, to, place) => onElement(parseJsonSlice(buf, from, to, format, place.path), place));
+  return s.run(start);
+}
+
+/** Where one element of the split array lies in the buffer; parse it with parseJsonSlice. */
+export interface ElementSlice {
+  from: number;
+  to: number;
+  place: ElementPlace;
+}
+
+/**
+ * The two-step form of parseJsonSplit, for a caller that wants to go element by element at its own
+ * pace (e.g. store each before parsing the next): checks the structure of the whole document, parses
+ * the skeleton, and returns where each element lies. Elements are checked only when parsed.
+ */
+export function splitJson(buf: Buffer, start: number, format: ReportFormat, splitPath: PathSegment[]): { skeleton: unknown; elements: ElementSlice[] } {
+  const elements: ElementSlice[] = [];
+  const s = new Splitter(buf, format, splitPath, (from, to, place) => elements.push({ from, to, place }));
+  const skeleton = s.run(start);
+  return { skeleton, elements };
 }
 
 /** Parses one slice of the buffer, turning a syntax error into a ReportError at the right place. */
@@ -56,8 +71,16 @@ class Splitter {
     private readonly buf: Buffer,
     private readonly format: ReportFormat,
     private readonly splitPath: PathSegment[],
-    private readonly onElement: (value: unknown, place: ElementPlace) => void,
+    private readonly onElement: (from: number, to: number, place: ElementPlace) => void,
   ) {}
+
+  run(start: number): unknown {
+    this.i = start;
+    this.walk(0, [], '$');
+    this.ws();
+    if (this.i < this.buf.length) this.fail(this.i, 'unexpected content after the JSON document');
+    return this.skeleton(start);
+  }
 
   fail(offset: number, reason: string, path?: string): never {
     throw new ReportError(this.format, reason, { ...lineColumnAt(this.buf, offset), ...(path ? { path } : {}) });
@@ -221,8 +244,7 @@ class Splitter {
       const from = this.i;
       const elementPath = jsonPath(path, idx);
       this.skipValue(elementPath);
-      const value = parseJsonSlice(b, from, this.i, this.format, elementPath);
-      this.onElement(value, { keys: [...keys, idx], path: elementPath });
+      this.onElement(from, this.i, { keys: [...keys, idx], path: elementPath });
       this.ws();
       if (b[this.i] === 44) {
         this.i++;

@@ -87,6 +87,9 @@ export interface ParsedVulnerability {
   findings: ParsedFinding[];
 }
 
+/** A report without its vulnerabilities (what a streaming import knows up front). */
+export type ReportHeader = Omit<ParsedReport, 'vulnerabilities'>;
+
 export interface ParsedReport {
   format: ReportFormat;
   tool: string;

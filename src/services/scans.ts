@@ -2,15 +2,15 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { baseUrlSchema } from '../contracts/index.ts';
-import type { Db } from '../db/index.ts';
-import type { Database, FindingRow, Scan, VulnerabilityRow } from '../db/tables.ts';
-import { type ImportSummary, importParsedReport } from '../findings/import-report.ts';
-import { type ParsedReport, parseReportBytes, ReportError, type ReportFormat } from '../findings/index.ts';
+import { type Db, newId, nowIso } from '../db/index.ts';
+import type { Database, FindingRow, Scan, Target, VulnerabilityRow } from '../db/tables.ts';
+import { type ImportSummary, MultipleSitesError, type StreamImportInput, storeReport } from '../findings/import-report.ts';
+import { type FileReportStream, openReportFile, openReportStream, type ParsedReport, parseReportBytes, ReportError, type ReportFormat, streamOfReport } from '../findings/index.ts';
 import { DomainError, notFound } from '../lib/errors.ts';
 import { recordAudit } from './audit.ts';
-import { createTarget, toTargetInfo } from './targets.ts';
+import { toTargetInfo } from './targets.ts';
 
 export type TargetRef = { id: string } | { url: string; name?: string };
 
@@ -40,54 +40,88 @@ function sitesWithFindings(report: ParsedReport): string[] {
   return [...sites];
 }
 
-async function resolveTarget(db: Kysely<Database>, organizationId: string, actorUserId: string | null, ref: TargetRef) {
+/** The target, created when new: inside the import's transaction, so a refused report leaves none behind. */
+async function resolveTarget(trx: Transaction<Database>, organizationId: string, actorUserId: string | null, ref: TargetRef) {
   if ('id' in ref) {
-    const row = await db.selectFrom('targets').selectAll().where('organization_id', '=', organizationId).where('id', '=', ref.id).executeTakeFirst();
+    const row = await trx.selectFrom('targets').selectAll().where('organization_id', '=', organizationId).where('id', '=', ref.id).executeTakeFirst();
     if (!row) throw notFound('target');
     return toTargetInfo(row);
   }
   const parsed = baseUrlSchema.safeParse(ref.url);
   if (!parsed.success) throw new DomainError('invalid_request', `the target ${JSON.stringify(ref.url)} is neither a target id nor an http(s) URL`);
-  const row = await db.selectFrom('targets').selectAll().where('organization_id', '=', organizationId).where('base_url', '=', parsed.data).executeTakeFirst();
-  if (row) return toTargetInfo(row);
-  return createTarget(db, { organizationId, userId: actorUserId }, { name: ref.name ?? new URL(parsed.data).host, baseUrl: parsed.data });
+  const existing = await trx.selectFrom('targets').selectAll().where('organization_id', '=', organizationId).where('base_url', '=', parsed.data).executeTakeFirst();
+  if (existing) return toTargetInfo(existing);
+  // As createTarget does, but in this transaction (Kysely has no nested transactions).
+  const now = nowIso();
+  const row: Target = { id: newId(), organization_id: organizationId, name: ref.name ?? new URL(parsed.data).host, base_url: parsed.data, created_at: now, updated_at: now };
+  await trx.insertInto('targets').values(row).execute();
+  await recordAudit(trx, { organizationId, actorUserId, action: 'target.created', subjectType: 'target', subjectId: row.id, details: { name: row.name, baseUrl: row.base_url } });
+  return toTargetInfo(row);
 }
 
-export async function importReport(db: Db, request: ImportRequest): Promise<ImportSummary[]> {
-  const bytes = 'bytes' in request.file ? request.file.bytes : await readFile(request.file.path);
-  const sourceName = request.file.name ?? ('path' in request.file ? basename(request.file.path) : 'report');
-  let report: ParsedReport;
+function asInvalidReport<T>(parse: () => T): T {
   try {
-    report = parseReportBytes(bytes, request.format ? { format: request.format } : {});
+    return parse();
   } catch (error) {
     if (error instanceof ReportError) throw new DomainError('invalid_report', error.message);
     throw error;
   }
-  const source = { name: sourceName, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
-  const sites = sitesWithFindings(report);
-  const plan: { target: TargetRef; site?: string }[] = [];
-  if (sites.length <= 1) {
-    plan.push({ target: request.target });
-  } else if (request.splitSites) {
-    for (const site of sites) {
-      const origin = originOf(site);
-      if (!origin) throw new DomainError('invalid_report', `the report's site ${JSON.stringify(site)} is not a URL, so it cannot become a target`);
-      plan.push({ target: { url: origin }, site });
+}
+
+/**
+ * Imports a report file. The common case, a report of one site, streams: the file's structure is
+ * checked first, then each piece (a ZAP alert) is parsed and stored before the next, all in one
+ * transaction that a bad piece rolls back. A report with findings on several sites is parsed whole
+ * and refused, or with splitSites stored as one scan per site's target (one transaction for all).
+ */
+export async function importReport(db: Db, request: ImportRequest): Promise<ImportSummary[]> {
+  const sourceName = request.file.name ?? ('path' in request.file ? basename(request.file.path) : 'report');
+  const options = request.format ? { format: request.format } : {};
+  const { organizationId, actorUserId } = request;
+  let source = { name: sourceName, sha256: '', bytes: 0 };
+  const store = async (trx: Transaction<Database>, ref: TargetRef, part: Pick<StreamImportInput, 'stream' | 'site' | 'singleSite'>) => {
+    const target = await resolveTarget(trx, organizationId, actorUserId, ref);
+    const summary = await storeReport(trx, { organizationId, actorUserId, targetId: target.id, source, ...part });
+    await recordAudit(trx, { organizationId, actorUserId, action: 'scan.imported', subjectType: 'scan', subjectId: summary.scanId, details: { format: summary.format, findings: summary.findings, source: source.name } });
+    return summary;
+  };
+  let stream: FileReportStream | null = null;
+  try {
+    if ('path' in request.file) {
+      stream = await openReportFile(request.file.path, options);
+      source = { ...source, sha256: stream.sha256, bytes: stream.bytes };
+    } else {
+      const { bytes } = request.file;
+      source = { ...source, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
     }
-  } else {
+    const single = stream ?? openReportStream('bytes' in request.file ? request.file.bytes : Buffer.alloc(0), options);
+    return [await db.kysely.transaction().execute((trx) => store(trx, request.target, { stream: single, singleSite: true }))];
+  } catch (error) {
+    if (error instanceof ReportError) throw new DomainError('invalid_report', error.message);
+    if (!(error instanceof MultipleSitesError)) throw error;
+  } finally {
+    await stream?.close();
+  }
+  // Findings of several sites (rare, and small reports in practice): parsed whole to name them all.
+  const bytes = 'bytes' in request.file ? request.file.bytes : await readFile(request.file.path);
+  const report = asInvalidReport(() => parseReportBytes(bytes, options));
+  const sites = sitesWithFindings(report);
+  if (!request.splitSites) {
     throw new DomainError(
       'invalid_report',
       `the report holds findings for ${sites.length} sites (${sites.slice(0, 5).join(', ')}${sites.length > 5 ? ', …' : ''}) but names one target; import it with "split sites" (CLI --split-sites) to make one scan per site's target`,
     );
   }
-  const results: ImportSummary[] = [];
-  for (const step of plan) {
-    const target = await resolveTarget(db.kysely, request.organizationId, request.actorUserId, step.target);
-    const summary = await importParsedReport(db, { organizationId: request.organizationId, actorUserId: request.actorUserId, targetId: target.id, report, source, ...(step.site === undefined ? {} : { site: step.site }) });
-    await recordAudit(db.kysely, { organizationId: request.organizationId, actorUserId: request.actorUserId, action: 'scan.imported', subjectType: 'scan', subjectId: summary.scanId, details: { format: summary.format, findings: summary.findings, source: source.name } });
-    results.push(summary);
-  }
-  return results;
+  const plan = sites.map((site) => {
+    const origin = originOf(site);
+    if (!origin) throw new DomainError('invalid_report', `the report's site ${JSON.stringify(site)} is not a URL, so it cannot become a target`);
+    return { target: { url: origin }, site };
+  });
+  return db.kysely.transaction().execute(async (trx) => {
+    const results: ImportSummary[] = [];
+    for (const step of plan) results.push(await store(trx, step.target, { stream: streamOfReport(report), site: step.site }));
+    return results;
+  });
 }
 
 export async function getScanRow(db: Kysely<Database>, organizationId: string, scanId: string): Promise<Scan> {

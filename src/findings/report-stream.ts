@@ -1,0 +1,132 @@
+/**
+ * Reading a report piece by piece, for an import that stores each piece before parsing the next, so
+ * the whole normalised model never exists at once. ZAP traditional JSON (the format of the large
+ * reports) really streams, one alert per piece; every other format is parsed whole and handed out as
+ * one piece. Errors are ReportErrors, as from parseReport, whether thrown by openReportStream (the
+ * file's structure, encoding, format, header) or by a later next() (one alert's content).
+ */
+import { createHash } from 'node:crypto';
+import { readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { type DrainedPart, ReportBuilder } from './builder.ts';
+import { ReportError } from './errors.ts';
+import { guardParse, prepareParse, toReportError } from './parse-guard.ts';
+import type { ByteSource, SteppedParse } from './parsers/context.ts';
+import { PARSERS } from './parsers/registry.ts';
+import { zapJsonSteps } from './parsers/zap-json.ts';
+import type { ParseOptions, ParsedReport, ReportHeader } from './types.ts';
+
+export type { DrainedPart as ReportPart } from './builder.ts';
+
+export interface ReportStream {
+  readonly header: ReportHeader;
+  /**
+   * The next piece: vulnerabilities created since the last piece (with their index in report order)
+   * and findings added to any vulnerability since then. null once the report is read whole.
+   */
+  next(): DrainedPart[] | null;
+}
+
+/** A report file being streamed: its digest and size come from the one read of the file. */
+export interface FileReportStream extends ReportStream {
+  readonly sha256: string;
+  readonly bytes: number;
+  /** Closes the file (idempotent); call it whether or not the stream was read to its end. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a report file for a streaming import. A ZAP JSON file is read once whole to check its
+ * encoding and structure and read its skeleton; then the buffer is let go and each alert is read back
+ * from the file when its turn comes, so the peak holds either the file or one alert's model, never both.
+ */
+export async function openReportFile(path: string, options: ParseOptions = {}): Promise<FileReportStream> {
+  const fd = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw new ReportError('unknown', `cannot read the report file (${e.code ?? 'read error'})`);
+  });
+  try {
+    const { stream, sha256, bytes } = firstPass(await fd.readFile(), fd.fd, options);
+    let closed: Promise<void> | null = null;
+    const close = () => {
+      closed ??= fd.close();
+      return closed;
+    };
+    return { header: stream.header, next: () => stream.next(), sha256, bytes, close };
+  } catch (error) {
+    await fd.close();
+    throw error;
+  }
+}
+
+/** Everything that needs the whole buffer, in a frame of its own so nothing keeps the buffer afterwards. */
+function firstPass(buf: Buffer, fd: number, options: ParseOptions): { stream: ReportStream; sha256: string; bytes: number } {
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const size = buf.length;
+  const reread: ByteSource = {
+    slice: (from, to) => {
+      const part = Buffer.allocUnsafe(to - from);
+      let done = 0;
+      while (done < part.length) {
+        const n = readSync(fd, part, done, part.length - done, from + done);
+        if (n === 0) throw new ReportError('zap-json', 'the report file changed while it was being imported');
+        done += n;
+      }
+      return part;
+    },
+    whole: () => {
+      const all = Buffer.allocUnsafe(size);
+      readSync(fd, all, 0, size, 0);
+      return all;
+    },
+  };
+  return { stream: openReportStream(buf, options, reread), sha256, bytes: size };
+}
+
+/**
+ * A stream over bytes in memory; `reread` lets a ZAP JSON stream read alerts back from elsewhere.
+ * (No closure made here may see `buf`: the stream must not keep it alive when `reread` is given.)
+ */
+export function openReportStream(buf: Buffer, options: ParseOptions = {}, reread?: ByteSource): ReportStream {
+  try {
+    const { format, start, maxFieldBytes } = prepareParse(buf, options);
+    if (format !== 'zap-json') return streamOfReport(PARSERS[format]({ buf, start, maxFieldBytes }));
+    const builder = new ReportBuilder(format, maxFieldBytes);
+    return steppedStream(zapJsonSteps({ buf, start, maxFieldBytes }, builder, reread), builder);
+  } catch (error) {
+    throw toReportError(error, options.format);
+  }
+}
+
+function steppedStream(parse: SteppedParse, builder: ReportBuilder): ReportStream {
+  return {
+    header: parse.header,
+    next: () => guardParse(builder.format, () => (parse.step() ? builder.drain() : null)),
+  };
+}
+
+/** A parsed report as a stream of one piece (so one import path serves both). */
+export function streamOfReport(report: ParsedReport): ReportStream {
+  const { vulnerabilities, ...header } = report;
+  let done = false;
+  return {
+    header,
+    next: () => {
+      if (done) return null;
+      done = true;
+      return vulnerabilities.map((vulnerability, index) => ({ vulnerability, index, findings: vulnerability.findings }));
+    },
+  };
+}
+
+/** Reads a stream to its end and counts what it holds (the floor of an import: parsing without storing). */
+export function countStream(stream: ReportStream): { vulnerabilities: number; findings: number } {
+  let vulnerabilities = 0;
+  let findings = 0;
+  for (let part = stream.next(); part !== null; part = stream.next()) {
+    for (const p of part) {
+      vulnerabilities = Math.max(vulnerabilities, p.index + 1);
+      findings += p.findings.length;
+    }
+  }
+  return { vulnerabilities, findings };
+}
