@@ -31,6 +31,13 @@ const timestamp = alerts.find((a) => a.name === 'Timestamp Disclosure - Unix')!;
 const contentType = alerts.find((a) => a.name === 'X-Content-Type-Options Header Missing')!;
 let scanUrl = '';
 
+/** Waits for two frames, so a resized page has laid out again before a screenshot. */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+}
+
 async function createTarget(page: Page, name: string, url: string): Promise<void> {
   await page.goto('/targets');
   await page.getByRole('button', { name: 'New target' }).click();
@@ -117,7 +124,9 @@ test('the scan report shows the header, the severity summary and the vulnerabili
   );
   await expectAccessible(page, 'scan report');
   await page.screenshot({ path: `${screenshots}/scan-report.png` });
+  await page.screenshot({ path: `${screenshots}/scan-report-full.png`, fullPage: true });
   await page.setViewportSize({ width: 1920, height: 1080 });
+  await settle(page);
   await page.screenshot({ path: `${screenshots}/scan-report-1920.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
 });
@@ -174,7 +183,6 @@ test('a deep link opens a vulnerability and its finding; the parameter matches t
   await expect(drawer.getByTestId('finding-parameter')).toHaveText(first.param);
   await expect(panel.getByRole('heading', { name: contentType.name })).toBeVisible();
   await expectAccessible(page, 'open finding', '[role="dialog"]');
-  await page.screenshot({ path: `${screenshots}/finding.png` });
 });
 
 test('a truncated report is refused with the line where it ends, and nothing is imported', async ({ page }) => {
@@ -231,8 +239,12 @@ test('scanner text that tries XSS is shown as text and never runs', async ({ pag
   const drawer = page.getByRole('dialog', { name: /^Finding VB-/ });
   await expect(drawer.getByTestId('finding-evidence')).toHaveText(xssPayload);
   await expect(drawer.getByRole('region', { name: 'Response body' })).toContainText(xssPayload);
+  await expect(drawer.getByRole('table', { name: /Request headers/ })).toContainText('User-Agent');
+  await expect(drawer.getByText('HTTP/1.1 200 OK')).toBeVisible();
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+  await expectAccessible(page, 'finding with request and response', '[role="dialog"]');
+  await page.screenshot({ path: `${screenshots}/finding.png` });
 });
 
 test('the Scans page lists every scan with its target', async ({ page }) => {

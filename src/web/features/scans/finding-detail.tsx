@@ -71,13 +71,10 @@ export function FindingDetail({ finding, vulnerability }: { finding: FindingInfo
         <Badge color={severityColors[vulnerability.severity]} variant="light" radius="sm">
           {severityLabels[vulnerability.severity]}
         </Badge>
-        <Text size="sm" ff="monospace" fw={700} data-testid="finding-public-id">
-          {finding.publicId}
-        </Text>
         <CopyButton value={finding.publicId}>
           {({ copied, copy }) => (
-            <Button size="compact-xs" variant="default" onClick={copy} aria-label={`Copy ${finding.publicId}`}>
-              {copied ? 'Copied' : 'Copy ID'}
+            <Button size="compact-xs" variant="default" onClick={copy}>
+              {copied ? 'Copied' : 'Copy public ID'}
             </Button>
           )}
         </CopyButton>

@@ -103,8 +103,8 @@ export function ScanHeader({ scan }: { scan: ScanInfo }) {
               <Text component="span" size="xs" c="dimmed" ml={6}>
                 {formatBytes(scan.sourceBytes)}
               </Text>
-              <Text size="xs" c="dimmed" ff="monospace" title="SHA-256 of the file" truncate maw={320}>
-                sha256 {scan.sourceSha256}
+              <Text size="xs" c="dimmed" ff="monospace" title={`SHA-256 ${scan.sourceSha256}`}>
+                sha256 {scan.sourceSha256.slice(0, 16)}…
               </Text>
             </DataList.ItemValue>
           </DataList.Item>

@@ -100,7 +100,15 @@ export function ScanReportPage() {
         onClose={closeFinding}
         position="right"
         size="min(760px, 100vw)"
-        title={finding ? `Finding ${finding.publicId}` : 'Finding'}
+        title={
+          finding ? (
+            <>
+              Finding <span data-testid="finding-public-id">{finding.publicId}</span>
+            </>
+          ) : (
+            'Finding'
+          )
+        }
         closeButtonProps={{ 'aria-label': 'Close finding' }}
       >
         {requested && finding && <FindingDetail finding={finding} vulnerability={requested} />}

@@ -46,9 +46,7 @@ export function ScansTable({ scans, targets }: ScansTableProps) {
               Findings
             </Table.Th>
             <Table.Th scope="col">By severity</Table.Th>
-            <Table.Th scope="col" ta="right">
-              New / recurring / missing
-            </Table.Th>
+            <Table.Th scope="col">Since the previous scan</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -56,7 +54,7 @@ export function ScansTable({ scans, targets }: ScansTableProps) {
             const target = targets?.get(scan.targetId);
             return (
               <Table.Tr key={scan.id}>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Anchor component={Link} to={`/scans/${encodeURIComponent(scan.id)}`} size="sm" fw={600}>
                     <DateTime value={scan.importedAt} />
                   </Anchor>
@@ -65,7 +63,7 @@ export function ScansTable({ scans, targets }: ScansTableProps) {
                   </Text>
                 </Table.Td>
                 {targets && (
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     {target ? (
                       <Anchor component={Link} to={`/targets/${encodeURIComponent(target.id)}`} size="sm">
                         {target.name}
@@ -77,7 +75,7 @@ export function ScansTable({ scans, targets }: ScansTableProps) {
                     )}
                   </Table.Td>
                 )}
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Text size="sm">
                     {scan.tool}
                     {scan.toolVersion && ` ${scan.toolVersion}`}
@@ -86,7 +84,7 @@ export function ScansTable({ scans, targets }: ScansTableProps) {
                     {formatLabel(scan.format)}
                   </Text>
                 </Table.Td>
-                <Table.Td ta="right">
+                <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
                   <Text size="sm" fw={500}>
                     {scan.counts.findings.toLocaleString('en-GB')}
                   </Text>
@@ -97,10 +95,11 @@ export function ScansTable({ scans, targets }: ScansTableProps) {
                 <Table.Td>
                   <SeverityBadges scan={scan} />
                 </Table.Td>
-                <Table.Td ta="right">
-                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {scan.counts.new.toLocaleString('en-GB')} / {scan.counts.recurring.toLocaleString('en-GB')} /{' '}
-                    {scan.counts.missing.toLocaleString('en-GB')}
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text size="sm">{scan.counts.new.toLocaleString('en-GB')} new</Text>
+                  <Text size="xs" c="dimmed">
+                    {scan.counts.recurring.toLocaleString('en-GB')} recurring ·{' '}
+                    {scan.counts.missing.toLocaleString('en-GB')} missing
                   </Text>
                 </Table.Td>
               </Table.Tr>

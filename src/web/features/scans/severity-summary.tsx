@@ -53,17 +53,19 @@ function SeverityChart({ counts }: { counts: Record<SeverityName, number> }) {
 
 function LifecycleCount({ label, value, hint }: { label: string; value: number; hint: string }) {
   return (
-    <Stack gap={0}>
-      <Text fz={22} fw={700} lh={1.2} data-testid={`lifecycle-${label.toLowerCase()}`}>
+    <Group gap="md" wrap="nowrap" align="baseline">
+      <Text fz={22} fw={700} lh={1.2} w={72} ta="right" data-testid={`lifecycle-${label.toLowerCase()}`}>
         {value.toLocaleString('en-GB')}
       </Text>
-      <Text size="sm" fw={500}>
-        {label}
+      <Text size="sm">
+        <Text component="span" fw={600} size="sm">
+          {label}
+        </Text>{' '}
+        <Text component="span" c="dimmed" size="sm">
+          {hint}
+        </Text>
       </Text>
-      <Text size="xs" c="dimmed">
-        {hint}
-      </Text>
-    </Stack>
+    </Group>
   );
 }
 
@@ -111,11 +113,11 @@ export function SeveritySummary({ scan, vulnerabilities }: SeveritySummaryProps)
           <Text size="sm" fw={600} mb="xs">
             Compared with the target’s previous scan
           </Text>
-          <Group gap="xl" align="flex-start" wrap="wrap">
+          <Stack gap="md" mt="md">
             <LifecycleCount label="New" value={scan.counts.new} hint="first found in this scan" />
             <LifecycleCount label="Recurring" value={scan.counts.recurring} hint="found again" />
-            <LifecycleCount label="Missing" value={scan.counts.missing} hint="not found any more" />
-          </Group>
+            <LifecycleCount label="Missing" value={scan.counts.missing} hint="in the previous scan, not in this one" />
+          </Stack>
         </Paper>
       </SimpleGrid>
     </section>
