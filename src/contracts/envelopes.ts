@@ -2,6 +2,7 @@
 // the way the routes answer. Shared by the routes and the web app.
 import { z } from 'zod';
 import { apiTokenSchema, memberSchema } from './auth.ts';
+import { gitlabConnectionSchema, gitlabInstanceSchema, projectLinkSchema } from './gitlab.ts';
 import { jobSchema } from './jobs.ts';
 import { findingSchema, importSummarySchema, scanSchema } from './scans.ts';
 import { targetSchema } from './targets.ts';
@@ -30,3 +31,9 @@ export const findingPageSchema = z.object({
   offset: z.number(),
   limit: z.number(),
 });
+
+export const gitlabInstanceListSchema = z.object({ instances: z.array(gitlabInstanceSchema) });
+export const gitlabInstanceEnvelopeSchema = z.object({ instance: gitlabInstanceSchema });
+export const gitlabConnectionEnvelopeSchema = z.object({ connection: gitlabConnectionSchema });
+export const gitlabAuthorizeSchema = z.object({ authorizeUrl: z.string() });
+export const projectLinkEnvelopeSchema = z.object({ link: projectLinkSchema.nullable() });

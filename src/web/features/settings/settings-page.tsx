@@ -2,6 +2,7 @@ import { Tabs } from '@mantine/core';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { isAdmin, useCurrentSession } from '../../api/session.ts';
 import { PageHeader } from '../../components/page-header.tsx';
+import { GitlabPanel } from './gitlab-panel.tsx';
 import { JobsPanel } from './jobs-panel.tsx';
 import { MembersPanel } from './members-panel.tsx';
 import { TokensPanel } from './tokens-panel.tsx';
@@ -9,6 +10,7 @@ import { TokensPanel } from './tokens-panel.tsx';
 const tabs = [
   { value: 'members', label: 'Members', adminOnly: false },
   { value: 'tokens', label: 'API tokens', adminOnly: false },
+  { value: 'gitlab', label: 'GitLab', adminOnly: false },
   { value: 'jobs', label: 'Jobs', adminOnly: true },
 ] as const;
 
@@ -24,7 +26,7 @@ export function SettingsPage() {
     <>
       <PageHeader
         title="Settings"
-        description="Who has access to your organization, the tokens your CI uses, and background jobs."
+        description="Who has access to your organization, the tokens your CI uses, GitLab instances, and background jobs."
       />
       <Tabs
         value={tab ?? 'members'}
@@ -43,6 +45,9 @@ export function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="tokens">
           <TokensPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="gitlab">
+          <GitlabPanel />
         </Tabs.Panel>
         {isAdmin(role) && (
           <Tabs.Panel value="jobs">
