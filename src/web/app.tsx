@@ -5,6 +5,7 @@ import { useSession, useSetupStatus } from './api/session.ts';
 import { Shell } from './components/app-shell.tsx';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { FullPageLoader } from './components/full-page-loader.tsx';
+import { IntegrationPage } from './features/gitlab/index.ts';
 import { ScanReportPage, ScansPage } from './features/scans/index.ts';
 import { SettingsPage } from './features/settings/index.ts';
 import { SetupPage } from './features/setup/index.ts';
@@ -59,6 +60,7 @@ export function App() {
       <Route element={guard(<Shell />)}>
         <Route path="/targets" element={<TargetsPage />} />
         <Route path="/targets/:targetId" element={<TargetPage />} />
+        <Route path="/targets/:targetId/integrations" element={<IntegrationPage />} />
         <Route path="/scans" element={<ScansPage />} />
         <Route path="/scans/:scanId" element={<ScanReportPage />} />
         <Route path="/settings" element={<Navigate to="/settings/members" replace />} />
