@@ -88,6 +88,8 @@ test('a report uploaded on the target page imports with progress and shows its c
   await expect(dialog.getByTestId('result-new')).toHaveText('809');
   await expect(dialog.getByTestId('result-recurring')).toHaveText('0');
   await expect(dialog.getByTestId('result-missing')).toHaveText('0');
+  await expectAccessible(page, 'upload result', '[role="dialog"]');
+  await page.screenshot({ path: `${screenshots}/upload-result.png` });
   await dialog.getByRole('link', { name: 'Open the scan report' }).click();
   await expect(page).toHaveURL(/\/scans\/[^/?]+$/);
   scanUrl = new URL(page.url()).pathname;
@@ -143,6 +145,16 @@ test('755 findings scroll in a virtualised list to the last one, which opens wit
   const findings = panel.getByRole('list', { name: 'Findings of Timestamp Disclosure - Unix' });
   // Virtualised: far fewer rows in the DOM than findings.
   expect(await findings.getByRole('listitem').count()).toBeLessThan(60);
+
+  // Keyboard: End, Arrow Up and Home move focus through rows that are rendered as they come into view.
+  const row = (n: number) => findings.locator(`li[aria-posinset="${n}"]`).getByRole('button');
+  await row(1).focus();
+  await page.keyboard.press('End');
+  await expect(row(755)).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(row(754)).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(row(1)).toBeFocused();
 
   const scroller = panel.getByTestId('findings-scroller');
   const last = findings.locator('li[aria-posinset="755"]');

@@ -23,7 +23,14 @@ function Count({ label, value, hint }: { label: string; value: number; hint: str
 export function UploadResult({ imports, onClose }: { imports: ImportSummaryInfo[]; onClose: () => void }) {
   return (
     <Stack gap="md">
-      <Alert color="green" variant="light" title="Report imported" role="status">
+      <Alert
+        color="green"
+        variant="light"
+        title="Report imported"
+        role="status"
+        // Mantine's green text is below AA contrast on its light background.
+        styles={{ title: { color: '#1b5e2a' } }}
+      >
         {imports.length === 1
           ? `One scan was created from this ${formatLabel(imports[0]!.format)} report of ${imports[0]!.tool}.`
           : `${imports.length} scans were created, one per site in the report.`}
