@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { ScanInfo } from '../../../contracts/index.ts';
 import { DateTime } from '../../components/format-date.tsx';
 import { useDocumentTitle } from '../../components/page-header.tsx';
+import { GitlabIssuesButton } from '../gitlab/index.ts';
 import { formatBytes, formatLabel } from './severity.ts';
 import { useTarget } from './use-scans.ts';
 
@@ -39,14 +40,17 @@ export function ScanHeader({ scan }: { scan: ScanInfo }) {
             {tool} · imported <DateTime value={scan.importedAt} />
           </Text>
         </Stack>
-        <Button
-          component="a"
-          href={`/api/scans/${encodeURIComponent(scan.id)}/export`}
-          download={`vulnbridge-scan-${scan.id}.json`}
-          variant="default"
-        >
-          Download JSON
-        </Button>
+        <Group gap="sm" wrap="nowrap">
+          <GitlabIssuesButton scanId={scan.id} targetId={scan.targetId} />
+          <Button
+            component="a"
+            href={`/api/scans/${encodeURIComponent(scan.id)}/export`}
+            download={`vulnbridge-scan-${scan.id}.json`}
+            variant="default"
+          >
+            Download JSON
+          </Button>
+        </Group>
       </Group>
       <Paper withBorder radius="md" p="md" mb="lg">
         <DataList
