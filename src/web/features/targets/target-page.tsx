@@ -63,7 +63,14 @@ export function TargetPage() {
             {target.data.baseUrl}
           </Text>
         }
-        actions={uploadButton}
+        actions={
+          <>
+            <Button component={Link} to={`/targets/${encodeURIComponent(targetId)}/integrations`} variant="default">
+              GitLab integration
+            </Button>
+            {uploadButton}
+          </>
+        }
       />
       <Text component="h2" fw={650} size="lg" mb="sm">
         Scans
