@@ -5,21 +5,20 @@ import { canWrite, isAdmin, useCurrentSession } from '../../api/session.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { ChevronDownIcon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
-import { useTarget } from '../scans/index.ts';
 import { AuthorizeForm, NoInstances } from './authorize-form.tsx';
 import { ConnectionSummary } from './connection-summary.tsx';
 import { DefaultProject } from './default-project.tsx';
 import { ReconnectBanner } from './reconnect-banner.tsx';
 import { RedirectNotice } from './redirect-notice.tsx';
 import { TokenForm } from './token-form.tsx';
-import { useTargetGitlab } from './use-gitlab.ts';
+import { useTargetGitlab, useTargetInfo } from './use-gitlab.ts';
 
 /** A target's integration settings: its GitLab connection and default project. */
 export function IntegrationPage() {
   const { targetId = '' } = useParams();
   const { role } = useCurrentSession();
   const writable = canWrite(role);
-  const target = useTarget(targetId);
+  const target = useTargetInfo(targetId);
   const gitlab = useTargetGitlab(targetId);
   const [tokenOpen, setTokenOpen] = useState(false);
   const targetName = target.data?.name ?? 'Target';

@@ -9,6 +9,7 @@ import {
   linkProjectResultSchema,
   pickerPageSchema,
   projectLinkEnvelopeSchema,
+  targetEnvelopeSchema,
   targetGitlabSchema,
 } from '../../../contracts/index.ts';
 import { api, isApiError } from '../../api/client.ts';
@@ -46,6 +47,14 @@ export function useDeleteInstance() {
   return useMutation({
     mutationFn: (instanceId: string) => api(`/gitlab/instances/${id(instanceId)}`, { method: 'DELETE' }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['gitlab'] }),
+  });
+}
+
+/** The target's name and URL (the same query, and cache entry, as the target page's). */
+export function useTargetInfo(targetId: string) {
+  return useQuery({
+    queryKey: ['targets', targetId],
+    queryFn: async () => (await api(`/targets/${id(targetId)}`, { schema: targetEnvelopeSchema })).target,
   });
 }
 
