@@ -1,8 +1,12 @@
-// Builds the web app, starts the real server (see server.ts) and hands its address to the tests
-// through VB_E2E_BASE_URL. The returned function is Playwright's teardown.
+// Builds the web app, starts the GitLab sandbox in this process, then the real server (see server.ts)
+// pointed at it, and hands both to the tests: VB_E2E_BASE_URL (the hub) and VB_E2E_SANDBOX (JSON: the
+// sandbox's url, seeded users and OAuth application; see sandbox.ts). The returned function is
+// Playwright's teardown.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './server.ts';
+import { startSandbox } from '../src/sandbox/index.ts';
+import type { SandboxInfo } from './sandbox.ts';
+import { freePort, startServer } from './server.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -13,9 +17,31 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       stdio: 'inherit',
     });
   }
-  const server = await startServer(repoRoot);
+  // The sandbox first: its OAuth application must know the hub's redirect URI, so the hub's port is
+  // chosen before either starts. No auto-approve, so the browser sees the sign-in and consent pages.
+  const port = await freePort();
+  const hubOrigin = `http://127.0.0.1:${port}`;
+  const sandbox = await startSandbox({
+    redirectUris: [`${hubOrigin}/api/integrations/gitlab/oauth/callback`],
+    rateLimits: 'off',
+  });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(repoRoot, {
+      port,
+      env: { PUBLIC_URL: hubOrigin, GITLAB_ALLOWED_HOSTS: '127.0.0.1' },
+    });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  const info: SandboxInfo = { url: sandbox.url, users: sandbox.users, oauthApplication: sandbox.oauthApplication };
   process.env.VB_E2E_BASE_URL = server.baseUrl;
   process.env.VB_E2E_DATABASE = server.database;
-  process.stdout.write(`e2e: Vulnbridge on ${server.baseUrl} (${server.database})\n`);
-  return () => server.stop();
+  process.env.VB_E2E_SANDBOX = JSON.stringify(info);
+  process.stdout.write(`e2e: Vulnbridge on ${server.baseUrl} (${server.database}), GitLab sandbox on ${sandbox.url}\n`);
+  return async () => {
+    await server.stop();
+    await sandbox.close();
+  };
 }

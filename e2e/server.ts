@@ -19,7 +19,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -77,7 +77,14 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startServer(repoRoot: string): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Listen on this port (default: a free one). */
+  port?: number;
+  /** More environment for the server (PUBLIC_URL, GITLAB_ALLOWED_HOSTS, …). */
+  env?: Record<string, string>;
+}
+
+export async function startServer(repoRoot: string, options: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vb-e2e-'));
   const usePostgres = /^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL ?? '');
   const dbName = `vb_e2e_${randomBytes(6).toString('hex')}`;
@@ -86,7 +93,7 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
     await withAdmin((client) => client.query(`CREATE DATABASE ${dbName}`));
     databaseUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const logFile = join(dataDir, 'server.log');
   const log = createWriteStream(logFile);
@@ -102,6 +109,7 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...options.env,
     },
     stdio: ['ignore', log, log],
   });
