@@ -140,7 +140,8 @@ test('755 findings scroll in a virtualised list to the last one, which opens wit
   await page.goto(scanUrl);
   await page.getByRole('link', { name: 'Timestamp Disclosure - Unix' }).click();
   const panel = page.getByTestId('vulnerability-panel');
-  await expect(panel.getByRole('heading', { name: 'Timestamp Disclosure - Unix' })).toBeVisible();
+  // Choosing a vulnerability moves focus to it, so keyboard and screen-reader users land there.
+  await expect(panel.getByRole('heading', { name: 'Timestamp Disclosure - Unix' })).toBeFocused();
   await expect(panel.getByRole('heading', { name: `Findings (${timestamp.instances.length})` })).toBeVisible();
   const findings = panel.getByRole('list', { name: 'Findings of Timestamp Disclosure - Unix' });
   // Virtualised: far fewer rows in the DOM than findings.

@@ -25,6 +25,10 @@ export function ScanReportPage() {
   const clicked = useRef<string | null>(null);
 
   const vulnerabilityId = params.get('vulnerability');
+  // Once the user has chosen another vulnerability, each newly shown one takes focus.
+  const initialVulnerability = useRef(vulnerabilityId);
+  const chosen = useRef(false);
+  if (vulnerabilityId !== initialVulnerability.current) chosen.current = true;
   const findingId = params.get('finding');
   const vulnerabilities = report.data?.vulnerabilities ?? [];
   const requested = vulnerabilityId ? (vulnerabilities.find((v) => v.id === vulnerabilityId) ?? null) : null;
@@ -86,6 +90,7 @@ export function ScanReportPage() {
                 selectedFindingId={findingId}
                 scrollToIndex={scrollToIndex}
                 onSelectFinding={(f, index) => openFinding(shown, f, index)}
+                focusOnShow={chosen.current}
               />
             ) : vulnerabilityId ? (
               <Alert color="orange" variant="light" title="That vulnerability is not in this scan">

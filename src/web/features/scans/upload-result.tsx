@@ -32,30 +32,38 @@ export function UploadResult({ imports, onClose }: { imports: ImportSummaryInfo[
         styles={{ title: { color: '#1b5e2a' } }}
       >
         {imports.length === 1
-          ? `One scan was created from this ${formatLabel(imports[0]!.format)} report of ${imports[0]!.tool}.`
+          ? `A scan was created from this ${formatLabel(imports[0]!.format)} report (${imports[0]!.tool}).`
           : `${imports.length} scans were created, one per site in the report.`}
       </Alert>
       {imports.map((summary) => (
         <Stack key={summary.scanId} gap="xs">
-          <SimpleGrid cols={{ base: 2, xs: 3 }} spacing="xs">
+          <SimpleGrid cols={2} spacing="xs">
             <Count label="Vulnerabilities" value={summary.vulnerabilities} hint="kinds of weakness" />
             <Count label="Findings" value={summary.findings} hint="places they were found" />
+          </SimpleGrid>
+          <SimpleGrid cols={3} spacing="xs">
             <Count label="New" value={summary.new} hint="not in the previous scan" />
             <Count label="Recurring" value={summary.recurring} hint="found again" />
-            <Count label="Missing" value={summary.missing} hint="in the previous scan, not now" />
+            <Count label="Missing" value={summary.missing} hint="gone since the previous scan" />
           </SimpleGrid>
-          <Group justify="flex-end">
-            <Button component={Link} to={`/scans/${encodeURIComponent(summary.scanId)}`} variant="light">
-              Open the scan report
-              {imports.length > 1 && ` (${plural(summary.findings, 'finding')})`}
-            </Button>
-          </Group>
+          {imports.length > 1 && (
+            <Group justify="flex-end">
+              <Button component={Link} to={`/scans/${encodeURIComponent(summary.scanId)}`} variant="light">
+                Open the scan report ({plural(summary.findings, 'finding')})
+              </Button>
+            </Group>
+          )}
         </Stack>
       ))}
-      <Group justify="flex-end">
-        <Button variant="default" onClick={onClose} data-autofocus>
+      <Group justify="flex-end" gap="sm">
+        <Button variant="default" onClick={onClose}>
           Close
         </Button>
+        {imports.length === 1 && (
+          <Button component={Link} to={`/scans/${encodeURIComponent(imports[0]!.scanId)}`} data-autofocus>
+            Open the scan report
+          </Button>
+        )}
       </Group>
     </Stack>
   );
