@@ -10,6 +10,12 @@ export function isReportFormat(value: unknown): value is ReportFormat {
 
 /** Checks the options and the encoding, and settles the format (given, or detected from the content). */
 export function prepareParse(buf: Buffer, options: ParseOptions): { format: ReportFormat; start: number; maxFieldBytes: number } {
+  const { forced, maxFieldBytes } = checkOptions(options);
+  const { start } = checkEncoding(buf, forced ?? 'unknown');
+  return { format: forced ?? detectFormat(buf, start), start, maxFieldBytes };
+}
+
+export function checkOptions(options: ParseOptions): { forced: ReportFormat | undefined; maxFieldBytes: number } {
   const { format: forced, maxFieldBytes = DEFAULT_MAX_FIELD_BYTES } = options;
   if (forced !== undefined && !isReportFormat(forced)) {
     throw new ReportError('unknown', `unknown format ${JSON.stringify(String(forced)).slice(0, 60)}; expected one of ${REPORT_FORMATS.join(', ')}`);
@@ -17,8 +23,7 @@ export function prepareParse(buf: Buffer, options: ParseOptions): { format: Repo
   if (!Number.isInteger(maxFieldBytes) || maxFieldBytes < 1024) {
     throw new ReportError(forced ?? 'unknown', 'maxFieldBytes must be an integer of at least 1024');
   }
-  const { start } = checkEncoding(buf, forced ?? 'unknown');
-  return { format: forced ?? detectFormat(buf, start), start, maxFieldBytes };
+  return { forced, maxFieldBytes };
 }
 
 /** Runs a parse so that nothing but a ReportError escapes it. */

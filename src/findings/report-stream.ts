@@ -7,13 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import { readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { type DrainedPart, ReportBuilder } from './builder.ts';
 import { ReportError } from './errors.ts';
-import { guardParse, prepareParse, toReportError } from './parse-guard.ts';
+import { detectFormat } from './detect-format.ts';
+import { scanJsonFile } from './json-scan-file.ts';
+import { checkOptions, guardParse, prepareParse, toReportError } from './parse-guard.ts';
 import type { ByteSource, SteppedParse } from './parsers/context.ts';
 import { PARSERS } from './parsers/registry.ts';
-import { zapJsonSteps } from './parsers/zap-json.ts';
+import { ZAP_SPLIT_PATH, zapJsonSteps, zapJsonStepsOf } from './parsers/zap-json.ts';
 import type { ParseOptions, ParsedReport, ReportHeader } from './types.ts';
 
 export type { DrainedPart as ReportPart } from './builder.ts';
@@ -45,7 +47,7 @@ export async function openReportFile(path: string, options: ParseOptions = {}): 
     throw new ReportError('unknown', `cannot read the report file (${e.code ?? 'read error'})`);
   });
   try {
-    const { stream, sha256, bytes } = firstPass(await fd.readFile(), fd.fd, options);
+    const { stream, sha256, bytes } = (await scannedStream(fd, options)) ?? firstPass(await fd.readFile(), fd.fd, options);
     let closed: Promise<void> | null = null;
     const close = () => {
       closed ??= fd.close();
@@ -58,11 +60,41 @@ export async function openReportFile(path: string, options: ParseOptions = {}): 
   }
 }
 
+/**
+ * A ZAP JSON file read in chunks (json-scan-file), never whole; null when the file is not plainly a
+ * valid ZAP JSON report, and the caller reads it whole (and so names any problem exactly).
+ */
+async function scannedStream(fd: FileHandle, options: ParseOptions): Promise<{ stream: ReportStream; sha256: string; bytes: number } | null> {
+  const { forced, maxFieldBytes } = checkOptions(options);
+  if (forced !== undefined && forced !== 'zap-json') return null;
+  const scan = await scanJsonFile(fd, ZAP_SPLIT_PATH);
+  if (!scan) return null;
+  let skeleton: unknown;
+  try {
+    if (forced === undefined && detectFormat(scan.skeleton, 0) !== 'zap-json') return null;
+    skeleton = JSON.parse(scan.skeleton.toString('utf8'));
+  } catch {
+    return null;
+  }
+  const builder = new ReportBuilder('zap-json', maxFieldBytes);
+  const reread = fileSource(fd.fd, scan.bytes);
+  try {
+    const parse = zapJsonStepsOf({ skeleton, elements: scan.elements }, maxFieldBytes, builder, null, reread);
+    return { stream: steppedStream(parse, builder), sha256: scan.sha256, bytes: scan.bytes };
+  } catch (error) {
+    throw toReportError(error, 'zap-json');
+  }
+}
+
 /** Everything that needs the whole buffer, in a frame of its own so nothing keeps the buffer afterwards. */
 function firstPass(buf: Buffer, fd: number, options: ParseOptions): { stream: ReportStream; sha256: string; bytes: number } {
   const sha256 = createHash('sha256').update(buf).digest('hex');
-  const size = buf.length;
-  const reread: ByteSource = {
+  return { stream: openReportStream(buf, options, fileSource(fd, buf.length)), sha256, bytes: buf.length };
+}
+
+/** Reads parts of the report back from the open file. */
+function fileSource(fd: number, size: number): ByteSource {
+  return {
     slice: (from, to) => {
       const part = Buffer.allocUnsafe(to - from);
       let done = 0;
@@ -79,7 +111,6 @@ function firstPass(buf: Buffer, fd: number, options: ParseOptions): { stream: Re
       return all;
     },
   };
-  return { stream: openReportStream(buf, options, reread), sha256, bytes: size };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ReportBuilder } from '../builder.ts';
 import { jsonPath, ReportError } from '../errors.ts';
-import { parseJsonSlice, splitJson } from '../json-split.ts';
+import { type ElementSlice, parseJsonSlice, splitJson } from '../json-split.ts';
 import { asArray, asString, isoDate, isRecord } from '../normalize.ts';
 import type { ParsedReport, ReportHeader } from '../types.ts';
 import type { ByteSource, ParserContext, SteppedParse } from './context.ts';
@@ -25,10 +25,21 @@ export function parseZapJson(ctx: ParserContext): ParsedReport {
  * can let the buffer go once this returns: then only one alert is in memory at a time.
  */
 export function zapJsonSteps(ctx: ParserContext, b: ReportBuilder, reread?: ByteSource): SteppedParse {
+  const split = splitJson(ctx.buf, ctx.start, 'zap-json', ZAP_SPLIT_PATH);
+  return zapJsonStepsOf(split, ctx.maxFieldBytes, b, reread ? null : ctx.buf, reread);
+}
+
+export const ZAP_SPLIT_PATH = ['site', '*', 'alerts'];
+
+/** The steps over a structural pass done already (json-split on a buffer, or json-scan-file on a file). */
+export function zapJsonStepsOf(
+  { skeleton, elements }: { skeleton: unknown; elements: ElementSlice[] },
+  maxFieldBytes: number,
+  b: ReportBuilder,
+  held: Buffer | null,
+  reread?: ByteSource,
+): SteppedParse {
   const format = 'zap-json';
-  const { skeleton, elements } = splitJson(ctx.buf, ctx.start, format, ['site', '*', 'alerts']);
-  const { maxFieldBytes } = ctx;
-  const held = reread ? null : ctx.buf;
   const parseAlert = (from: number, to: number, path: string): unknown => {
     if (held) return parseJsonSlice(held, from, to, format, path);
     const source = reread as ByteSource;
