@@ -1,0 +1,28 @@
+// The door of src/tracking: scan findings become GitLab issues. Rendering and safety for now;
+// the push, events and reconcile come next.
+export { REFERENCE_PREFIXES, codeBlock, hasBareTripleFenceLine, inlineCode, longestBacktickRun, neutralizeText } from './neutralize-markdown.ts';
+export {
+  DEFAULT_SECRET_HEADERS,
+  DEFAULT_SECRET_NAME_PATTERN,
+  DEFAULT_SECRET_PARAMS,
+  REDACTED,
+  type RedactOptions,
+  redactHeaders,
+  redactText,
+  redactUrl,
+} from './redact.ts';
+export {
+  DEFAULT_MAX_BODY_CHARS,
+  DESCRIPTION_MAX_CHARS,
+  type RenderIssueInput,
+  type RenderIssueOptions,
+  type RenderedIssue,
+  TITLE_MAX_CHARS,
+  cutChars,
+  renderIssue,
+  safeTitle,
+} from './render-issue.ts';
+// The push (one issue per finding), its jobs' work, and Created Issues.
+export { createIssueForItem, issueBudgetKey, issueLabels, markItemFailed } from './create-issue.ts';
+export { type CreatedIssue, listCreatedIssues, refreshCreatedIssues } from './created-issues.ts';
+export { CREATE_ISSUE_TASK, createPush, DEFAULT_PUSH_OPTIONS, type PushOptions, type PushSummary, retryPushItem, summarizePush } from './push-vulnerability.ts';
