@@ -81,3 +81,47 @@ export function xssZapReport(site: string): Buffer {
   };
   return Buffer.from(JSON.stringify(report, null, 2));
 }
+
+/** A ZAP JSON report with one alert of `count` instances (`/page/<n>?id=<n>`, parameter `id`). */
+export function largeZapReport(site: string, count: number): Buffer {
+  const instances = Array.from({ length: count }, (_, n) => ({
+    uri: `${site}/page/${n + 1}?id=${n + 1}`,
+    method: n % 2 === 0 ? 'GET' : 'POST',
+    param: 'id',
+    attack: `${n + 1}' OR '1'='1`,
+    evidence: `row ${n + 1}`,
+  }));
+  const report = {
+    '@version': '2.15.0',
+    '@generated': 'Mon, 3 Jun 2024 10:00:00',
+    site: [
+      {
+        '@name': site,
+        '@host': new URL(site).hostname,
+        '@port': '443',
+        '@ssl': 'true',
+        alerts: [
+          {
+            pluginid: '40018',
+            alertRef: '40018',
+            alert: 'SQL Injection',
+            name: 'SQL Injection',
+            riskcode: '3',
+            confidence: '2',
+            riskdesc: 'High (Medium)',
+            desc: '<p>SQL injection may be possible.</p>',
+            solution: '<p>Use prepared statements.</p>',
+            otherinfo: '',
+            reference: '<p>https://owasp.org/www-community/attacks/SQL_Injection</p>',
+            cweid: '89',
+            wascid: '19',
+            sourceid: '1',
+            instances,
+            count: String(count),
+          },
+        ],
+      },
+    ],
+  };
+  return Buffer.from(JSON.stringify(report));
+}

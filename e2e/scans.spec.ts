@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { baseUrl, expectAccessible, failOnPageErrors, owner, signIn } from './helpers.ts';
-import { brokenZapReport, xssPayload, xssZapReport, zapAlerts, zapReportPath } from './scan-fixtures.ts';
+import { brokenZapReport, largeZapReport, xssPayload, xssZapReport, zapAlerts, zapReportPath } from './scan-fixtures.ts';
 
 const screenshots = 'docs/screenshots';
 mkdirSync(screenshots, { recursive: true });
@@ -260,11 +260,56 @@ test('scanner text that tries XSS is shown as text and never runs', async ({ pag
   await page.screenshot({ path: `${screenshots}/finding.png` });
 });
 
+test('10,000 findings stay responsive: keyboard to the last, and a deep link into the last page', async ({
+  page,
+}) => {
+  await signIn(page, owner.email, owner.password);
+  const site = 'https://big.example.test';
+  await createTarget(page, 'Big app', site);
+  await page.getByRole('link', { name: 'Big app' }).click();
+  await page.getByRole('button', { name: 'Upload report' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Upload a scan report' });
+  await dialog.locator('input[type=file]').setInputFiles({
+    name: 'big.json',
+    mimeType: 'application/json',
+    buffer: largeZapReport(site, 10_000),
+  });
+  await dialog.getByRole('button', { name: 'Upload and import' }).click();
+  await expect(dialog.getByTestId('result-findings')).toHaveText('10,000', { timeout: 30_000 });
+  await dialog.getByRole('link', { name: 'Open the scan report' }).click();
+
+  const panel = page.getByTestId('vulnerability-panel');
+  await expect(panel.getByRole('heading', { name: 'Findings (10,000)' })).toBeVisible();
+  const findings = panel.getByRole('list', { name: 'Findings of SQL Injection' });
+  const row = (n: number) => findings.locator(`li[aria-posinset="${n}"]`).getByRole('button');
+  await row(1).focus();
+  const started = Date.now();
+  await page.keyboard.press('End');
+  await expect(row(10_000)).toBeFocused();
+  await expect(row(10_000)).toContainText(`${site}/page/10000?id=10000`);
+  expect(Date.now() - started).toBeLessThan(5_000);
+  expect(await findings.getByRole('listitem').count()).toBeLessThan(60);
+  await page.keyboard.press('Enter');
+  const drawer = page.getByRole('dialog', { name: /^Finding VB-/ });
+  await expect(drawer.getByTestId('finding-url')).toHaveText(`${site}/page/10000?id=10000`);
+  await expect(drawer.getByTestId('finding-method')).toHaveText('POST');
+  await expect(drawer.getByTestId('finding-parameter')).toHaveText('id');
+
+  // A deep link to a finding on the last page of 500 finds it and scrolls the list to it.
+  const link = page.url();
+  await page.goto('/scans');
+  await page.goto(link);
+  await expect(drawer.getByTestId('finding-url')).toHaveText(`${site}/page/10000?id=10000`);
+  await drawer.getByRole('button', { name: 'Close finding' }).click();
+  await expect(row(10_000)).toBeVisible();
+});
+
 test('the Scans page lists every scan with its target', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
   await page.goto('/scans');
-  await expect(page.getByRole('row')).toHaveCount(3);
+  await expect(page.getByRole('row')).toHaveCount(4);
   await expect(page.getByRole('row', { name: /bWAPP/ })).toContainText('809');
+  await expect(page.getByRole('row', { name: /Big app/ })).toContainText('10,000');
   await expect(page.getByRole('row', { name: /XSS probe/ })).toContainText('High 1');
   await expectAccessible(page, 'scans');
   await page.screenshot({ path: `${screenshots}/scans.png` });
