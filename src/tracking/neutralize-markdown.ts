@@ -40,7 +40,7 @@ export function longestBacktickRun(text: string): number {
  * that closes fences on ``` would leave our longer fence early at such a line.
  */
 export function hasBareTripleFenceLine(text: string): boolean {
-  const bare = /^```[ \t]*$/;
+  const bare = /^```\s*$/;
   return text.replace(/\r/g, '').split('\n').some((l) => bare.test(l)) || text.split(LINE_BREAK).some((l) => bare.test(l));
 }
 
