@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FindingInfo, ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
 import { DESCRIPTION_MAX_CHARS, type RenderIssueInput, cutChars, renderIssue, safeTitle } from './render-issue.ts';
 
-export function sampleInput(over: { v?: Partial<VulnerabilityInfo>; f?: Partial<FindingInfo>; t?: Partial<TargetInfo> } = {}): RenderIssueInput {
+function sampleInput(over: { v?: Partial<VulnerabilityInfo>; f?: Partial<FindingInfo>; t?: Partial<TargetInfo> } = {}): RenderIssueInput {
   const vulnerability: VulnerabilityInfo = {
     id: 'v1',
     scanId: 's1',
