@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseReport } from '../index.ts';
 import { allFindings, localFixture, sharedReport, vulnByRule } from '../testing.ts';
@@ -97,14 +98,30 @@ describe('Wapiti JSON (hand-written fixture, see __fixtures__/README.md)', () =>
     expect(xss.requestHeaders[0]).toEqual(['host', '127.0.0.1:8765']);
   });
 
-  it('reads Wapiti 3.0 levels (1 high … 3 low) and list-shaped references', async () => {
+  it('reads Wapiti 2 levels (1 high … 3 low) and list-shaped references', async () => {
     const report = {
       classifications: { XSS: { desc: 'd', sol: 's', ref: [{ title: 'CWE-79: XSS', url: 'https://cwe.mitre.org/data/definitions/79.html' }] } },
       vulnerabilities: { XSS: [{ method: 'GET', path: '/a', info: 'i', level: 1, parameter: 'x', http_request: 'GET /a?x=1 HTTP/1.1\nhost: h' }] },
-      infos: { target: 'http://h/', version: 'Wapiti 3.0.4' },
+      infos: { target: 'http://h/', version: 'Wapiti 2.3.0' },
     };
     const r = await parseReport(JSON.stringify(report));
     expect(r.vulnerabilities[0]).toMatchObject({ severity: 'high', cwe: 79, references: ['https://cwe.mitre.org/data/definitions/79.html'] });
     expect(r.vulnerabilities[0]?.findings[0]?.url).toBe('http://h/a?x=1');
+  });
+
+  it("reads a real report of Debian's wapiti 3.0.4 (levels 4 critical … 0 info, as its source defines them)", async () => {
+    const file = localFixture('wapiti-debian-3.0.4.json');
+    const raw = JSON.parse(readFileSync(file.path, 'utf8')) as { vulnerabilities: Record<string, Array<{ method: string; path: string; parameter: string; level: number }>> };
+    // From the file: SQL Injection at level 4 on /item id; Cross Site Scripting at level 2 on /item id and /search q.
+    expect(raw.vulnerabilities['SQL Injection']?.map((e) => [e.method, e.path, e.parameter, e.level])).toEqual([['GET', '/item', 'id', 4]]);
+    expect(raw.vulnerabilities['Cross Site Scripting']?.map((e) => [e.path, e.parameter, e.level])).toEqual([['/item', 'id', 2], ['/search', 'q', 2]]);
+    const report = await parseReport(file);
+    expect(report).toMatchObject({ format: 'wapiti-json', toolVersion: expect.stringContaining('3.0.4') });
+    const sqli = report.vulnerabilities.find((v) => v.name === 'SQL Injection')!;
+    expect(sqli).toMatchObject({ severity: 'critical', cwe: 89 });
+    expect(sqli.findings.map((f) => [f.method, new URL(f.url).pathname, f.parameter])).toEqual([['GET', '/item', 'id']]);
+    const xss = report.vulnerabilities.find((v) => v.name === 'Cross Site Scripting')!;
+    expect(xss).toMatchObject({ severity: 'medium', cwe: 79 });
+    expect(xss.findings.map((f) => f.parameter).sort()).toEqual(['id', 'q']);
   });
 });

@@ -9,8 +9,9 @@ import type { ParserContext } from './context.ts';
  * Wapiti JSON (wapitiCore/report/jsonreportgenerator.py): { classifications: {category: {desc, sol,
  * ref, wstg}}, vulnerabilities|anomalies|additionals: {category: [{method, path, info, level,
  * parameter, referer, module, http_request, curl_command, wstg, detail?}]}, infos: {target, date,
- * version, scope} }. A category is a vulnerability; each entry a finding. Levels: Wapiti ≥ 3.1 uses
- * 4 critical … 0 info; 3.0.x used 1 high, 2 medium, 3 low. The URL is the target's origin plus the
+ * version, scope} }. A category is a vulnerability; each entry a finding. Levels: Wapiti 3 uses
+ * 4 critical … 0 info (Debian's wapiti 3.0.4: wapitiCore/language/vulnerability.py, CRITICAL_LEVEL = "4"
+ * … INFO_LEVEL = "0"; its real report rates SQL injection 4); Wapiti 2 used 1 high, 2 medium, 3 low. The URL is the target's origin plus the
  * request target of `http_request` (or `path`); curl_command is kept as the attack/proof of concept.
  */
 const NEW_LEVELS: Record<number, Severity> = { 4: 'critical', 3: 'high', 2: 'medium', 1: 'low', 0: 'info' };
@@ -24,7 +25,7 @@ export function parseWapitiJson(ctx: ParserContext): ParsedReport {
   if (!isRecord(doc.vulnerabilities)) throw new ReportError(format, 'required field "vulnerabilities" is missing or not an object', { path: '$.vulnerabilities' });
   const infos = isRecord(doc.infos) ? doc.infos : {};
   const version = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(asString(infos.version));
-  const old = version ? Number(version[1]) < 3 || (Number(version[1]) === 3 && Number(version[2]) < 1) : false;
+  const old = version ? Number(version[1]) < 3 : false;
   const levels = old ? OLD_LEVELS : NEW_LEVELS;
   let origin = '';
   try {
