@@ -146,7 +146,7 @@ test('a target authorizes GitLab: sign in and approve on GitLab, back connected'
   await page.getByRole('link', { name: 'GitLab integration' }).click();
   await expect(page.getByRole('heading', { name: 'GitLab integration' })).toBeVisible();
   await expect(page.getByText('Not connected', { exact: true })).toBeVisible();
-  await expect(page.getByLabel('GitLab instance')).toHaveValue(new RegExp(instanceName));
+  await expect(page.getByRole('combobox', { name: 'GitLab instance' })).toHaveValue(new RegExp(instanceName));
   await expectAccessible(page, 'GitLab integration (not connected)');
 
   await page.getByRole('button', { name: 'Authorize' }).click();

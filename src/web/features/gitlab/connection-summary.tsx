@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { GitlabConnectionInfo, GitlabInstanceInfo } from '../../../contracts/index.ts';
 import { ConfirmModal } from '../../components/confirm-modal.tsx';
 import { DateTime } from '../../components/format-date.tsx';
+import { okText } from './default-project.tsx';
 import { hostOf, initialsOf, instanceLabel, safeAvatar } from './instance-label.ts';
 import { useDisconnect } from './use-gitlab.ts';
 
@@ -32,7 +33,7 @@ export function ConnectionSummary({ targetId, connection, instances, writable }:
             <Text fw={600} data-testid="gitlab-connected-as">
               Connected as @{user.username} on {where}
             </Text>
-            <Badge color={healthy ? 'teal' : 'red'} variant="light">
+            <Badge color={healthy ? 'teal' : 'red'} c={healthy ? okText : undefined} variant="light">
               {healthy ? 'Connected' : 'Reconnect needed'}
             </Badge>
           </Group>

@@ -1,9 +1,17 @@
 import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ProjectLinkInfo } from '../../../contracts/index.ts';
 
+/** Teal text dark enough for WCAG AA on a light teal badge (Mantine's teal 9 is not). */
+export const okText = '#0a5c44';
+
 export function SyncBadge({ link }: { link: ProjectLinkInfo }) {
   return (
-    <Badge color={link.syncMode === 'webhook' ? 'teal' : 'yellow'} variant="light" tt="none">
+    <Badge
+      color={link.syncMode === 'webhook' ? 'teal' : 'yellow'}
+      c={link.syncMode === 'webhook' ? okText : undefined}
+      variant="light"
+      tt="none"
+    >
       {link.syncMode === 'webhook' ? 'Synced by webhook' : 'Synced by polling'}
     </Badge>
   );

@@ -1,5 +1,6 @@
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import type { GitlabConnectionInfo, GitlabInstanceInfo } from '../../../contracts/index.ts';
+import { sentence } from '../../api/describe-error.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { instanceLabel } from './instance-label.ts';
 import { useAuthorize } from './use-gitlab.ts';
@@ -27,10 +28,14 @@ export function ReconnectBanner({ targetId, connection, instances, writable }: R
     >
       <Stack gap="xs">
         <Text size="sm">
-          {connection.statusReason
-            ? `GitLab no longer accepts the connection of @${connection.user.username} on ${where}: ${connection.statusReason}.`
-            : `GitLab no longer accepts the connection of @${connection.user.username} on ${where}.`}
+          GitLab no longer accepts the connection of @{connection.user.username} on {where}: the access was revoked
+          or has expired in GitLab.
         </Text>
+        {connection.statusReason && (
+          <Text size="xs" c="red.9" data-testid="gitlab-status-reason">
+            GitLab said: {sentence(connection.statusReason)}
+          </Text>
+        )}
         <Text size="sm">
           Pushes and syncs for this target are paused, not lost: they resume once you reconnect.
           {!oauth && ' Connect again with a new access token below.'}
@@ -39,7 +44,7 @@ export function ReconnectBanner({ targetId, connection, instances, writable }: R
         {oauth && writable && (
           <Group>
             <Button
-              color="red"
+              color="red.8"
               onClick={() => authorize.mutate(connection.instanceId)}
               loading={authorize.isPending || authorize.isSuccess}
             >
