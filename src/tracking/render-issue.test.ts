@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FindingInfo, ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
+import { type Sandbox, startSandbox } from '../sandbox/index.ts';
 import { DESCRIPTION_MAX_CHARS, type RenderIssueInput, cutChars, renderIssue, safeTitle } from './render-issue.ts';
 
 function sampleInput(over: { v?: Partial<VulnerabilityInfo>; f?: Partial<FindingInfo>; t?: Partial<TargetInfo> } = {}): RenderIssueInput {
@@ -106,6 +107,12 @@ describe('renderIssue description', () => {
     expect(d).toContain('```http\nGET /search?q=%3Cscript%3E HTTP/1.1\nHost: juice.example\n```');
   });
 
+  it('escapes pipes in table cells', () => {
+    const { description: d } = renderIssue(sampleInput({ v: { owasp: 'A | B', confidence: 'x\\|@all' } }), opts);
+    expect(d).toContain('| **OWASP** | `A \\| B` |');
+    expect(d).toContain('| **Confidence** | `x\\¦@all` |');
+  });
+
   it('shows a curl attack as a proof of concept', () => {
     const { description: d } = renderIssue(sampleInput({ f: { attack: "curl -X POST 'https://e/x' -d a=1" } }), opts);
     expect(d).toContain("**Proof of concept**\n\n```shell\ncurl -X POST 'https://e/x' -d a=1\n```");
@@ -178,5 +185,106 @@ describe('renderIssue description', () => {
     expect(d).toContain('```text\nshort\n```');
     const small = renderIssue(sampleInput({ f: { evidence: big } }), { ...opts, maxDescriptionChars: 1_000_000 }).description;
     expect(small.length).toBeLessThanOrEqual(1_000_000);
+  });
+});
+
+describe('renderIssue against the GitLab sandbox (real HTTP)', () => {
+  const PATH = 'acme/platform/security/juice-shop';
+  const EVIL = [
+    '/close',
+    '/assign @root',
+    '/label ~x ~bug',
+    '/confidential',
+    '/milestone %v1.0',
+    '/due tomorrow',
+    '/title pwned',
+    '@all @root @bob #1 !1 %v1.0 ~bug $1 &1',
+    '<script>alert(1)</script>',
+    '<div>',
+    '/lock',
+    '</div>',
+    '<img src=x onerror=alert(1)> &amp; [link](javascript:alert(1)) **bold**',
+  ].join('\n');
+  let sb: Sandbox;
+  let token: string;
+  let api: (path: string, method: string, body: unknown) => Promise<{ status: number; body: { iid: number; id: number } }>;
+
+  beforeAll(async () => {
+    sb = await startSandbox({ rateLimits: 'off' });
+    token = sb.users.find((u) => u.username === 'alice')!.token;
+    const project = encodeURIComponent(PATH);
+    api = async (path, method, body) => {
+      const res = await fetch(`${sb.apiUrl}/projects/${project}${path}`, {
+        method,
+        headers: { 'PRIVATE-TOKEN': token, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+  });
+  afterAll(() => sb.close());
+
+  it('creates, comments and edits without running quick actions, mentions or references', async () => {
+    const input = sampleInput({
+      v: { name: '/close @all #1', description: EVIL, solution: `\`\`\`\n${EVIL}\n\`\`\``, confidence: '@all', owasp: '/close | #1' },
+      f: {
+        url: 'https://juice.example/search?q=1&token=QUERYSECRET',
+        requestLine: 'GET /search?q=1&token=QUERYSECRET HTTP/1.1',
+        requestHeaders: [
+          ['Host', 'juice.example'],
+          ['Authorization', 'Bearer HEADERSECRET42'],
+        ],
+        attack: `~~~\n${EVIL}\n~~~`,
+        evidence: `${EVIL}\n\`\`\`\``,
+        otherInfo: `${EVIL}\n${'B'.repeat(2 * 1024 * 1024)}`,
+        responseBody: `<html>\n${EVIL}\n</html>`,
+      },
+      t: { name: '@root ~bug' },
+    });
+    input.vulnerability.references = ['@root', '#1', 'https://e.example/x?token=REFSECRET'];
+    const rendered = renderIssue(input, { redact: {} });
+    const d = rendered.description;
+    expect(d.length).toBeLessThan(DESCRIPTION_MAX_CHARS);
+    expect(d).toMatch(/_\(cut at [\d,]+ of 2,097,\d{3} characters/);
+    for (const secret of ['QUERYSECRET', 'HEADERSECRET42', 'REFSECRET']) expect(d).not.toContain(secret);
+    expect(d).toContain('Authorization: Bearer [redacted]');
+
+    const labels = `Vulnbridge,${input.finding.publicId}`;
+    const created = await api('/issues', 'POST', { title: rendered.title, description: d, labels });
+    expect(created.status).toBe(201);
+    const iid = created.body.iid;
+    const issueId = created.body.id;
+
+    const noteText = renderIssue(input, { redact: {}, maxDescriptionChars: 1_000_000 }).description;
+    const note = await api(`/issues/${iid}/notes`, 'POST', { body: noteText });
+    expect(note.status).toBe(201); // 202 would mean "only quick actions, nothing stored"
+    const edited = await api(`/issues/${iid}`, 'PUT', { description: noteText });
+    expect(edited.status).toBe(200);
+
+    const issue = sb.admin.issue(PATH, iid)!;
+    expect(issue.state).toBe('opened');
+    expect(issue.assigneeIds).toEqual([]);
+    expect(issue.confidential).toBe(false);
+    expect(issue.milestoneId).toBeNull();
+    expect(issue.dueDate).toBeNull();
+    expect(issue.discussionLocked).not.toBe(true);
+    expect(issue.title).toBe(rendered.title);
+    const labelNames = issue.labelIds.map((id) => sb.store.data.labels.find((l) => l.id === id)?.name).sort();
+    expect(labelNames).toEqual([input.finding.publicId, 'Vulnbridge'].sort());
+    // Nothing was removed from the text: the evidence is there verbatim.
+    expect(issue.description).toBe(noteText);
+    expect(sb.store.data.notes.find((n) => n.issueId === issueId && !n.system)?.body).toBe(noteText);
+    for (const verbatim of [input.vulnerability.description, input.finding.attack, input.finding.evidence, input.finding.responseBody])
+      expect(issue.description).toContain(verbatim);
+    // Nobody was notified, nothing was referenced, no issue got a "mentioned in" note.
+    for (const u of sb.users) expect(sb.admin.todos(u.username)).toEqual([]);
+    expect(sb.admin.references()).toEqual([]);
+    expect(sb.store.data.notes.filter((n) => n.system && /mentioned in/.test(n.body))).toEqual([]);
+
+    // Control: the same text outside code does act in this sandbox.
+    const control = await api(`/issues/${iid}`, 'PUT', { description: EVIL });
+    expect(control.status).toBe(200);
+    expect(sb.admin.issue(PATH, iid)!.state).toBe('closed');
+    expect(sb.admin.references().length).toBeGreaterThan(0);
   });
 });

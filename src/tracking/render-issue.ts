@@ -175,10 +175,15 @@ class Writer {
   }
 }
 
-/** Inline code for a table cell: `|` must be escaped even inside code (GFM tables). */
+/**
+ * Inline code for a table cell: GFM splits rows on `|` before it sees code spans, so `|` is written
+ * `\|` (shown as `|`). A value that already holds `\|` could be split differently by another
+ * parser, so there (rare) the pipe is shown as `¦` instead.
+ */
 function cell(text: string, max = 500): string {
-  const t = text.trim();
-  return t === '' ? '—' : inlineCode(cutChars(t, max)).replace(/\|/g, '\\|');
+  const t = cutChars(text.trim(), max);
+  if (t === '') return '—';
+  return /\\\|/.test(t) ? inlineCode(t.replace(/\|/g, '¦')) : inlineCode(t).replace(/\|/g, '\\|');
 }
 
 function safeLink(label: string, url: string): string {
