@@ -30,6 +30,9 @@ export const envSchema = z.object({
   GITLAB_COM_CLIENT_ID: z.string().min(1).optional(),
   GITLAB_COM_CLIENT_SECRET: z.string().min(1).optional(),
   PRODUCT_LABEL: z.string().trim().min(1).max(255).refine((v) => !v.includes(','), { message: 'must not contain a comma' }).default('Vulnbridge'),
+  ISSUE_CREATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(200),
+  REDACT_EXTRA_NAMES: z.string().default(''),
+  JOB_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
   MAX_REPORT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
 });
 

@@ -5,3 +5,4 @@ export * from './targets.ts';
 export * from './scans.ts';
 export * from './envelopes.ts';
 export * from './gitlab.ts';
+export * from './tracking.ts';

@@ -229,6 +229,69 @@ export interface ProjectLinksTable {
   updated_at: string;
 }
 
+export type TrackedState = 'creating' | 'opened' | 'closed' | 'deleted';
+
+export interface TrackedIssuesTable {
+  id: string;
+  organization_id: string;
+  target_id: string;
+  identity_id: string;
+  public_id: string;
+  base_url: string;
+  project_id: number;
+  project_path: string;
+  issue_id: number | null;
+  iid: number | null;
+  web_url: string | null;
+  title: string | null;
+  state: TrackedState;
+  assignees: string; // JSON [{id, username, name, avatarUrl}]
+  labels: string; // JSON string[]
+  confidential: number;
+  origin: 'created' | 'adopted';
+  reserved_by: string | null;
+  create_attempted_at: string | null;
+  gitlab_updated_at: string | null;
+  synced_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PushesTable {
+  id: string;
+  organization_id: string;
+  target_id: string;
+  scan_id: string;
+  vulnerability_id: string;
+  project_link_id: string;
+  project_id: number;
+  options: string; // JSON PushOptions
+  requested_by: string | null;
+  created_at: string;
+}
+
+export type PushItemState = 'pending' | 'waiting' | 'created' | 'adopted' | 'failed';
+
+export interface PushItemsTable {
+  id: string;
+  organization_id: string;
+  push_id: string;
+  finding_id: string;
+  public_id: string;
+  state: PushItemState;
+  tracked_issue_id: string | null;
+  error: string | null;
+  job_id: string | null;
+  updated_at: string;
+}
+
+export interface RateBudgetsTable {
+  key: string;
+  window_started_at: string;
+  used: number;
+  blocked_until: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -246,6 +309,10 @@ export interface Database {
   gitlab_instances: GitlabInstancesTable;
   gitlab_connections: GitlabConnectionsTable;
   project_links: ProjectLinksTable;
+  tracked_issues: TrackedIssuesTable;
+  pushes: PushesTable;
+  push_items: PushItemsTable;
+  rate_budgets: RateBudgetsTable;
 }
 
 export type Job = Selectable<JobsTable>;
@@ -259,3 +326,6 @@ export type FindingRow = Selectable<FindingsTable>;
 export type GitlabConnection = Selectable<GitlabConnectionsTable>;
 export type GitlabInstance = Selectable<GitlabInstancesTable>;
 export type ProjectLink = Selectable<ProjectLinksTable>;
+export type TrackedIssue = Selectable<TrackedIssuesTable>;
+export type Push = Selectable<PushesTable>;
+export type PushItem = Selectable<PushItemsTable>;

@@ -54,9 +54,43 @@ export interface GitlabHook {
   confidential_note_events: boolean;
 }
 
+export interface GitlabIssue {
+  id: number;
+  iid: number;
+  project_id: number;
+  title: string;
+  description: string | null;
+  state: 'opened' | 'closed';
+  web_url: string;
+  labels: string[];
+  confidential: boolean;
+  assignees?: { id: number; username: string; name: string; avatar_url: string | null }[];
+  updated_at: string;
+  moved_to_id?: number | null;
+}
+
+export interface NewIssue {
+  title: string;
+  description: string;
+  labels: string[];
+  assignee_ids?: number[];
+  milestone_id?: number;
+  due_date?: string;
+  confidential?: boolean;
+}
+
+export interface GitlabMilestone {
+  id: number;
+  iid: number;
+  title: string;
+  state: string;
+}
+
 export interface GitlabMember {
   id: number;
   username: string;
+  name?: string;
+  avatar_url?: string | null;
   access_level: number;
 }
 
@@ -101,6 +135,30 @@ export class GitlabClient {
 
   async createLabel(projectId: number, label: { name: string; color: string; description?: string }): Promise<GitlabLabel> {
     return (await this.http.request<GitlabLabel>('POST', `/projects/${projectId}/labels`, { body: label })).data;
+  }
+
+  /** POST an issue. Never retried by the transport: the caller looks for it by its ID label first. */
+  async createIssue(projectId: number, issue: NewIssue): Promise<GitlabIssue> {
+    const body = { ...issue, labels: issue.labels.join(',') };
+    return (await this.http.request<GitlabIssue>('POST', `/projects/${projectId}/issues`, { body })).data;
+  }
+
+  /** Issues carrying a label (our finding-ID label), open or closed. */
+  async issuesWithLabel(projectId: number, label: string): Promise<GitlabIssue[]> {
+    return (await this.http.page<GitlabIssue>(`/projects/${projectId}/issues`, { labels: label, state: 'all', per_page: 20 })).items;
+  }
+
+  /** Up to 100 issues by iid in one call. */
+  async issuesByIids(projectId: number, iids: number[]): Promise<GitlabIssue[]> {
+    return (await this.http.page<GitlabIssue>(`/projects/${projectId}/issues`, { iids, state: 'all', per_page: 100 })).items;
+  }
+
+  members(projectId: number): Promise<GitlabMember[]> {
+    return this.http.all<GitlabMember>(`/projects/${projectId}/members/all`, {}, 20);
+  }
+
+  milestones(projectId: number): Promise<GitlabMilestone[]> {
+    return this.http.all<GitlabMilestone>(`/projects/${projectId}/milestones`, { state: 'active' }, 20);
   }
 
   hooks(projectId: number): Promise<GitlabHook[]> {

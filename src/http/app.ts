@@ -11,7 +11,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createGuardedFetch, parseAllowedHosts, TokenProvider } from '../gitlab/index.ts';
+import { createGitlabDeps } from '../gitlab/index.ts';
 import type { Logger } from '../lib/logger.ts';
 import { registerAccessControl } from './auth/access.ts';
 import type { App, AppContext } from './context.ts';
@@ -19,8 +19,8 @@ import { errorHandler } from './errors.ts';
 import { routes } from './routes/index.ts';
 
 export interface BuildAppOptions extends Omit<AppContext, 'gitlab'> {
-  /** Injected in tests; by default the SSRF-guarded fetch over GITLAB_ALLOWED_HOSTS. */
-  gitlabFetch?: typeof fetch;
+  /** Shared with the worker of the same process; by default built here over the SSRF-guarded fetch. */
+  gitlab?: AppContext['gitlab'];
   logger: Logger;
   /** Folder of the built web app; defaults to dist/web. */
   webDir?: string;
@@ -70,13 +70,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  const gitlabFetch = options.gitlabFetch ?? createGuardedFetch(parseAllowedHosts(options.env.GITLAB_ALLOWED_HOSTS));
-  const tokens = new TokenProvider({ db: options.db.kysely, box: options.secretBox, env: options.env, fetch: gitlabFetch });
   const context: AppContext = {
     db: options.db,
     env: options.env,
     secretBox: options.secretBox,
-    gitlab: { fetch: gitlabFetch, tokens },
+    gitlab: options.gitlab ?? createGitlabDeps(options.db, options.env, options.secretBox),
     ...(options.onJobsEnqueued ? { onJobsEnqueued: options.onJobsEnqueued } : {}),
   };
   registerAccessControl(app, options.db);

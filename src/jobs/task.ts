@@ -2,13 +2,29 @@
 import type { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import type { Job } from '../db/tables.ts';
+import type { Env } from '../config/index.ts';
+import type { SecretBox } from '../crypto/index.ts';
+import type { TokenProvider } from '../gitlab/index.ts';
 import type { Logger } from '../lib/logger.ts';
+
+/** What tasks that talk to GitLab need besides the database. */
+export interface TaskDeps {
+  env: Env;
+  secretBox: SecretBox;
+  gitlab: { fetch: typeof fetch; tokens: TokenProvider };
+}
 
 export interface TaskContext {
   db: Db;
   job: Job;
   logger: Logger;
   signal: AbortSignal;
+  deps: TaskDeps | undefined;
+}
+
+export function requireDeps(context: TaskContext): TaskDeps {
+  if (!context.deps) throw new Error(`task ${context.job.task} needs the worker to be given its dependencies`);
+  return context.deps;
 }
 
 export interface TaskDefinition<P = unknown> {

@@ -6,7 +6,7 @@ import { newId } from '../db/index.ts';
 import type { Job } from '../db/tables.ts';
 import type { Logger } from '../lib/logger.ts';
 import { claimJobs, completeJob, deferJob, extendLease, failJob, pauseJob } from './queue.ts';
-import { PauseJob, PermanentFailure, type TaskDefinition, WaitUntil } from './task.ts';
+import { PauseJob, PermanentFailure, type TaskDefinition, type TaskDeps, WaitUntil } from './task.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -17,6 +17,9 @@ export interface WorkerOptions {
   leaseMs?: number;
   pollMs?: number;
   workerId?: string;
+  deps?: TaskDeps;
+  /** Delay before retrying a failed job (default: exponential backoff with jitter). */
+  retryDelayMs?: (attempt: number) => number;
 }
 
 export class Worker {
@@ -117,7 +120,7 @@ export class Worker {
     const logger = root.child({ jobId: job.id, task: job.task, attempt: job.attempts });
     const task = this.tasks.get(job.task);
     if (!task) return;
-    const context = { db, job, logger, signal: this.abort.signal };
+    const context = { db, job, logger, signal: this.abort.signal, deps: this.options.deps };
     if (job.attempts > job.max_attempts) {
       await failJob(db.kysely, job, 'lease expired after the last attempt (the worker stopped mid-job)', { permanent: true });
       await this.dead(task, job, context, 'lease expired after the last attempt');
@@ -152,7 +155,8 @@ export class Worker {
     const permanent = error instanceof PermanentFailure;
     const willDie = permanent || job.attempts >= job.max_attempts;
     context.logger.warn({ err: error, willDie }, 'job failed');
-    await failJob(db.kysely, job, message, { permanent });
+    const retryAt = this.options.retryDelayMs ? new Date(Date.now() + this.options.retryDelayMs(job.attempts)) : undefined;
+    await failJob(db.kysely, job, message, { permanent, ...(retryAt ? { retryAt } : {}) });
     if (willDie) await this.dead(task, job, context, message);
   }
 

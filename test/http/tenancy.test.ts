@@ -15,6 +15,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/targets/:targetId/gitlab/authorize': { instanceId: 'gitlab.com' },
   'POST /api/targets/:targetId/gitlab/token': { baseUrl: 'https://gitlab.example.com', token: 'glpat-xxxxxxxxxxxx' },
   'PUT /api/scans/:scanId/gitlab/project': { projectId: 1 },
+  'POST /api/scans/:scanId/pushes': { vulnerabilityId: 'x' },
 };
 
 describe.each(DIALECTS)('tenancy on %s', (dialect) => {
@@ -30,6 +31,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
       memberships: await db.selectFrom('memberships').selectAll().where('organization_id', '=', b.id).orderBy('user_id').execute(),
       tokens: await db.selectFrom('api_tokens').select(['id', 'revoked_at', 'role']).where('organization_id', '=', b.id).orderBy('id').execute(),
       scans: await db.selectFrom('scans').select(['id', 'finding_count']).where('organization_id', '=', b.id).orderBy('id').execute(),
+      pushItems: await db.selectFrom('push_items').select(['id', 'state']).where('organization_id', '=', b.id).orderBy('id').execute(),
       findings: await db.selectFrom('findings').select((eb) => eb.fn.countAll<string>().as('n')).where('organization_id', '=', b.id).execute(),
       jobs: await db.selectFrom('jobs').select(['id', 'state', 'attempts']).where('organization_id', '=', b.id).orderBy('id').execute(),
     });
@@ -53,6 +55,11 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     ids.scanId = imported?.scanId ?? '';
     const instance = await b.owner.post('/api/gitlab/instances', { name: 'B GitLab', baseUrl: 'https://gitlab.b.example', clientId: 'b-client', clientSecret: 'b-secret' });
     ids.instanceId = instance.json().instance.id;
+    const scanRow = await h.t.db.kysely.selectFrom('findings').select(['id', 'vulnerability_id', 'public_id']).where('scan_id', '=', ids.scanId ?? '').executeTakeFirstOrThrow();
+    ids.pushId = 'push-of-b';
+    ids.itemId = 'item-of-b';
+    await h.t.db.kysely.insertInto('pushes').values({ id: ids.pushId, organization_id: b.id, target_id: ids.targetId ?? '', scan_id: ids.scanId ?? '', vulnerability_id: scanRow.vulnerability_id, project_link_id: 'x', project_id: 1, options: '{}', requested_by: null, created_at: new Date().toISOString() }).execute();
+    await h.t.db.kysely.insertInto('push_items').values({ id: ids.itemId, organization_id: b.id, push_id: ids.pushId, finding_id: scanRow.id, public_id: scanRow.public_id, state: 'failed', tracked_issue_id: null, error: 'x', job_id: null, updated_at: new Date().toISOString() }).execute();
     ids.vulnerabilityId = (await h.t.db.kysely.selectFrom('vulnerabilities').select('id').where('scan_id', '=', ids.scanId).executeTakeFirstOrThrow()).id;
   });
   afterAll(async () => h?.close());

@@ -1,7 +1,7 @@
 // A real app (real database, real HTTP stack through inject) and helpers to act as users of it.
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { parseEnv } from '../../src/config/index.ts';
+import { type Env, parseEnv } from '../../src/config/index.ts';
 import { createSecretBox, type SecretBox } from '../../src/crypto/index.ts';
 import type { DialectName } from '../../src/db/index.ts';
 import { buildApp } from '../../src/http/app.ts';
@@ -18,16 +18,20 @@ export interface TestApp {
   app: App;
   t: TestDatabase;
   secretBox: SecretBox;
+  /** The key behind secretBox (hex), for child processes that must open the same secrets. */
+  secretKey: string;
+  env: Env;
   close(): Promise<void>;
 }
 
 export async function createTestApp(dialect: DialectName, options: { env?: Record<string, string>; logger?: Logger } = {}): Promise<TestApp> {
   const t = await createTestDatabase(dialect);
-  const env = parseEnv({ DATABASE_URL: t.url, VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...options.env });
-  const secretBox = createSecretBox(randomBytes(32));
+  const secretKey = randomBytes(32).toString('hex');
+  const env = parseEnv({ DATABASE_URL: t.url, VULNBRIDGE_SECRET_KEY: secretKey, LOG_LEVEL: 'silent', ...options.env });
+  const secretBox = createSecretBox(Buffer.from(secretKey, 'hex'));
   const app = await buildApp({ db: t.db, env, logger: options.logger ?? silentLogger, secretBox, webDir: '/nonexistent' });
   await app.ready();
-  return { app, t, secretBox, close: async () => { await app.close(); await t.drop(); } };
+  return { app, t, secretBox, secretKey, env, close: async () => { await app.close(); await t.drop(); } };
 }
 
 /** A signed-in browser-like client: keeps the session cookie and sends the CSRF token on writes. */

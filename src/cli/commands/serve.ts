@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { HOUSEKEEPING_EVERY_MS } from '../../jobs/tasks/housekeeping.ts';
 import { allTasks } from '../../jobs/tasks/index.ts';
 import { enqueue, Worker } from '../../jobs/index.ts';
+import { createGitlabDeps } from '../../gitlab/index.ts';
 import { buildApp } from '../../http/app.ts';
 import { openRuntime } from '../runtime.ts';
 
@@ -12,15 +13,16 @@ export function register(program: Command): void {
     .command('serve')
     .description('serve the hub (HTTP and a worker; --role splits them)')
     .option('--role <role>', 'all | web | worker', 'all')
-    .option('--concurrency <n>', 'jobs a worker runs at once', '4')
+    .option('--concurrency <n>', 'jobs a worker runs at once', '8')
     .action(async (options: { role: Role; concurrency: string }) => {
       if (!['all', 'web', 'worker'].includes(options.role)) throw new Error(`--role must be all, web or worker, not ${options.role}`);
       const runtime = await openRuntime({ generateKey: true });
       const { logger, db, env } = runtime;
+      const gitlab = createGitlabDeps(db, env, runtime.secretBox);
       let worker: Worker | null = null;
       let housekeepingTimer: NodeJS.Timeout | null = null;
       if (options.role !== 'web') {
-        worker = new Worker({ db, logger, tasks: allTasks, concurrency: Number(options.concurrency) });
+        worker = new Worker({ db, logger, tasks: allTasks, concurrency: Number(options.concurrency), leaseMs: env.JOB_LEASE_MS, deps: { env, secretBox: runtime.secretBox, gitlab } });
         worker.start();
         const scheduleHousekeeping = () =>
           enqueue(db.kysely, { task: 'housekeeping', payload: {}, uniqueKey: `housekeeping:${Math.floor(Date.now() / HOUSEKEEPING_EVERY_MS)}` }).catch((error) =>
@@ -33,7 +35,7 @@ export function register(program: Command): void {
       const app =
         options.role === 'worker'
           ? null
-          : await buildApp({ db, env, logger, secretBox: runtime.secretBox, ...(worker ? { onJobsEnqueued: () => worker?.poke() } : {}) });
+          : await buildApp({ db, env, logger, secretBox: runtime.secretBox, gitlab, ...(worker ? { onJobsEnqueued: () => worker?.poke() } : {}) });
       if (app) {
         await app.listen({ port: env.PORT, host: env.HOST });
         const address = app.server.address();

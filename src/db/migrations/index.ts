@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-foundation.ts';
 import * as m0002 from './0002-scans.ts';
 import * as m0003 from './0003-gitlab.ts';
+import * as m0004 from './0004-tracking.ts';
 
 // Migrations are listed in code (not read from disk), so they run the same under tsx, in tests and in
 // any bundle. Later issues append theirs here; names sort in order.
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-scans': m0002,
   '0003-gitlab': m0003,
+  '0004-tracking': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

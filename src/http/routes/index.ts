@@ -8,6 +8,15 @@ import { createInstanceRoute, deleteInstanceRoute, listInstancesRoute } from './
 import { oauthCallbackRoute, startAuthorizeRoute } from './gitlab/oauth.ts';
 import { getProjectLinkRoute, linkProjectRoute, listProjectsRoute } from './gitlab/projects.ts';
 import { getHealth } from './health/get-health.ts';
+import {
+  createPushRoute,
+  getPushRoute,
+  listCreatedIssuesRoute,
+  listPushesRoute,
+  projectOptionsRoute,
+  refreshCreatedIssuesRoute,
+  retryPushItemRoute,
+} from './pushes/pushes.ts';
 import { listJobsRoute } from './jobs/list-jobs.ts';
 import { retryJobRoute } from './jobs/retry-job.ts';
 import { createMemberRoute } from './members/create-member.ts';
@@ -67,4 +76,11 @@ export const routes: RouteModule[] = [
   listProjectsRoute,
   linkProjectRoute,
   getProjectLinkRoute,
+  createPushRoute,
+  getPushRoute,
+  listPushesRoute,
+  retryPushItemRoute,
+  listCreatedIssuesRoute,
+  refreshCreatedIssuesRoute,
+  projectOptionsRoute,
 ];

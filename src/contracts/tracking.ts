@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const label = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .refine((v) => !v.includes(','), { message: 'a label must not contain a comma' });
+
+export const createPushBodySchema = z.object({
+  vulnerabilityId: z.string().min(1).max(64),
+  labels: z.array(label).max(20).default([]),
+  assigneeIds: z.array(z.number().int().positive()).max(10).default([]),
+  milestoneId: z.number().int().positive().nullable().default(null),
+  dueDate: z.iso.date().nullable().default(null),
+  confidential: z.boolean().default(true),
+  severityLabel: z.boolean().default(true),
+});
+export type CreatePushBody = z.infer<typeof createPushBodySchema>;
+
+export const pushItemStateSchema = z.enum(['pending', 'waiting', 'created', 'adopted', 'failed']);
+export const pushSummarySchema = z.object({
+  pushId: z.string(),
+  scanId: z.string(),
+  vulnerabilityId: z.string(),
+  projectId: z.number(),
+  createdAt: z.string(),
+  counts: z.object({ pending: z.number(), waiting: z.number(), created: z.number(), adopted: z.number(), failed: z.number(), total: z.number() }),
+  finished: z.boolean(),
+  items: z.array(
+    z.object({ id: z.string(), findingId: z.string(), publicId: z.string(), state: pushItemStateSchema, error: z.string().nullable(), iid: z.number().nullable(), webUrl: z.string().nullable() }),
+  ),
+});
+export type PushSummaryInfo = z.infer<typeof pushSummarySchema>;
+
+const person = z.object({ id: z.number(), username: z.string(), name: z.string(), avatarUrl: z.string().nullable() });
+export const createdIssueSchema = z.object({
+  trackedIssueId: z.string(),
+  findingId: z.string(),
+  publicId: z.string(),
+  vulnerabilityId: z.string(),
+  vulnerabilityName: z.string(),
+  severity: z.string(),
+  projectPath: z.string(),
+  iid: z.number(),
+  webUrl: z.string(),
+  title: z.string(),
+  state: z.enum(['opened', 'closed', 'deleted']),
+  assignees: z.array(person),
+  labels: z.array(z.string()),
+  origin: z.enum(['created', 'adopted']),
+  syncedAt: z.string().nullable(),
+});
+export type CreatedIssueInfo = z.infer<typeof createdIssueSchema>;
+
+export const projectOptionsSchema = z.object({
+  members: z.array(person.extend({ accessLevel: z.number() })),
+  milestones: z.array(z.object({ id: z.number(), title: z.string() })),
+});

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { CREATE_ISSUE_TASK, createIssueForItem, markItemFailed } from '../../tracking/index.ts';
+import { defineTask, requireDeps } from '../task.ts';
+
+export const createIssueTask = defineTask({
+  name: CREATE_ISSUE_TASK,
+  payload: z.object({ pushItemId: z.string() }),
+  maxAttempts: 8,
+  perform: ({ pushItemId }, context) => createIssueForItem(context.db.kysely, requireDeps(context), pushItemId),
+  onDead: async ({ pushItemId }, context, error) => markItemFailed(context.db.kysely, pushItemId, error),
+});

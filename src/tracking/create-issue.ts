@@ -1,0 +1,121 @@
+// One push item → one GitLab issue, never two: reserve the (identity, project) pair, look for an issue
+// a previous attempt may have created (by the finding's ID label) before creating again, spend the
+// shared creation budget, create, and record. Failures become job outcomes: wait (rate limit), pause
+// (reconnect needed), retry (GitLab down, lost answer) or fail for good (GitLab refused).
+import type { Kysely } from 'kysely';
+import { publicUrl } from '../config/index.ts';
+import { nowIso } from '../db/index.ts';
+import type { Database, PushItemState } from '../db/tables.ts';
+import { blockBudget, findConnection, GitlabError, ReconnectNeededError, takeBudget } from '../gitlab/index.ts';
+import { PauseJob, PermanentFailure, type TaskDeps, WaitUntil } from '../jobs/index.ts';
+import { getTarget } from '../services/targets.ts';
+import { getScanRow } from '../services/scans.ts';
+import { toFindingInfo, toScanInfo, toVulnerabilityInfo } from '../services/scan-views.ts';
+import { completeReservation, markCreateAttempted, releaseReservation, reserve } from './issue-reservation.ts';
+import type { PushOptions } from './push-vulnerability.ts';
+import { renderIssue } from './render-issue.ts';
+
+export const issueBudgetKey = (baseUrl: string, gitlabUserId: number) => `issues:${baseUrl}:${gitlabUserId}`;
+
+async function setItem(db: Kysely<Database>, itemId: string, state: PushItemState, values: { error?: string | null; trackedIssueId?: string } = {}) {
+  await db
+    .updateTable('push_items')
+    .set({ state, updated_at: nowIso(), ...(values.error !== undefined ? { error: values.error } : {}), ...(values.trackedIssueId ? { tracked_issue_id: values.trackedIssueId } : {}) })
+    .where('id', '=', itemId)
+    .execute();
+}
+
+export async function markItemFailed(db: Kysely<Database>, itemId: string, error: string): Promise<void> {
+  await setItem(db, itemId, 'failed', { error });
+}
+
+export function issueLabels(productLabel: string, publicId: string, severity: string, options: PushOptions): string[] {
+  const ours = [productLabel, publicId, ...(options.severityLabel ? [`severity::${severity}`] : [])];
+  return [...new Set([...ours, ...options.labels.map((l) => l.trim()).filter(Boolean)])];
+}
+
+export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, itemId: string): Promise<{ state: PushItemState; iid?: number }> {
+  const item = await db.selectFrom('push_items').selectAll().where('id', '=', itemId).executeTakeFirst();
+  if (!item) throw new PermanentFailure('the push item no longer exists');
+  if (item.state === 'created' || item.state === 'adopted') return { state: item.state };
+  const push = await db.selectFrom('pushes').selectAll().where('id', '=', item.push_id).executeTakeFirstOrThrow();
+  const findingRow = await db.selectFrom('findings').selectAll().where('id', '=', item.finding_id).executeTakeFirstOrThrow();
+  const link = await db.selectFrom('project_links').selectAll().where('id', '=', push.project_link_id).executeTakeFirst();
+  const connection = await findConnection(db, push.organization_id, push.target_id);
+  if (!connection) throw new PauseJob('the target is not connected to GitLab; it resumes when it is connected again');
+  if (connection.status !== 'connected') throw new PauseJob(`the GitLab connection needs reconnecting: ${connection.status_reason ?? ''}`);
+  const options = JSON.parse(push.options) as PushOptions;
+  const key = {
+    organizationId: push.organization_id,
+    targetId: push.target_id,
+    identityId: findingRow.identity_id,
+    publicId: findingRow.public_id,
+    baseUrl: connection.base_url,
+    projectId: Number(push.project_id),
+    projectPath: link?.project_path ?? String(push.project_id),
+  };
+  const reservation = await reserve(db, key, item.id);
+  if (reservation.kind === 'exists') {
+    await setItem(db, item.id, 'adopted', { trackedIssueId: reservation.tracked.id, error: null });
+    return { state: 'adopted', ...(reservation.tracked.iid === null ? {} : { iid: Number(reservation.tracked.iid) }) };
+  }
+  if (reservation.kind === 'busy') throw new WaitUntil(new Date(Date.now() + 5000), 'another push is creating this finding’s issue');
+  const tracked = reservation.tracked;
+
+  try {
+    const { client } = await deps.gitlab.tokens.client(connection.id);
+    if (tracked.create_attempted_at) {
+      // A previous attempt may have created the issue and lost the answer: adopt it rather than repeat.
+      const found = (await client.issuesWithLabel(key.projectId, key.publicId)).sort((a, b) => a.iid - b.iid)[0];
+      if (found) {
+        await completeReservation(db, tracked.id, found, 'adopted');
+        await setItem(db, item.id, 'adopted', { trackedIssueId: tracked.id, error: null });
+        return { state: 'adopted', iid: found.iid };
+      }
+    }
+    const budgetKey = issueBudgetKey(connection.base_url, Number(connection.gitlab_user_id));
+    const budget = await takeBudget(db, budgetKey, deps.env.ISSUE_CREATE_PER_MINUTE);
+    if (!budget.ok) {
+      await setItem(db, item.id, 'waiting');
+      throw new WaitUntil(budget.retryAt, 'waiting for the GitLab issue-creation budget');
+    }
+    const scan = toScanInfo(await getScanRow(db, push.organization_id, push.scan_id));
+    const vulnerabilityRow = await db.selectFrom('vulnerabilities').selectAll().where('id', '=', push.vulnerability_id).executeTakeFirstOrThrow();
+    const target = await getTarget(db, push.organization_id, push.target_id);
+    const vulnerability = toVulnerabilityInfo(vulnerabilityRow);
+    const finding = toFindingInfo(findingRow);
+    const findingUrl = `${publicUrl(deps.env)}/scans/${scan.id}?vulnerability=${vulnerability.id}&finding=${finding.id}`;
+    const extraNames = deps.env.REDACT_EXTRA_NAMES.split(',').map((n) => n.trim()).filter(Boolean);
+    const { title, description } = renderIssue({ vulnerability, finding, scan, target, findingUrl }, { redact: { extraNames } });
+    await markCreateAttempted(db, tracked.id);
+    const issue = await client.createIssue(key.projectId, {
+      title,
+      description,
+      labels: issueLabels(deps.env.PRODUCT_LABEL, key.publicId, vulnerability.severity, options),
+      confidential: options.confidential,
+      ...(options.assigneeIds.length ? { assignee_ids: options.assigneeIds } : {}),
+      ...(options.milestoneId ? { milestone_id: options.milestoneId } : {}),
+      ...(options.dueDate ? { due_date: options.dueDate } : {}),
+    });
+    await completeReservation(db, tracked.id, issue, 'created');
+    await setItem(db, item.id, 'created', { trackedIssueId: tracked.id, error: null });
+    return { state: 'created', iid: issue.iid };
+  } catch (error) {
+    if (error instanceof WaitUntil || error instanceof PauseJob) throw error;
+    if (error instanceof ReconnectNeededError) throw new PauseJob(error.message);
+    if (error instanceof GitlabError) {
+      if (error.failure === 'rate_limited') {
+        const until = new Date(Date.now() + (error.retryAfterMs ?? 60_000));
+        await blockBudget(db, issueBudgetKey(connection.base_url, Number(connection.gitlab_user_id)), until);
+        await setItem(db, item.id, 'waiting');
+        throw new WaitUntil(until, `GitLab is rate limiting (${error.message})`);
+      }
+      if (!error.transient) {
+        await releaseReservation(db, tracked.id, item.id);
+        throw new PermanentFailure(error.message);
+      }
+    }
+    await setItem(db, item.id, 'pending', { error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}

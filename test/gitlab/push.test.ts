@@ -1,0 +1,160 @@
+// Create issues against the sandbox over real HTTP: one issue per finding with our labels, never a
+// duplicate under lost answers and 5xx, paused while the connection needs reconnecting, paced by the
+// shared creation budget, and Created Issues refreshed in batches.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitlabDeps } from '../../src/gitlab/index.ts';
+import { allTasks } from '../../src/jobs/tasks/index.ts';
+import { Worker } from '../../src/jobs/index.ts';
+import { importReport } from '../../src/services/index.ts';
+import { parseEnv } from '../../src/config/index.ts';
+import { DIALECTS } from '../support/databases.ts';
+import { zapReport } from '../support/reports.ts';
+import { silentLogger } from '../support/silent-logger.ts';
+import { createGitlabHarness, type GitlabHarness, newTarget } from './support.ts';
+
+describe.each(DIALECTS)('create issues on %s', (dialect) => {
+  let g: GitlabHarness;
+  beforeAll(async () => {
+    g = await createGitlabHarness(dialect);
+  });
+  afterAll(async () => g?.close());
+
+  function worker(envOverrides: Record<string, string> = {}) {
+    const env = parseEnv({ ...Object.fromEntries(Object.entries(g.h.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])), ...envOverrides });
+    return new Worker({ db: g.h.t.db, logger: silentLogger, tasks: allTasks, concurrency: 8, pollMs: 20, retryDelayMs: () => 20, deps: { env, secretBox: g.h.secretBox, gitlab: createGitlabDeps(g.h.t.db, env, g.h.secretBox, fetch) } });
+  }
+
+  async function runUntilFinished(w: Worker, pushId: string, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await w.drain();
+      const summary = (await g.org.owner.get(`/api/pushes/${pushId}`)).json();
+      if (summary.finished) return summary;
+      if (Date.now() > deadline) throw new Error(`push not finished: ${JSON.stringify(summary.counts)} ${JSON.stringify(summary.items.slice(0, 2))} ${JSON.stringify(await g.h.t.db.kysely.selectFrom('jobs').select(['state', 'last_error', 'run_at']).where('task', '=', 'create-issue').limit(3).execute())}`);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+
+  async function prepare(projectPath: string, instances: number, username = 'alice') {
+    const targetId = await newTarget(g.org.owner);
+    const token = g.sandbox.admin.createToken(username);
+    const connected = await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: g.sandbox.url, token });
+    if (connected.statusCode !== 200) throw new Error(connected.body);
+    const site = `https://app-${targetId.slice(-6)}.example`;
+    const [summary] = await importReport(g.h.t.db, { organizationId: g.org.id, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport(site, [{ name: 'Cross Site Scripting (Reflected)', risk: 3, instances }, { name: 'Other', risk: 1, instances: 2 }]), name: 'zap.json' } });
+    const scanId = summary!.scanId;
+    const project = g.sandbox.admin.project(projectPath)!;
+    const link = await g.org.owner.request('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId: project.id });
+    if (link.statusCode !== 200) throw new Error(link.body);
+    const report = (await g.org.owner.get(`/api/scans/${scanId}`)).json();
+    const vulnerabilityId = report.vulnerabilities.find((v: { name: string }) => v.name.startsWith('Cross Site'))!.id as string;
+    return { targetId, scanId, project, vulnerabilityId, token };
+  }
+
+  const issuesIn = (projectId: number) => g.sandbox.store.data.issues.filter((i) => i.projectId === projectId);
+  const labelsOf = (issue: { labelIds: number[] }) => issue.labelIds.map((id) => g.sandbox.store.label(id)?.name);
+
+  it('creates one issue per finding with the product label, the finding ID label and the user’s labels, and lists them', async () => {
+    const { scanId, project, vulnerabilityId } = await prepare('acme/platform/security/webgoat', 5);
+    const push = await g.org.members.contributor.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId, labels: ['team::web', 'triage'] });
+    expect(push.statusCode, push.body).toBe(202);
+    expect(push.json().counts).toMatchObject({ total: 5, pending: 5 });
+    const done = await runUntilFinished(worker(), push.json().pushId, 10_000);
+    expect(done.counts).toMatchObject({ created: 5, adopted: 0, failed: 0 });
+    const issues = issuesIn(project.id);
+    expect(issues).toHaveLength(5);
+    for (const issue of issues) {
+      const labels = labelsOf(issue as never);
+      expect(labels).toEqual(expect.arrayContaining(['Vulnbridge', 'severity::high', 'team::web', 'triage']));
+      expect(labels.filter((l) => /^VB-[A-Z]{6}\d{6}$/.test(l ?? ''))).toHaveLength(1);
+      expect(issue.confidential).toBe(true);
+      expect(issue.state).toBe('opened');
+      expect(issue.title).toMatch(/^Cross Site Scripting \(Reflected\)/);
+    }
+    const created = (await g.org.members.reader.get(`/api/scans/${scanId}/issues`)).json().issues;
+    expect(created).toHaveLength(5);
+    expect(new Set(created.map((c: { iid: number }) => c.iid))).toEqual(new Set(issues.map((i) => i.iid)));
+    // Pushing the same vulnerability again adopts the existing issues: still five.
+    const again = await g.org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId });
+    const second = await runUntilFinished(worker(), again.json().pushId);
+    expect(second.counts).toMatchObject({ created: 0, adopted: 5 });
+    expect(issuesIn(project.id)).toHaveLength(5);
+  });
+
+  it('never duplicates under 30% lost answers and 10% 5xx: 150 findings, exactly 150 issues, each linked', async () => {
+    const { scanId, project, vulnerabilityId } = await prepare('acme/platform/security/dvwa', 150);
+    const push = await g.org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId });
+    g.sandbox.admin.setFaults('lost=0.3:method=POST:path=/issues,error=0.1:status=500');
+    try {
+      const done = await runUntilFinished(worker(), push.json().pushId, 120_000);
+      expect(done.counts).toMatchObject({ total: 150, failed: 0 });
+      expect(done.counts.created + done.counts.adopted).toBe(150);
+      expect(done.counts.adopted).toBeGreaterThan(0); // lost answers really happened and were adopted
+    } finally {
+      g.sandbox.admin.clearFaults();
+    }
+    const issues = issuesIn(project.id);
+    expect(issues).toHaveLength(150);
+    const idLabels = issues.map((i) => labelsOf(i as never).find((l) => l?.startsWith('VB-')));
+    expect(new Set(idLabels).size).toBe(150);
+    const tracked = await g.h.t.db.kysely.selectFrom('tracked_issues').select(['iid', 'state']).where('project_id', '=', project.id).execute();
+    expect(tracked).toHaveLength(150);
+    expect(tracked.every((t) => t.state === 'opened' && t.iid !== null)).toBe(true);
+  });
+
+  it('pauses while the connection needs reconnecting and completes after reconnecting', async () => {
+    const { targetId, scanId, project, vulnerabilityId, token } = await prepare('acme/platform/security/juice-shop', 6);
+    const before = issuesIn(project.id).length;
+    g.sandbox.admin.revokeToken(token);
+    const push = await g.org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId });
+    const w = worker();
+    await w.drain();
+    const paused = (await g.org.owner.get(`/api/pushes/${push.json().pushId}`)).json();
+    expect(paused.finished).toBe(false);
+    expect(paused.counts.failed).toBe(0);
+    expect((await g.org.owner.get(`/api/targets/${targetId}/gitlab`)).json().connection.status).toBe('reconnect_needed');
+    const states = await g.h.t.db.kysely.selectFrom('jobs').select('state').where('task', '=', 'create-issue').where('state', '=', 'paused').execute();
+    expect(states.length).toBeGreaterThanOrEqual(6);
+    await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: g.sandbox.url, token: g.sandbox.admin.createToken('alice') });
+    const done = await runUntilFinished(w, push.json().pushId);
+    expect(done.counts).toMatchObject({ created: 6, failed: 0 });
+    expect(issuesIn(project.id).length).toBe(before + 6);
+  });
+
+  it('paces creation to the shared budget: beyond it, items wait instead of hitting GitLab', async () => {
+    const { scanId, project, vulnerabilityId } = await prepare('acme/web/web-auth-001', 8);
+    await g.h.t.db.kysely.deleteFrom('rate_budgets').execute();
+    const push = await g.org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId });
+    const w = worker({ ISSUE_CREATE_PER_MINUTE: '5' });
+    await w.drain();
+    const summary = (await g.org.owner.get(`/api/pushes/${push.json().pushId}`)).json();
+    expect(summary.counts).toMatchObject({ created: 5, waiting: 3 });
+    expect(issuesIn(project.id)).toHaveLength(5);
+    const waiting = await g.h.t.db.kysely
+      .selectFrom('jobs')
+      .innerJoin('push_items', 'push_items.job_id', 'jobs.id')
+      .select(['jobs.run_at', 'jobs.attempts'])
+      .where('push_items.push_id', '=', push.json().pushId)
+      .where('push_items.state', '=', 'waiting')
+      .execute();
+    expect(waiting).toHaveLength(3);
+    for (const j of waiting) {
+      expect(Date.parse(j.run_at)).toBeGreaterThan(Date.now() + 30_000);
+      expect(Number(j.attempts)).toBe(0);
+    }
+  });
+
+  it('refreshes Created Issues from GitLab in one call per 100 issues', async () => {
+    const { scanId, project, vulnerabilityId } = await prepare('acme/platform/security/appsec/appsec-auth-001', 3);
+    const push = await g.org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId });
+    await runUntilFinished(worker(), push.json().pushId);
+    const [first] = issuesIn(project.id);
+    // Someone closes an issue in GitLab and assigns another.
+    const admin = g.sandbox.users[0]!.token;
+    await fetch(`${g.sandbox.apiUrl}/projects/${project.id}/issues/${first!.iid}`, { method: 'PUT', headers: { 'private-token': admin, 'content-type': 'application/json' }, body: JSON.stringify({ state_event: 'close', assignee_ids: [g.sandbox.store.userByName('alice')!.id] }) });
+    const refreshed = (await g.org.members.reader.post(`/api/scans/${scanId}/issues/refresh`)).json();
+    expect(refreshed).toMatchObject({ refreshed: 3, calls: 1, missing: 0 });
+    const closed = refreshed.issues.find((i: { iid: number }) => i.iid === first!.iid);
+    expect(closed).toMatchObject({ state: 'closed', assignees: [expect.objectContaining({ username: 'alice' })] });
+  });
+});
