@@ -201,7 +201,9 @@ test('a deep link opens a vulnerability and its finding; the parameter matches t
 test('a truncated report is refused with the line where it ends, and nothing is imported', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scans' }).click();
-  await expect(page.getByRole('row')).toHaveCount(2);
+  // Other specs share the database: count this page's scans rather than assume them.
+  await expect(page.getByRole('row', { name: /bWAPP/ })).toHaveCount(1);
+  const rows = await page.getByRole('row').count();
   await page.getByRole('button', { name: 'Upload report' }).click();
   const dialog = page.getByRole('dialog', { name: 'Upload a scan report' });
   await dialog.getByRole('button', { name: 'Upload and import' }).click();
@@ -222,7 +224,10 @@ test('a truncated report is refused with the line where it ends, and nothing is 
   await expectAccessible(page, 'refused upload', '[role="dialog"]');
   await page.screenshot({ path: `${screenshots}/upload-refused.png` });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByRole('row')).toHaveCount(2);
+  await expect(dialog).toBeHidden();
+  await page.reload();
+  await expect(page.getByRole('row', { name: /bWAPP/ })).toHaveCount(1);
+  await expect(page.getByRole('row')).toHaveCount(rows);
 });
 
 test('scanner text that tries XSS is shown as text and never runs', async ({ page }) => {
@@ -307,7 +312,6 @@ test('10,000 findings stay responsive: keyboard to the last, and a deep link int
 test('the Scans page lists every scan with its target', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
   await page.goto('/scans');
-  await expect(page.getByRole('row')).toHaveCount(4);
   await expect(page.getByRole('row', { name: /bWAPP/ })).toContainText('809');
   await expect(page.getByRole('row', { name: /Big app/ })).toContainText('10,000');
   await expect(page.getByRole('row', { name: /XSS probe/ })).toContainText('High 1');

@@ -7,6 +7,8 @@ import classes from './scans.module.css';
 import { FINDINGS_PAGE, useFindingPages } from './use-scans.ts';
 
 const ROW = 60;
+/** The list's height when it holds more rows than fit. */
+const MAX_HEIGHT = 440;
 
 interface FindingsListProps {
   vulnerability: VulnerabilityInfo;
@@ -85,7 +87,12 @@ export function FindingsList({ vulnerability, selectedId, scrollToIndex, onSelec
           retrying={failed.isFetching}
         />
       )}
-      <div ref={scroller} className={classes.findingScroller} data-testid="findings-scroller">
+      <div
+        ref={scroller}
+        className={classes.findingScroller}
+        style={{ height: Math.min(MAX_HEIGHT, count * ROW + 2) }}
+        data-testid="findings-scroller"
+      >
         <ul
           ref={listRef}
           aria-label={`Findings of ${vulnerability.name}`}
