@@ -24,6 +24,21 @@ test.beforeAll(async ({ request }) => {
   }
 });
 
+// Leave the organization as the other specs expect it: the target (and its scan) goes, after the
+// connection is removed (which revokes it in the sandbox).
+test.afterAll(async ({ request }) => {
+  if (!targetId) return;
+  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, {
+    data: { email: owner.email, password: owner.password },
+  });
+  expect(signedIn.ok()).toBe(true);
+  const headers = { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
+  const disconnected = await request.delete(`${baseUrl()}/api/targets/${targetId}/gitlab`, { headers });
+  expect(disconnected.status()).toBe(204);
+  const deleted = await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers });
+  expect(deleted.status(), await deleted.text()).toBe(204);
+});
+
 const instanceName = 'GitLab sandbox';
 const projectPath = 'acme/platform/security/juice-shop';
 const alice = () => sandboxUser('alice');
@@ -164,7 +179,15 @@ test('the project picker searches, includes group resources, and saves with a we
   await page.goto(`/scans/${scanId}`);
   await page.getByRole('button', { name: 'GitLab Issues' }).click();
   const dialog = page.getByRole('dialog', { name: 'GitLab Issues: choose a project' });
-  await expect(dialog.getByTestId('project-list').getByRole('radio').first()).toBeVisible();
+  const list = dialog.getByTestId('project-list');
+  await expect(list.getByRole('radio').first()).toBeVisible();
+
+  // alice reaches more projects than one page holds: scrolling to the end loads the next page.
+  const shown = dialog.getByText(/projects? shown/);
+  await expect(shown).toContainText('scroll for more');
+  const before = await list.getByRole('radio').count();
+  await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+  await expect.poll(() => list.getByRole('radio').count()).toBeGreaterThan(before);
 
   await dialog.getByRole('searchbox', { name: 'Search projects' }).fill('juice');
   await dialog.getByRole('switch', { name: 'Include group resources' }).check({ force: true });

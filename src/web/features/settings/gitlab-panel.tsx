@@ -69,14 +69,22 @@ export function GitlabPanel() {
               <Table.Tbody>
                 {rows.map((instance) => (
                   <Table.Tr key={instance.id}>
-                    <Table.Td fw={500}>{instance.name}</Table.Td>
+                    <Table.Td fw={500} style={{ whiteSpace: 'nowrap' }}>
+                      {instance.name}
+                    </Table.Td>
                     <Table.Td>
-                      <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                      <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
                         {instance.baseUrl}
                       </Text>
                     </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={instance.kind === 'gitlab.com' ? 'indigo' : 'gray'} tt="none">
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Badge
+                        variant="light"
+                        color={instance.kind === 'gitlab.com' ? 'indigo' : 'gray'}
+                        tt="none"
+                        style={{ overflow: 'visible' }}
+                        styles={{ label: { overflow: 'visible' } }}
+                      >
                         {instance.kind}
                       </Badge>
                     </Table.Td>
