@@ -69,6 +69,23 @@ describe.each(DIALECTS)('scan import on %s', (dialect) => {
     expect(await t.db.kysely.selectFrom('targets').select('id').where('base_url', '=', 'https://broken.example').execute()).toEqual([]);
   });
 
+  it('rejects a report whose last alert is bad after the alerts before it were stored: nothing of it is kept', async () => {
+    const before = await Promise.all((['scans', 'findings', 'vulnerabilities', 'finding_identities'] as const).map(count));
+    // Three copies of the report's alerts (2,427 findings, several write batches), then one bad alert.
+    const bad = structuredClone(zap);
+    const site = bad.site[0]!;
+    const copies = [0, 1, 2].flatMap((n) => zapAlerts.map((a) => ({ ...a, alertRef: `${n}-${a.alert}`, pluginid: `${n}${(a as { pluginid?: string }).pluginid ?? ''}`, alert: `${a.alert} #${n}` })));
+    site.alerts = [...copies, { ...zapAlerts[0]!, riskcode: '9' }];
+    bad.site = [site];
+    await expect(importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://late.example' }, file: { bytes: Buffer.from(JSON.stringify(bad)), name: 'z.json' } })).rejects.toMatchObject({
+      code: 'invalid_report',
+      message: expect.stringContaining('riskcode'),
+    });
+    const after = await Promise.all((['scans', 'findings', 'vulnerabilities', 'finding_identities'] as const).map(count));
+    expect(after).toEqual(before);
+    expect(await t.db.kysely.selectFrom('targets').select('id').where('base_url', '=', 'https://late.example').execute()).toEqual([]);
+  });
+
   it('accepts an empty report as a scan with zero findings', async () => {
     const empty = { '@version': '2.14.0', '@generated': 'Thu, 1 Jan 2026 00:00:00', site: [] };
     const [summary] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://empty.example' }, file: { bytes: Buffer.from(JSON.stringify(empty)), name: 'e.json' } });

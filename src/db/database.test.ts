@@ -25,4 +25,43 @@ describe.each(DIALECTS)('database on %s', (dialect) => {
     const left = await t.db.kysely.selectFrom('targets').select('id').where('organization_id', '=', org.id).execute();
     expect(left).toEqual([]);
   });
+
+  it('exposes the raw handle only on sqlite', () => {
+    expect(t.db.sqlite !== undefined).toBe(dialect === 'sqlite');
+  });
+});
+
+describe('the raw better-sqlite3 handle', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('sqlite');
+  });
+  afterAll(async () => t?.drop());
+
+  it('runs statements inside the transaction Kysely opened: a rollback removes their rows', async () => {
+    const raw = t.db.sqlite;
+    if (!raw) throw new Error('the sqlite dialect exposes its better-sqlite3 handle');
+    const insert = raw.prepare('insert into organizations (id, name, created_at) values (?, ?, ?)');
+    const id = newId();
+    const seen = await t.db.kysely
+      .transaction()
+      .execute(async (trx) => {
+        expect(raw.inTransaction).toBe(true);
+        insert.run(id, 'Raw', nowIso());
+        // Kysely's query in the same transaction sees the raw insert: one connection.
+        const row = await trx.selectFrom('organizations').select('name').where('id', '=', id).executeTakeFirst();
+        throw Object.assign(new Error('roll back'), { row });
+      })
+      .catch((error: Error & { row?: unknown }) => error.row);
+    expect(seen).toEqual({ name: 'Raw' });
+    expect(raw.inTransaction).toBe(false);
+    expect(await t.db.kysely.selectFrom('organizations').select('id').where('id', '=', id).execute()).toEqual([]);
+
+    // And committed with it when the transaction succeeds.
+    const kept = newId();
+    await t.db.kysely.transaction().execute(async () => {
+      insert.run(kept, 'Kept', nowIso());
+    });
+    expect(await t.db.kysely.selectFrom('organizations').select('name').where('id', '=', kept).execute()).toEqual([{ name: 'Kept' }]);
+  });
 });

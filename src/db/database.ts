@@ -13,6 +13,13 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
+  /**
+   * The sqlite dialect's raw better-sqlite3 handle: the one connection Kysely's SQLite driver uses.
+   * For hot paths only (prepared statements reused across many rows), and only inside a transaction
+   * Kysely opened (db.kysely.transaction()): while it runs, Kysely's mutex keeps every other query off
+   * the connection, so statements run here are part of that transaction and roll back with it.
+   */
+  sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
@@ -36,7 +43,7 @@ export function openDatabase(url: string, options: { poolSize?: number; onError?
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+  return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
 }
 
 /** Bring the schema up to date; returns the names of the migrations it applied. */

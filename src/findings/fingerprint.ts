@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * A finding's identity at its target (DESIGN §4): the same weakness found again at the same place in a
@@ -42,11 +42,9 @@ function normalizeRelative(raw: string): string {
 
 /** 64 hex characters (SHA-256) over the normalised place; `extra` separates same-place duplicates. */
 export function fingerprint(parts: FingerprintParts, extra?: string): string {
-  // One string, one update: hashing is a visible part of parsing 100,000 findings.
+  // One string, one-shot hash (no Hash object): hashing is a visible part of parsing 100,000 findings.
   const text = `${FINGERPRINT_VERSION}\u0000${parts.ruleKey}\u0000${parts.method.toUpperCase()}\u0000${normalizeUrl(parts.url)}\u0000${parts.parameter}`;
-  return createHash('sha256')
-    .update(extra === undefined ? text : `${text}\u0001${extra}`)
-    .digest('hex');
+  return hash('sha256', extra === undefined ? text : `${text}\u0001${extra}`, 'hex');
 }
 
 /**
@@ -88,9 +86,7 @@ export function isPublicId(value: string): boolean {
  */
 export function publicId(targetId: string | number, fingerprintHex: string, attempt = 0): string {
   if (!Number.isInteger(attempt) || attempt < 0) throw new RangeError('attempt must be a non-negative integer');
-  const digest = createHash('sha256')
-    .update(`vb-public-id\u0000${String(targetId)}\u0000${fingerprintHex}\u0000${attempt}`)
-    .digest();
+  const digest = hash('sha256', `vb-public-id\u0000${String(targetId)}\u0000${fingerprintHex}\u0000${attempt}`, 'buffer');
   let letters = '';
   for (let i = 0; i < 6; i++) letters += String.fromCharCode(65 + (digest.readUInt32BE(i * 4) % 26));
   const digits = String(digest.readUInt32BE(24) % 1_000_000).padStart(6, '0');

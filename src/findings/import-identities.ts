@@ -4,7 +4,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { publicId } from './fingerprint.ts';
 
-const MAX_PUBLIC_ID_ATTEMPTS = 20;
+export const MAX_PUBLIC_ID_ATTEMPTS = 20;
 const POOL_IDS = 4096;
 
 /**

@@ -5,10 +5,12 @@
 // The report comes as a ReportStream and is stored piece by piece (a ZAP JSON report alert by alert),
 // so the whole model never exists in memory. Atomicity comes from the caller's transaction: every
 // error (a ReportError from a later piece included) propagates and rolls the transaction back.
+import type SQLite from 'better-sqlite3';
 import type { Transaction } from 'kysely';
 import { type Db, nowIso } from '../db/index.ts';
 import type { Database, FindingsTable, VulnerabilitiesTable } from '../db/tables.ts';
-import { IdPool, resolveIdentities } from './import-identities.ts';
+import { IdPool } from './import-identities.ts';
+import { importWriter, type PendingFinding } from './import-writers.ts';
 import { type ReportStream, streamOfReport } from './report-stream.ts';
 import { type ParsedFinding, type ParsedReport, type ParsedVulnerability, SEVERITIES, type Severity } from './types.ts';
 
@@ -35,6 +37,8 @@ export interface StreamImportInput extends ImportBase {
   stream: ReportStream;
   /** Stop with a MultipleSitesError as soon as findings of a second site appear. */
   singleSite?: boolean;
+  /** The raw handle of the SQLite connection the transaction runs on (Db.sqlite): rows go through prepared statements. */
+  sqlite?: SQLite.Database;
 }
 
 export interface ImportSummary {
@@ -57,9 +61,6 @@ export class MultipleSitesError extends Error {
   }
 }
 
-/** Findings inserted per statement (23 columns each: 9,200 parameters, within both dialects' limits). */
-const CHUNK = 400;
-
 interface StoredVulnerability {
   id: string;
   index: number;
@@ -71,7 +72,7 @@ interface StoredVulnerability {
 /** A whole parsed report, in its own transaction. */
 export async function importParsedReport(db: Db, input: ImportInput): Promise<ImportSummary> {
   const { report, ...rest } = input;
-  return db.kysely.transaction().execute((trx) => storeReport(trx, { ...rest, stream: streamOfReport(report) }));
+  return db.kysely.transaction().execute((trx) => storeReport(trx, { ...rest, stream: streamOfReport(report), ...(db.sqlite ? { sqlite: db.sqlite } : {}) }));
 }
 
 /** Reads the stream to its end and stores it as one scan, inside the caller's transaction. */
@@ -111,27 +112,13 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
   const severityCounts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const stored = new Map<number, StoredVulnerability>();
   const sites = new Set<string>();
-  let pending: Array<{ row: FindingsTable; fingerprint: string }> = [];
+  const writer = importWriter(trx, { organizationId: input.organizationId, targetId: input.targetId, scanId, ids, lookup }, input.sqlite);
+  let pending: PendingFinding[] = [];
   let findingTotal = 0;
-
-  const flush = async () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    const identities = await resolveIdentities(trx, { organizationId: input.organizationId, targetId: input.targetId, scanId, ids, lookup }, batch.map((p) => p.fingerprint));
-    const rows = batch.map(({ row, fingerprint }) => {
-      const identity = identities.get(fingerprint);
-      if (!identity) throw new Error(`no identity for fingerprint ${fingerprint}`);
-      row.identity_id = identity.id;
-      row.public_id = identity.publicId;
-      return row;
-    });
-    await trx.insertInto('findings').values(rows).execute();
-  };
 
   for (let part = input.stream.next(); part !== null; part = input.stream.next()) {
     const newVulnerabilities: VulnerabilitiesTable[] = [];
-    const ready: Array<{ row: FindingsTable; fingerprint: string }> = [];
+    const ready: PendingFinding[] = [];
     for (const { vulnerability: v, index, findings } of part) {
       const kept = input.site === undefined ? findings : findings.filter((f) => f.site === input.site);
       if (input.singleSite) {
@@ -151,16 +138,17 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
         entry.findingCount++;
       }
     }
-    for (let i = 0; i < newVulnerabilities.length; i += CHUNK) {
-      await trx.insertInto('vulnerabilities').values(newVulnerabilities.slice(i, i + CHUNK)).execute();
-    }
+    await writer.vulnerabilities(newVulnerabilities);
     for (const item of ready) {
       pending.push(item);
-      if (pending.length >= CHUNK) await flush();
+      if (pending.length >= writer.batchSize) {
+        await writer.findings(pending);
+        pending = [];
+      }
     }
     findingTotal += ready.length;
   }
-  await flush();
+  await writer.findings(pending);
 
   // Positions follow report order, and counts are final only now (a vulnerability's findings may
   // arrive in several pieces); rows stored with the right values are left alone.

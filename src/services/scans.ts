@@ -81,7 +81,7 @@ export async function importReport(db: Db, request: ImportRequest): Promise<Impo
   let source = { name: sourceName, sha256: '', bytes: 0 };
   const store = async (trx: Transaction<Database>, ref: TargetRef, part: Pick<StreamImportInput, 'stream' | 'site' | 'singleSite'>) => {
     const target = await resolveTarget(trx, organizationId, actorUserId, ref);
-    const summary = await storeReport(trx, { organizationId, actorUserId, targetId: target.id, source, ...part });
+    const summary = await storeReport(trx, { organizationId, actorUserId, targetId: target.id, source, ...part, ...(db.sqlite ? { sqlite: db.sqlite } : {}) });
     await recordAudit(trx, { organizationId, actorUserId, action: 'scan.imported', subjectType: 'scan', subjectId: summary.scanId, details: { format: summary.format, findings: summary.findings, source: source.name } });
     return summary;
   };
