@@ -1,8 +1,9 @@
 // `npm run bench -- [name ...]`: runs the named benchmarks (all when none is named) and prints figures.
 import { benchImport } from './import.ts';
+import { benchPush } from './push.ts';
 import { benchQueue } from './queue.ts';
 
-const benches: Record<string, () => Promise<void>> = { queue: benchQueue, import: () => benchImport() };
+const benches: Record<string, () => Promise<void>> = { queue: benchQueue, import: () => benchImport(), push: benchPush };
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = names.length > 0 ? names : Object.keys(benches);
 for (const name of chosen) {

@@ -5,6 +5,7 @@ import { register as registerExport } from './commands/export.ts';
 import { register as registerGitlabSandbox } from './commands/gitlab-sandbox.ts';
 import { register as registerImport } from './commands/import.ts';
 import { register as registerMigrate } from './commands/migrate.ts';
+import { register as registerPush } from './commands/push.ts';
 import { register as registerServe } from './commands/serve.ts';
 import { register as registerUser } from './commands/user.ts';
 
@@ -12,7 +13,7 @@ const program = new Command('vulnbridge')
   .description('Vulnbridge: scan findings into GitLab issues, kept in two-way sync')
   .showHelpAfterError();
 
-for (const register of [registerServe, registerMigrate, registerUser, registerImport, registerExport, registerConnect, registerGitlabSandbox]) {
+for (const register of [registerServe, registerMigrate, registerUser, registerImport, registerExport, registerConnect, registerPush, registerGitlabSandbox]) {
   register(program);
 }
 

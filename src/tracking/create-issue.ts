@@ -5,7 +5,8 @@
 import type { Kysely } from 'kysely';
 import { publicUrl } from '../config/index.ts';
 import { nowIso } from '../db/index.ts';
-import type { Database, PushItemState } from '../db/tables.ts';
+import type { ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
+import type { Database, Push, PushItemState } from '../db/tables.ts';
 import { blockBudget, findConnection, GitlabError, ReconnectNeededError, takeBudget } from '../gitlab/index.ts';
 import { PauseJob, PermanentFailure, type TaskDeps, WaitUntil } from '../jobs/index.ts';
 import { getTarget } from '../services/targets.ts';
@@ -34,17 +35,47 @@ export function issueLabels(productLabel: string, publicId: string, severity: st
   return [...new Set([...ours, ...options.labels.map((l) => l.trim()).filter(Boolean)])];
 }
 
+/** What every item of a push shares and never changes (the push, its scan, vulnerability, target,
+ * project): read once per process, not once per finding. A cache of immutable rows only. */
+interface PushContext {
+  push: Push;
+  projectPath: string;
+  options: PushOptions;
+  scan: ScanInfo;
+  vulnerability: VulnerabilityInfo;
+  target: TargetInfo;
+}
+const pushContexts = new Map<string, Promise<PushContext>>();
+
+function pushContext(db: Kysely<Database>, pushId: string): Promise<PushContext> {
+  let context = pushContexts.get(pushId);
+  if (!context) {
+    context = loadPushContext(db, pushId);
+    context.catch(() => pushContexts.delete(pushId));
+    pushContexts.set(pushId, context);
+    if (pushContexts.size > 200) pushContexts.delete(pushContexts.keys().next().value ?? '');
+  }
+  return context;
+}
+
+async function loadPushContext(db: Kysely<Database>, pushId: string): Promise<PushContext> {
+  const push = await db.selectFrom('pushes').selectAll().where('id', '=', pushId).executeTakeFirstOrThrow();
+  const link = await db.selectFrom('project_links').select('project_path').where('id', '=', push.project_link_id).executeTakeFirst();
+  const scan = toScanInfo(await getScanRow(db, push.organization_id, push.scan_id));
+  const vulnerability = toVulnerabilityInfo(await db.selectFrom('vulnerabilities').selectAll().where('id', '=', push.vulnerability_id).executeTakeFirstOrThrow());
+  const target = await getTarget(db, push.organization_id, push.target_id);
+  return { push, projectPath: link?.project_path ?? String(push.project_id), options: JSON.parse(push.options) as PushOptions, scan, vulnerability, target };
+}
+
 export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, itemId: string): Promise<{ state: PushItemState; iid?: number }> {
   const item = await db.selectFrom('push_items').selectAll().where('id', '=', itemId).executeTakeFirst();
   if (!item) throw new PermanentFailure('the push item no longer exists');
   if (item.state === 'created' || item.state === 'adopted') return { state: item.state };
-  const push = await db.selectFrom('pushes').selectAll().where('id', '=', item.push_id).executeTakeFirstOrThrow();
+  const { push, projectPath, options, scan, vulnerability, target } = await pushContext(db, item.push_id);
   const findingRow = await db.selectFrom('findings').selectAll().where('id', '=', item.finding_id).executeTakeFirstOrThrow();
-  const link = await db.selectFrom('project_links').selectAll().where('id', '=', push.project_link_id).executeTakeFirst();
   const connection = await findConnection(db, push.organization_id, push.target_id);
   if (!connection) throw new PauseJob('the target is not connected to GitLab; it resumes when it is connected again');
   if (connection.status !== 'connected') throw new PauseJob(`the GitLab connection needs reconnecting: ${connection.status_reason ?? ''}`);
-  const options = JSON.parse(push.options) as PushOptions;
   const key = {
     organizationId: push.organization_id,
     targetId: push.target_id,
@@ -52,7 +83,7 @@ export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, i
     publicId: findingRow.public_id,
     baseUrl: connection.base_url,
     projectId: Number(push.project_id),
-    projectPath: link?.project_path ?? String(push.project_id),
+    projectPath,
   };
   const reservation = await reserve(db, key, item.id);
   if (reservation.kind === 'exists') {
@@ -79,10 +110,6 @@ export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, i
       await setItem(db, item.id, 'waiting');
       throw new WaitUntil(budget.retryAt, 'waiting for the GitLab issue-creation budget');
     }
-    const scan = toScanInfo(await getScanRow(db, push.organization_id, push.scan_id));
-    const vulnerabilityRow = await db.selectFrom('vulnerabilities').selectAll().where('id', '=', push.vulnerability_id).executeTakeFirstOrThrow();
-    const target = await getTarget(db, push.organization_id, push.target_id);
-    const vulnerability = toVulnerabilityInfo(vulnerabilityRow);
     const finding = toFindingInfo(findingRow);
     const findingUrl = `${publicUrl(deps.env)}/scans/${scan.id}?vulnerability=${vulnerability.id}&finding=${finding.id}`;
     const extraNames = deps.env.REDACT_EXTRA_NAMES.split(',').map((n) => n.trim()).filter(Boolean);
