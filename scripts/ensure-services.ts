@@ -1,4 +1,5 @@
-// What `npm test` needs that npm does not bring: Debian's Chromium for the browser tests, and a running
+// What `npm test` needs that npm does not bring: Debian's Chromium for the browser tests, Debian's wapiti
+// for the Wapiti live test (test/wapiti.test.ts), and a running
 // PostgreSQL on 127.0.0.1:5432 that trusts the `postgres` user. Installs with apt-get when missing
 // (the test machines run as root) and starts the server when it is stopped.
 import { execSync } from 'node:child_process';
@@ -64,8 +65,16 @@ export function ensureChromium(): void {
   aptInstall('chromium', 'fonts-liberation');
 }
 
+/** Debian's wapiti (3.0.4 on bookworm): test/wapiti.test.ts scans a loopback app with it. */
+export function ensureWapiti(): void {
+  if (existsSync('/usr/bin/wapiti')) return;
+  console.log('wapiti is not installed; installing Debian\'s wapiti');
+  aptInstall('wapiti');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureChromium();
+  ensureWapiti();
   await ensurePostgres();
-  console.log('Chromium and PostgreSQL are ready');
+  console.log('Chromium, wapiti and PostgreSQL are ready');
 }

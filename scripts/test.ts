@@ -1,4 +1,4 @@
-// `npm test`: the whole suite. Installs/starts what it needs (Chromium, PostgreSQL), then type-checks,
+// `npm test`: the whole suite. Installs/starts what it needs (Chromium, wapiti, PostgreSQL), then type-checks,
 // lints, runs Vitest (unit and integration, each data-layer and route test on SQLite and PostgreSQL),
 // builds the web app and runs the Playwright browser tests. The last line counts every test that ran:
 // `N passed, N failed` (type-check and lint count as one test each).
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureChromium, ensurePostgres } from './ensure-services.ts';
+import { ensureChromium, ensurePostgres, ensureWapiti } from './ensure-services.ts';
 
 const started = Date.now();
 let passed = 0;
@@ -27,6 +27,7 @@ function check(name: string, ok: boolean): void {
 }
 
 ensureChromium();
+ensureWapiti();
 await ensurePostgres();
 
 check('typecheck', step('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']));
