@@ -81,24 +81,24 @@ describe.each(DIALECTS)('create issues on %s', (dialect) => {
     expect(issuesIn(project.id)).toHaveLength(5);
   });
 
-  it('never duplicates under 30% lost answers and 10% 5xx: 150 findings, exactly 150 issues, each linked', async () => {
-    const { scanId, project, vulnerabilityId } = await prepare('acme/platform/security/dvwa', 150);
+  it('never duplicates under 30% lost answers and 10% 5xx: 500 findings, exactly 500 issues, each linked', async () => {
+    const { scanId, project, vulnerabilityId } = await prepare('acme/platform/security/dvwa', 500);
     const push = await g.org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId });
     g.sandbox.admin.setFaults('lost=0.3:method=POST:path=/issues,error=0.1:status=500');
     try {
       const done = await runUntilFinished(worker(), push.json().pushId, 120_000);
-      expect(done.counts).toMatchObject({ total: 150, failed: 0 });
-      expect(done.counts.created + done.counts.adopted).toBe(150);
+      expect(done.counts).toMatchObject({ total: 500, failed: 0 });
+      expect(done.counts.created + done.counts.adopted).toBe(500);
       expect(done.counts.adopted).toBeGreaterThan(0); // lost answers really happened and were adopted
     } finally {
       g.sandbox.admin.clearFaults();
     }
     const issues = issuesIn(project.id);
-    expect(issues).toHaveLength(150);
+    expect(issues).toHaveLength(500);
     const idLabels = issues.map((i) => labelsOf(i as never).find((l) => l?.startsWith('VB-')));
-    expect(new Set(idLabels).size).toBe(150);
+    expect(new Set(idLabels).size).toBe(500);
     const tracked = await g.h.t.db.kysely.selectFrom('tracked_issues').select(['iid', 'state']).where('project_id', '=', project.id).execute();
-    expect(tracked).toHaveLength(150);
+    expect(tracked).toHaveLength(500);
     expect(tracked.every((t) => t.state === 'opened' && t.iid !== null)).toBe(true);
   });
 
