@@ -6,6 +6,7 @@ import { gitlabConnectionSchema, gitlabInstanceSchema, projectLinkSchema } from 
 import { jobSchema } from './jobs.ts';
 import { findingSchema, importSummarySchema, scanSchema } from './scans.ts';
 import { targetSchema } from './targets.ts';
+import { createdIssueSchema, pushSummarySchema } from './tracking.ts';
 
 export const healthSchema = z.object({
   status: z.literal('ok'),
@@ -37,3 +38,12 @@ export const gitlabInstanceEnvelopeSchema = z.object({ instance: gitlabInstanceS
 export const gitlabConnectionEnvelopeSchema = z.object({ connection: gitlabConnectionSchema });
 export const gitlabAuthorizeSchema = z.object({ authorizeUrl: z.string() });
 export const projectLinkEnvelopeSchema = z.object({ link: projectLinkSchema.nullable() });
+
+export const pushListSchema = z.object({ pushes: z.array(pushSummarySchema) });
+export const createdIssueListSchema = z.object({ issues: z.array(createdIssueSchema) });
+export const refreshIssuesResultSchema = z.object({
+  refreshed: z.number(),
+  calls: z.number(),
+  missing: z.number(),
+  issues: z.array(createdIssueSchema),
+});

@@ -41,6 +41,7 @@ export const projectLinkSchema = z.object({
   accessName: z.string(),
   syncMode: z.enum(['webhook', 'polling']),
   syncReason: z.string().nullable(),
+  confidentialByDefault: z.boolean(),
 });
 export type ProjectLinkInfo = z.infer<typeof projectLinkSchema>;
 
@@ -74,5 +75,5 @@ export const pickerQuerySchema = z.object({
 });
 export const pickerPageSchema = z.object({ projects: z.array(pickerProjectSchema), nextCursor: z.string().nullable() });
 
-export const linkProjectBodySchema = z.object({ projectId: z.number().int().positive() });
+export const linkProjectBodySchema = z.object({ projectId: z.number().int().positive(), confidentialByDefault: z.boolean().default(true) });
 export const linkProjectResultSchema = z.object({ link: projectLinkSchema, messages: z.array(z.string()) });

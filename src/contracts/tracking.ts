@@ -12,8 +12,10 @@ export const createPushBodySchema = z.object({
   labels: z.array(label).max(20).default([]),
   assigneeIds: z.array(z.number().int().positive()).max(10).default([]),
   milestoneId: z.number().int().positive().nullable().default(null),
-  dueDate: z.iso.date().nullable().default(null),
-  confidential: z.boolean().default(true),
+  /** Omitted: the organization's SLA for the severity decides; null: no due date. */
+  dueDate: z.iso.date().nullable().optional(),
+  /** Omitted: the project link's default (on unless changed). */
+  confidential: z.boolean().optional(),
   severityLabel: z.boolean().default(true),
 });
 export type CreatePushBody = z.infer<typeof createPushBodySchema>;
@@ -56,4 +58,10 @@ export type CreatedIssueInfo = z.infer<typeof createdIssueSchema>;
 export const projectOptionsSchema = z.object({
   members: z.array(person.extend({ accessLevel: z.number() })),
   milestones: z.array(z.object({ id: z.number(), title: z.string() })),
+  /** What a push gets when the popup leaves a field alone. */
+  defaults: z.object({ confidential: z.boolean(), dueDates: z.record(z.string(), z.string().nullable()) }),
 });
+
+const slaValue = z.number().int().min(1).max(3650).nullable();
+export const slaDaysSchema = z.object({ critical: slaValue, high: slaValue, medium: slaValue, low: slaValue, info: slaValue });
+export const settingsSchema = z.object({ slaDays: slaDaysSchema });

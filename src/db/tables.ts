@@ -225,7 +225,14 @@ export interface ProjectLinksTable {
   hook_secret_enc: string | null;
   sync_mode: 'webhook' | 'polling';
   sync_reason: string | null;
+  confidential_default: Generated<number>;
   created_at: string;
+  updated_at: string;
+}
+
+export interface OrganizationSettingsTable {
+  organization_id: string;
+  sla_days: string; // JSON Record<severity, number | null>
   updated_at: string;
 }
 
@@ -313,6 +320,7 @@ export interface Database {
   pushes: PushesTable;
   push_items: PushItemsTable;
   rate_budgets: RateBudgetsTable;
+  organization_settings: OrganizationSettingsTable;
 }
 
 export type Job = Selectable<JobsTable>;

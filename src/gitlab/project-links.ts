@@ -40,7 +40,7 @@ async function ensureLabel(client: GitlabClient, projectId: number, name: string
 export async function linkProject(
   deps: { db: Kysely<Database>; env: Env; box: SecretBox },
   client: GitlabClient,
-  input: { connection: GitlabConnection; scanId: string | null; projectId: number; actorUserId: string | null },
+  input: { connection: GitlabConnection; scanId: string | null; projectId: number; actorUserId: string | null; confidentialByDefault?: boolean },
 ): Promise<LinkResult> {
   const { db, env, box } = deps;
   const { connection } = input;
@@ -98,6 +98,7 @@ export async function linkProject(
         hook_secret_enc: hook?.secretEnc ?? null,
         sync_mode: hook ? ('webhook' as const) : ('polling' as const),
         sync_reason: syncReason,
+        confidential_default: input.confidentialByDefault === false ? 0 : 1,
         updated_at: now,
       };
       // One link per scan (and the target's default, scan_id null): replace what was there.

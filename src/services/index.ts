@@ -3,3 +3,4 @@ export * from './audit.ts';
 export * from './targets.ts';
 export * from './scan-views.ts';
 export * from './scans.ts';
+export * from './settings.ts';

@@ -1,13 +1,13 @@
 // Scans: import a report file into one or more targets, and read scan reports back.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import { baseUrlSchema } from '../contracts/index.ts';
 import { type Db, newId, nowIso } from '../db/index.ts';
 import type { Database, FindingRow, Scan, Target, VulnerabilityRow } from '../db/tables.ts';
 import { type ImportSummary, MultipleSitesError, type StreamImportInput, storeReport } from '../findings/import-report.ts';
-import { type FileReportStream, openReportFile, openReportStream, type ParsedReport, parseReportBytes, ReportError, type ReportFormat, streamOfReport } from '../findings/index.ts';
+import { type AsyncFileReportStream, type FileReportStream, openReportFile, openReportFileInWorker, openReportStream, type ParsedReport, parseReportBytes, ReportError, type ReportFormat, streamOfReport } from '../findings/index.ts';
 import { DomainError, notFound } from '../lib/errors.ts';
 import { recordAudit } from './audit.ts';
 import { toTargetInfo } from './targets.ts';
@@ -22,7 +22,15 @@ export interface ImportRequest {
   format?: ReportFormat;
   /** A report naming several sites: one scan per site's target (created when new). */
   splitSites?: boolean;
+  /**
+   * Parse a report file on a worker thread while storing (default: for files of WORKER_MIN_BYTES and
+   * more, where the overlap pays for the thread's start-up).
+   */
+  parseInWorker?: boolean;
 }
+
+/** From this size on, a report file is parsed on a worker thread (starting one costs ~0.1 s). */
+export const WORKER_MIN_BYTES = 8 * 2 ** 20;
 
 function originOf(url: string): string | null {
   try {
@@ -70,8 +78,9 @@ function asInvalidReport<T>(parse: () => T): T {
 
 /**
  * Imports a report file. The common case, a report of one site, streams: the file's structure is
- * checked first, then each piece (a ZAP alert) is parsed and stored before the next, all in one
- * transaction that a bad piece rolls back. A report with findings on several sites is parsed whole
+ * checked first, then each piece (a ZAP alert) is parsed and stored before the next (for a large file,
+ * parsed on a worker thread while the pieces before it are stored), all in one transaction that a bad
+ * piece rolls back. A report with findings on several sites is parsed whole
  * and refused, or with splitSites stored as one scan per site's target (one transaction for all).
  */
 export async function importReport(db: Db, request: ImportRequest): Promise<ImportSummary[]> {
@@ -85,10 +94,12 @@ export async function importReport(db: Db, request: ImportRequest): Promise<Impo
     await recordAudit(trx, { organizationId, actorUserId, action: 'scan.imported', subjectType: 'scan', subjectId: summary.scanId, details: { format: summary.format, findings: summary.findings, source: source.name } });
     return summary;
   };
-  let stream: FileReportStream | null = null;
+  let stream: FileReportStream | AsyncFileReportStream | null = null;
   try {
     if ('path' in request.file) {
-      stream = await openReportFile(request.file.path, options);
+      const { path } = request.file;
+      const inWorker = request.parseInWorker ?? (await stat(path).then((s) => s.size >= WORKER_MIN_BYTES).catch(() => false));
+      stream = await (inWorker ? openReportFileInWorker(path, options) : openReportFile(path, options));
       source = { ...source, sha256: stream.sha256, bytes: stream.bytes };
     } else {
       const { bytes } = request.file;

@@ -158,3 +158,32 @@ describe.each(DIALECTS)('create issues on %s', (dialect) => {
     expect(closed).toMatchObject({ state: 'closed', assignees: [expect.objectContaining({ username: 'alice' })] });
   });
 });
+
+describe.each(DIALECTS)('push defaults on %s', (dialect) => {
+  let g: GitlabHarness;
+  beforeAll(async () => {
+    g = await createGitlabHarness(dialect);
+  });
+  afterAll(async () => g?.close());
+
+  it('takes the due date from the per-severity SLA and confidentiality from the project link, unless the push says otherwise', async () => {
+    const targetId = await newTarget(g.org.owner);
+    await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: g.sandbox.url, token: g.sandbox.admin.createToken('alice') });
+    const [summary] = await importReport(g.h.t.db, { organizationId: g.org.id, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport('https://sla.example', [{ name: 'SQL Injection', risk: 3, instances: 1 }]), name: 'z.json' } });
+    const project = g.sandbox.admin.project('acme/platform/security/webgoat')!;
+    expect((await g.org.members.contributor.request('PUT', '/api/settings', { slaDays: { critical: 3, high: 10, medium: 60, low: null, info: null } })).statusCode).toBe(403);
+    expect((await g.org.members.administrator.request('PUT', '/api/settings', { slaDays: { critical: 3, high: 10, medium: 60, low: null, info: null } })).statusCode).toBe(200);
+    await g.org.owner.request('PUT', `/api/scans/${summary!.scanId}/gitlab/project`, { projectId: project.id, confidentialByDefault: false });
+    const options = (await g.org.owner.get(`/api/scans/${summary!.scanId}/gitlab/options`)).json();
+    const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    expect(options.defaults).toEqual({ confidential: false, dueDates: { critical: expect.any(String), high: inTenDays, medium: expect.any(String), low: null, info: null } });
+    expect(options.members.map((m: { username: string }) => m.username)).toContain('alice');
+    const vulnerabilityId = (await g.org.owner.get(`/api/scans/${summary!.scanId}`)).json().vulnerabilities[0].id;
+    const push = await g.org.owner.post(`/api/scans/${summary!.scanId}/pushes`, { vulnerabilityId });
+    const stored = await g.h.t.db.kysely.selectFrom('pushes').select('options').where('id', '=', push.json().pushId).executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.options)).toMatchObject({ dueDate: inTenDays, confidential: false });
+    const explicit = await g.org.owner.post(`/api/scans/${summary!.scanId}/pushes`, { vulnerabilityId, dueDate: null, confidential: true });
+    const storedExplicit = await g.h.t.db.kysely.selectFrom('pushes').select('options').where('id', '=', explicit.json().pushId).executeTakeFirstOrThrow();
+    expect(JSON.parse(storedExplicit.options)).toMatchObject({ dueDate: null, confidential: true });
+  });
+});

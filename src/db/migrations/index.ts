@@ -3,6 +3,7 @@ import * as m0001 from './0001-foundation.ts';
 import * as m0002 from './0002-scans.ts';
 import * as m0003 from './0003-gitlab.ts';
 import * as m0004 from './0004-tracking.ts';
+import * as m0006 from './0006-settings.ts';
 
 // Migrations are listed in code (not read from disk), so they run the same under tsx, in tests and in
 // any bundle. Later issues append theirs here; names sort in order.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-scans': m0002,
   '0003-gitlab': m0003,
   '0004-tracking': m0004,
+  '0006-settings': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -27,6 +27,7 @@ import { exportScanRoute, getScanRoute } from './scans/get-scan.ts';
 import { listFindingsRoute } from './scans/list-findings.ts';
 import { listScansRoute, listTargetScansRoute } from './scans/list-scans.ts';
 import { uploadScanRoute } from './scans/upload-scan.ts';
+import { getSettingsRoute, updateSettingsRoute } from './settings/settings.ts';
 import { getSetup } from './setup/get-setup.ts';
 import { postSetup } from './setup/post-setup.ts';
 import { createTargetRoute } from './targets/create-target.ts';
@@ -83,4 +84,6 @@ export const routes: RouteModule[] = [
   listCreatedIssuesRoute,
   refreshCreatedIssuesRoute,
   projectOptionsRoute,
+  getSettingsRoute,
+  updateSettingsRoute,
 ];

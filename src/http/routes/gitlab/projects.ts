@@ -41,7 +41,7 @@ export const linkProjectRoute: RouteModule = (app, context) => {
       const p = principalOf(request);
       const scan = await getScanRow(context.db.kysely, p.organizationId, request.params.scanId);
       const { client, connection } = await connectedClient(context, p.organizationId, scan.target_id);
-      const result = await linkProject({ db: context.db.kysely, env: context.env, box: context.secretBox }, client, { connection, scanId: scan.id, projectId: request.body.projectId, actorUserId: p.userId });
+      const result = await linkProject({ db: context.db.kysely, env: context.env, box: context.secretBox }, client, { connection, scanId: scan.id, projectId: request.body.projectId, confidentialByDefault: request.body.confidentialByDefault, actorUserId: p.userId });
       return { link: toProjectLinkInfo(result.link), messages: result.messages };
     },
   );

@@ -26,4 +26,5 @@ export const toProjectLinkInfo = (l: ProjectLink): ProjectLinkInfo => ({
   accessName: accessName(Number(l.access_level)),
   syncMode: l.sync_mode,
   syncReason: l.sync_reason,
+  confidentialByDefault: Number(l.confidential_default) === 1,
 });

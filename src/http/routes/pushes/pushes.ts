@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createdIssueSchema, createPushBodySchema, idParam, projectOptionsSchema, pushSummarySchema } from '../../../contracts/index.ts';
 import { findConnection, findProjectLink } from '../../../gitlab/index.ts';
 import { DomainError } from '../../../lib/errors.ts';
-import { getScanRow } from '../../../services/index.ts';
+import { dueDateFor, getScanRow, getSlaDays } from '../../../services/index.ts';
 import { createPush, listCreatedIssues, refreshCreatedIssues, retryPushItem, summarizePush } from '../../../tracking/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
@@ -95,7 +95,9 @@ export const projectOptionsRoute: RouteModule = (app, { db, gitlab }) => {
       if (!link || !connection) throw new DomainError('conflict', 'choose the GitLab project for this scan first');
       const { client } = await gitlab.tokens.client(connection.id);
       const [members, milestones] = await Promise.all([client.members(Number(link.project_id)), client.milestones(Number(link.project_id))]);
+      const sla = await getSlaDays(db.kysely, p.organizationId);
       return {
+        defaults: { confidential: Number(link.confidential_default) === 1, dueDates: Object.fromEntries((['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => [s, dueDateFor(sla, s)])) },
         members: members.map((m) => ({ id: m.id, username: m.username, name: m.name ?? m.username, avatarUrl: m.avatar_url ?? null, accessLevel: m.access_level })),
         milestones: milestones.map((m) => ({ id: m.id, title: m.title })),
       };
