@@ -6,6 +6,7 @@ import { Shell } from './components/app-shell.tsx';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { FullPageLoader } from './components/full-page-loader.tsx';
 import { IntegrationPage } from './features/gitlab/index.ts';
+import { CreatedIssuesPage } from './features/issues/index.ts';
 import { ScanReportPage, ScansPage } from './features/scans/index.ts';
 import { SettingsPage } from './features/settings/index.ts';
 import { SetupPage } from './features/setup/index.ts';
@@ -63,6 +64,7 @@ export function App() {
         <Route path="/targets/:targetId/integrations" element={<IntegrationPage />} />
         <Route path="/scans" element={<ScansPage />} />
         <Route path="/scans/:scanId" element={<ScanReportPage />} />
+        <Route path="/scans/:scanId/issues" element={<CreatedIssuesPage />} />
         <Route path="/settings" element={<Navigate to="/settings/members" replace />} />
         <Route path="/settings/:tab" element={<SettingsPage />} />
       </Route>

@@ -4,6 +4,7 @@ import type { ScanInfo } from '../../../contracts/index.ts';
 import { DateTime } from '../../components/format-date.tsx';
 import { useDocumentTitle } from '../../components/page-header.tsx';
 import { GitlabIssuesButton } from '../gitlab/index.ts';
+import { createdIssuesPath } from '../issues/index.ts';
 import { formatBytes, formatLabel } from './severity.ts';
 import { useTarget } from './use-scans.ts';
 
@@ -42,6 +43,9 @@ export function ScanHeader({ scan }: { scan: ScanInfo }) {
         </Stack>
         <Group gap="sm" wrap="nowrap">
           <GitlabIssuesButton scanId={scan.id} targetId={scan.targetId} />
+          <Button component={Link} to={createdIssuesPath(scan.id)} variant="default">
+            Created Issues
+          </Button>
           <Button
             component="a"
             href={`/api/scans/${encodeURIComponent(scan.id)}/export`}

@@ -5,6 +5,7 @@ import { useParams, useSearchParams } from 'react-router';
 import type { FindingInfo, VulnerabilityInfo } from '../../../contracts/index.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { CreateIssueButton } from '../issues/index.ts';
 import { FindingDetail } from './finding-detail.tsx';
 import { ScanHeader } from './scan-header.tsx';
 import { SeveritySummary } from './severity-summary.tsx';
@@ -91,6 +92,9 @@ export function ScanReportPage() {
                 scrollToIndex={scrollToIndex}
                 onSelectFinding={(f, index) => openFinding(shown, f, index)}
                 focusOnShow={chosen.current}
+                actions={
+                  <CreateIssueButton scanId={scanId} targetId={report.data.scan.targetId} vulnerability={shown} />
+                }
               />
             ) : vulnerabilityId ? (
               <Alert color="orange" variant="light" title="That vulnerability is not in this scan">

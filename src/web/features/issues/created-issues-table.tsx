@@ -1,0 +1,131 @@
+import { Anchor, Badge, Group, Stack, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import type { CreatedIssueInfo } from '../../../contracts/index.ts';
+import { RelativeTime } from '../../components/relative-time.tsx';
+import { okText } from '../gitlab/index.ts';
+import { findingHref } from './format.ts';
+import { Assignees } from './person-avatar.tsx';
+import { IssueLink } from './push-results.tsx';
+
+const severities: Record<string, { label: string; color: string }> = {
+  critical: { label: 'Critical', color: 'grape' },
+  high: { label: 'High', color: 'red' },
+  medium: { label: 'Medium', color: 'orange' },
+  low: { label: 'Low', color: 'yellow' },
+  info: { label: 'Informational', color: 'blue' },
+};
+
+const states: Record<CreatedIssueInfo['state'], { label: string; color: string; text?: string; title: string }> = {
+  opened: { label: 'OPEN', color: 'teal', text: okText, title: 'Open in GitLab' },
+  closed: { label: 'CLOSED', color: 'indigo', title: 'Closed in GitLab' },
+  deleted: { label: 'DELETED', color: 'gray', title: 'Deleted in GitLab: Vulnbridge no longer finds it' },
+};
+
+export function IssueStateBadge({ state }: { state: CreatedIssueInfo['state'] }) {
+  const info = states[state];
+  return (
+    <Badge color={info.color} c={info.text} variant="light" radius="sm" title={info.title} data-testid="issue-state">
+      {info.label}
+    </Badge>
+  );
+}
+
+function Labels({ labels }: { labels: string[] }) {
+  if (labels.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        None
+      </Text>
+    );
+  }
+  return (
+    <Group gap={4} wrap="wrap" maw={280}>
+      {labels.map((label) => (
+        <Badge key={label} color="gray" variant="light" tt="none" radius="sm" size="sm" fw={500}>
+          {label}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+/** Created Issues: one row per GitLab issue of the scan's findings, as last synced. */
+export function CreatedIssuesTable({ scanId, issues }: { scanId: string; issues: CreatedIssueInfo[] }) {
+  return (
+    <Table.ScrollContainer minWidth={1080}>
+      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover data-testid="created-issues">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Finding</Table.Th>
+            <Table.Th scope="col">Vulnerability</Table.Th>
+            <Table.Th scope="col">Project</Table.Th>
+            <Table.Th scope="col">Issue</Table.Th>
+            <Table.Th scope="col">State</Table.Th>
+            <Table.Th scope="col">Assignees</Table.Th>
+            <Table.Th scope="col">Labels</Table.Th>
+            <Table.Th scope="col">Last synced</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {issues.map((issue) => {
+            const severity = severities[issue.severity] ?? { label: issue.severity, color: 'gray' };
+            return (
+              <Table.Tr key={issue.trackedIssueId} data-public-id={issue.publicId}>
+                <Table.Td>
+                  <Anchor
+                    component={Link}
+                    to={findingHref(scanId, issue.vulnerabilityId, issue.findingId)}
+                    size="sm"
+                    ff="monospace"
+                    style={{ whiteSpace: 'nowrap' }}
+                  >
+                    {issue.publicId}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td maw={260}>
+                  <Stack gap={2} align="flex-start">
+                    <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                      {issue.vulnerabilityName}
+                    </Text>
+                    <Badge color={severity.color} variant="light" radius="sm" size="sm">
+                      {severity.label}
+                    </Badge>
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                    {issue.projectPath}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Stack gap={2}>
+                    {issue.webUrl ? <IssueLink iid={issue.iid} webUrl={issue.webUrl} /> : <Text size="sm">#{issue.iid}</Text>}
+                    {issue.origin === 'adopted' && (
+                      <Text size="xs" c="dimmed" title="The issue already existed in GitLab; Vulnbridge found it by its ID label">
+                        adopted
+                      </Text>
+                    )}
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <IssueStateBadge state={issue.state} />
+                </Table.Td>
+                <Table.Td>
+                  <Assignees people={issue.assignees} />
+                </Table.Td>
+                <Table.Td>
+                  <Labels labels={issue.labels} />
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text size="sm">
+                    <RelativeTime value={issue.syncedAt} />
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

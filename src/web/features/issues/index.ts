@@ -1,0 +1,3 @@
+export { CreateIssueButton } from './create-issue-button.tsx';
+export { CreatedIssuesPage } from './created-issues-page.tsx';
+export { createdIssuesPath } from './format.ts';
