@@ -1,6 +1,8 @@
 // Import into the database, on both dialects: counts worked out from the raw files (not from our parser),
 // identity across scans (new / recurring / missing), atomic rejection, export round trip, several sites.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganizationWithOwner, createTarget, deleteTarget, exportScan, importReport } from '../src/services/index.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.ts';
@@ -84,6 +86,41 @@ describe.each(DIALECTS)('scan import on %s', (dialect) => {
     const after = await Promise.all((['scans', 'findings', 'vulnerabilities', 'finding_identities'] as const).map(count));
     expect(after).toEqual(before);
     expect(await t.db.kysely.selectFrom('targets').select('id').where('base_url', '=', 'https://late.example').execute()).toEqual([]);
+  });
+
+  it('parses a report file on a worker thread with the same result, errors and atomicity as in the import thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vb-import-worker-'));
+    try {
+      const good = join(dir, 'zap.json');
+      writeFileSync(good, fixture('zap-bcgov-1.json'));
+      const [inThread] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://thread.example' }, file: { path: good }, parseInWorker: false });
+      const [inWorker] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://worker.example' }, file: { path: good }, parseInWorker: true });
+      expect(inWorker).toMatchObject({ format: 'zap-json', vulnerabilities: 10, findings: 809, new: 809 });
+      const fields = async (scanId: string) =>
+        (await t.db.kysely.selectFrom('findings').select(['fingerprint', 'url', 'method', 'parameter', 'evidence', 'request_headers', 'response_body']).where('scan_id', '=', scanId).orderBy('fingerprint').execute());
+      expect(await fields(inWorker!.scanId)).toEqual(await fields(inThread!.scanId));
+      const scans = await t.db.kysely.selectFrom('scans').select(['source_sha256', 'source_bytes']).where('id', 'in', [inThread!.scanId, inWorker!.scanId]).execute();
+      expect(scans[0]).toEqual(scans[1]);
+
+      const before = await Promise.all((['scans', 'findings', 'vulnerabilities', 'finding_identities'] as const).map(count));
+      const truncated = join(dir, 'truncated.json');
+      writeFileSync(truncated, fixture('zap-bcgov-1.json').subarray(0, 5000));
+      const refusal = (parseInWorker: boolean) => importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://broken.example' }, file: { path: truncated }, parseInWorker }).catch((e: Error) => e.message);
+      expect(await refusal(true)).toBe(await refusal(false));
+      expect(await refusal(true)).toMatch(/zap-json report rejected.*line \d+/);
+
+      const bad = structuredClone(zap);
+      bad.site[0]!.alerts = [...zapAlerts.map((a) => ({ ...a, alert: `${a.alert} (copy)`, alertRef: `c${a.alert}` })), ...zapAlerts, { ...zapAlerts[0]!, riskcode: '9' }];
+      const late = join(dir, 'late.json');
+      writeFileSync(late, JSON.stringify(bad));
+      await expect(importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://late-worker.example' }, file: { path: late }, parseInWorker: true })).rejects.toMatchObject({
+        code: 'invalid_report',
+        message: expect.stringContaining('riskcode'),
+      });
+      expect(await Promise.all((['scans', 'findings', 'vulnerabilities', 'finding_identities'] as const).map(count))).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts an empty report as a scan with zero findings', async () => {

@@ -11,8 +11,15 @@ import { type Db, nowIso } from '../db/index.ts';
 import type { Database, FindingsTable, VulnerabilitiesTable } from '../db/tables.ts';
 import { IdPool } from './import-identities.ts';
 import { importWriter, type PendingFinding } from './import-writers.ts';
-import { type ReportStream, streamOfReport } from './report-stream.ts';
-import { type ParsedFinding, type ParsedReport, type ParsedVulnerability, SEVERITIES, type Severity } from './types.ts';
+import type { DrainedPart } from './builder.ts';
+import { streamOfReport } from './report-stream.ts';
+import { type ParsedFinding, type ParsedReport, type ParsedVulnerability, type ReportHeader, SEVERITIES, type Severity } from './types.ts';
+
+/** A ReportStream, or one whose pieces come from a parser thread (report-worker-stream.ts). */
+export interface ImportStream {
+  readonly header: ReportHeader;
+  next(): DrainedPart[] | null | Promise<DrainedPart[] | null>;
+}
 
 export interface ImportSource {
   name: string;
@@ -34,7 +41,7 @@ export interface ImportInput extends ImportBase {
 }
 
 export interface StreamImportInput extends ImportBase {
-  stream: ReportStream;
+  stream: ImportStream;
   /** Stop with a MultipleSitesError as soon as findings of a second site appear. */
   singleSite?: boolean;
   /** The raw handle of the SQLite connection the transaction runs on (Db.sqlite): rows go through prepared statements. */
@@ -116,7 +123,7 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
   let pending: PendingFinding[] = [];
   let findingTotal = 0;
 
-  for (let part = input.stream.next(); part !== null; part = input.stream.next()) {
+  for (let part = await input.stream.next(); part !== null; part = await input.stream.next()) {
     const newVulnerabilities: VulnerabilitiesTable[] = [];
     const ready: PendingFinding[] = [];
     for (const { vulnerability: v, index, findings } of part) {

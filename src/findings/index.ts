@@ -14,6 +14,8 @@
  *   openReportFile(path, options) → FileReportStream: the same for a file, with its sha256 and size;
  *   a ZAP JSON file's buffer is let go after the structural pass and alerts are read back one by one.
  *   streamOfReport(parsed) turns a ParsedReport into such a stream; countStream reads one to the end.
+ *   openReportFileInWorker(path, options) → the same stream parsed on a worker thread (next() is async),
+ *   so a large import parses the next alerts while it stores the last ones.
  */
 import { checkEncoding, loadInput } from './input.ts';
 import { detectFormat } from './detect-format.ts';
@@ -44,6 +46,7 @@ export {
   type ReportStream,
   streamOfReport,
 } from './report-stream.ts';
+export { type AsyncFileReportStream, openReportFileInWorker } from './report-worker-stream.ts';
 
 export async function parseReport(input: ReportInput, options: ParseOptions = {}): Promise<ParsedReport> {
   const buf = await loadInput(input);
