@@ -33,6 +33,7 @@ export const envSchema = z.object({
   ISSUE_CREATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(200),
   REDACT_EXTRA_NAMES: z.string().default(''),
   JOB_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(5 * 60_000),
   MAX_REPORT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
 });
 

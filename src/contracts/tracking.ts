@@ -65,3 +65,24 @@ export const projectOptionsSchema = z.object({
 const slaValue = z.number().int().min(1).max(3650).nullable();
 export const slaDaysSchema = z.object({ critical: slaValue, high: slaValue, medium: slaValue, low: slaValue, info: slaValue });
 export const settingsSchema = z.object({ slaDays: slaDaysSchema });
+
+export const commentSchema = z.object({
+  id: z.string(),
+  source: z.enum(['gitlab', 'hub']),
+  authorName: z.string(),
+  authorUsername: z.string().nullable(),
+  authorAvatarUrl: z.string().nullable(),
+  /** GitLab Markdown as written; clients render it sanitised (or as text). */
+  body: z.string(),
+  internal: z.boolean(),
+  outboundState: z.enum(['pending', 'posted', 'failed']).nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CommentInfo = z.infer<typeof commentSchema>;
+export const createCommentBodySchema = z.object({ body: z.string().trim().min(1).max(100_000) });
+export const findingCommentsSchema = z.object({
+  issue: z.object({ iid: z.number(), webUrl: z.string(), state: z.string(), projectPath: z.string() }).nullable(),
+  comments: z.array(commentSchema),
+});

@@ -226,6 +226,7 @@ export interface ProjectLinksTable {
   sync_mode: 'webhook' | 'polling';
   sync_reason: string | null;
   confidential_default: Generated<number>;
+  reconciled_until: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -299,6 +300,38 @@ export interface RateBudgetsTable {
   blocked_until: string | null;
 }
 
+export interface WebhookDeliveriesTable {
+  id: string;
+  idempotency_key: string;
+  organization_id: string;
+  project_link_id: string;
+  event: string;
+  payload: string;
+  received_at: string;
+  processed_at: string | null;
+  outcome: string | null;
+}
+
+export interface CommentsTable {
+  id: string;
+  organization_id: string;
+  tracked_issue_id: string;
+  source: 'gitlab' | 'hub';
+  author_user_id: string | null;
+  author_name: string;
+  author_username: string | null;
+  author_avatar_url: string | null;
+  body: string;
+  internal: number;
+  gitlab_note_id: number | null;
+  outbound_state: 'pending' | 'posted' | 'failed' | null;
+  error: string | null;
+  gitlab_created_at: string | null;
+  gitlab_updated_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -321,6 +354,8 @@ export interface Database {
   push_items: PushItemsTable;
   rate_budgets: RateBudgetsTable;
   organization_settings: OrganizationSettingsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  comments: CommentsTable;
 }
 
 export type Job = Selectable<JobsTable>;
@@ -337,3 +372,4 @@ export type ProjectLink = Selectable<ProjectLinksTable>;
 export type TrackedIssue = Selectable<TrackedIssuesTable>;
 export type Push = Selectable<PushesTable>;
 export type PushItem = Selectable<PushItemsTable>;
+export type Comment = Selectable<CommentsTable>;

@@ -79,6 +79,17 @@ export interface NewIssue {
   confidential?: boolean;
 }
 
+export interface GitlabNote {
+  id: number;
+  body: string;
+  system: boolean;
+  internal?: boolean;
+  confidential?: boolean;
+  author: { id: number; username: string; name: string; avatar_url: string | null };
+  created_at: string;
+  updated_at: string;
+}
+
 export interface GitlabMilestone {
   id: number;
   iid: number;
@@ -151,6 +162,33 @@ export class GitlabClient {
   /** Up to 100 issues by iid in one call. */
   async issuesByIids(projectId: number, iids: number[]): Promise<GitlabIssue[]> {
     return (await this.http.page<GitlabIssue>(`/projects/${projectId}/issues`, { iids, state: 'all', per_page: 100 })).items;
+  }
+
+  async issue(projectId: number, iid: number): Promise<GitlabIssue> {
+    return (await this.http.request<GitlabIssue>('GET', `/projects/${projectId}/issues/${iid}`)).data;
+  }
+
+  /** Adds labels without touching the others (never replaces the list). */
+  async addLabels(projectId: number, iid: number, labels: string[]): Promise<GitlabIssue> {
+    return (await this.http.request<GitlabIssue>('PUT', `/projects/${projectId}/issues/${iid}`, { body: { add_labels: labels.join(',') } })).data;
+  }
+
+  /** Issues with a label updated after a time, every page, oldest change first. */
+  issuesUpdatedAfter(projectId: number, label: string, after: string | null): Promise<GitlabIssue[]> {
+    return this.http.all<GitlabIssue>(`/projects/${projectId}/issues`, { labels: label, state: 'all', order_by: 'updated_at', sort: 'asc', ...(after ? { updated_after: after } : {}) });
+  }
+
+  notes(projectId: number, iid: number): Promise<GitlabNote[]> {
+    return this.http.all<GitlabNote>(`/projects/${projectId}/issues/${iid}/notes`, { sort: 'asc', order_by: 'created_at' });
+  }
+
+  async note(projectId: number, iid: number, noteId: number): Promise<GitlabNote> {
+    return (await this.http.request<GitlabNote>('GET', `/projects/${projectId}/issues/${iid}/notes/${noteId}`)).data;
+  }
+
+  /** POST a note. Never retried by the transport: the caller looks for its marker first. */
+  async createNote(projectId: number, iid: number, body: string, internal = false): Promise<GitlabNote> {
+    return (await this.http.request<GitlabNote>('POST', `/projects/${projectId}/issues/${iid}/notes`, { body: { body, ...(internal ? { internal: true } : {}) } })).data;
   }
 
   members(projectId: number): Promise<GitlabMember[]> {

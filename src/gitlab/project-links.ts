@@ -99,6 +99,7 @@ export async function linkProject(
         sync_mode: hook ? ('webhook' as const) : ('polling' as const),
         sync_reason: syncReason,
         confidential_default: input.confidentialByDefault === false ? 0 : 1,
+        reconciled_until: null,
         updated_at: now,
       };
       // One link per scan (and the target's default, scan_id null): replace what was there.

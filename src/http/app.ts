@@ -13,6 +13,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createGitlabDeps } from '../gitlab/index.ts';
 import type { Logger } from '../lib/logger.ts';
+import { registerGitlabWebhooks } from '../webhooks/index.ts';
 import { registerAccessControl } from './auth/access.ts';
 import type { App, AppContext } from './context.ts';
 import { errorHandler } from './errors.ts';
@@ -79,6 +80,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   };
   registerAccessControl(app, options.db);
   for (const route of routes) route(app, context);
+  registerGitlabWebhooks(app, context);
 
   await registerWeb(app, options.webDir ?? resolve('dist/web'));
   return app;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { HOUSEKEEPING_EVERY_MS } from '../../jobs/tasks/housekeeping.ts';
 import { allTasks } from '../../jobs/tasks/index.ts';
 import { enqueue, Worker } from '../../jobs/index.ts';
+import { scheduleReconciliation } from '../../tracking/index.ts';
 import { createGitlabDeps } from '../../gitlab/index.ts';
 import { buildApp } from '../../http/app.ts';
 import { openRuntime } from '../runtime.ts';
@@ -28,8 +29,15 @@ export function register(program: Command): void {
           enqueue(db.kysely, { task: 'housekeeping', payload: {}, uniqueKey: `housekeeping:${Math.floor(Date.now() / HOUSEKEEPING_EVERY_MS)}` }).catch((error) =>
             logger.warn({ err: error }, 'could not schedule housekeeping'),
           );
+        const scheduleReconcile = () =>
+          scheduleReconciliation(db.kysely, env.RECONCILE_EVERY_MS).catch((error) => logger.warn({ err: error }, 'could not schedule reconciliation'));
         await scheduleHousekeeping();
-        housekeepingTimer = setInterval(scheduleHousekeeping, HOUSEKEEPING_EVERY_MS / 4);
+        await scheduleReconcile();
+        const every = Math.min(HOUSEKEEPING_EVERY_MS / 4, env.RECONCILE_EVERY_MS);
+        housekeepingTimer = setInterval(() => {
+          void scheduleHousekeeping();
+          void scheduleReconcile();
+        }, every);
         logger.info({ workerId: worker.id }, 'worker started');
       }
       const app =

@@ -4,6 +4,7 @@ import * as m0002 from './0002-scans.ts';
 import * as m0003 from './0003-gitlab.ts';
 import * as m0004 from './0004-tracking.ts';
 import * as m0006 from './0006-settings.ts';
+import * as m0007 from './0007-sync.ts';
 
 // Migrations are listed in code (not read from disk), so they run the same under tsx, in tests and in
 // any bundle. Later issues append theirs here; names sort in order.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-gitlab': m0003,
   '0004-tracking': m0004,
   '0006-settings': m0006,
+  '0007-sync': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

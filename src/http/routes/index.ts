@@ -3,6 +3,7 @@ import type { RouteModule } from '../context.ts';
 import { getSession } from './auth/get-session.ts';
 import { signIn } from './auth/sign-in.ts';
 import { signOut } from './auth/sign-out.ts';
+import { createCommentRoute, listCommentsRoute } from './comments/comments.ts';
 import { connectTokenRoute, disconnectRoute, getConnectionRoute } from './gitlab/connection.ts';
 import { createInstanceRoute, deleteInstanceRoute, listInstancesRoute } from './gitlab/instances.ts';
 import { oauthCallbackRoute, startAuthorizeRoute } from './gitlab/oauth.ts';
@@ -86,4 +87,6 @@ export const routes: RouteModule[] = [
   projectOptionsRoute,
   getSettingsRoute,
   updateSettingsRoute,
+  listCommentsRoute,
+  createCommentRoute,
 ];

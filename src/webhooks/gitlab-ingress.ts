@@ -1,0 +1,56 @@
+// GitLab webhook ingress (DESIGN §2): verify the hook's own secret against X-Gitlab-Token in constant
+// time, store the delivery under its Idempotency-Key (or X-Gitlab-Event-UUID), enqueue its processing
+// in the same transaction, and answer at once. A delivery seen before is acknowledged, not reprocessed.
+// Bad token 401, unknown hook 404, malformed or oversized body 4xx: nothing is stored.
+import { z } from 'zod';
+import { constantTimeEqual, sha256 } from '../crypto/index.ts';
+import { newId, nowIso } from '../db/index.ts';
+import type { App, AppContext } from '../http/context.ts';
+import { enqueue } from '../jobs/index.ts';
+import { DomainError } from '../lib/errors.ts';
+
+export const PROCESS_WEBHOOK_TASK = 'process-webhook';
+export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
+const EVENTS = new Set(['Issue Hook', 'Confidential Issue Hook', 'Note Hook', 'Confidential Note Hook']);
+
+export function registerGitlabWebhooks(app: App, context: AppContext): void {
+  app.post(
+    '/webhooks/gitlab/:hookRef',
+    {
+      bodyLimit: WEBHOOK_BODY_LIMIT,
+      config: { rateLimit: { max: 6000, timeWindow: '1 minute' } },
+      schema: { hide: true, params: z.object({ hookRef: z.string().min(1).max(64) }) },
+    },
+    async (request, reply) => {
+      const link = await context.db.kysely
+        .selectFrom('project_links')
+        .select(['id', 'organization_id', 'hook_secret_enc', 'target_id'])
+        .where('id', '=', request.params.hookRef)
+        .executeTakeFirst();
+      if (!link?.hook_secret_enc) throw new DomainError('not_found', 'unknown webhook');
+      const sent = request.headers['x-gitlab-token'];
+      const secret = context.secretBox.open(link.hook_secret_enc, `hook:${link.id}`);
+      if (typeof sent !== 'string' || !constantTimeEqual(sent, secret)) throw new DomainError('unauthenticated', 'wrong or missing X-Gitlab-Token');
+      const event = String(request.headers['x-gitlab-event'] ?? '');
+      const body = request.body;
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new DomainError('invalid_request', 'the body must be a JSON object');
+      if (!EVENTS.has(event)) return reply.status(202).send({ ignored: event || 'no X-Gitlab-Event' });
+      const payload = JSON.stringify(body);
+      const key = String(request.headers['idempotency-key'] ?? request.headers['x-gitlab-event-uuid'] ?? `sha256:${sha256(payload)}`).slice(0, 200);
+      const created = await context.db.kysely.transaction().execute(async (trx) => {
+        const id = newId();
+        const inserted = await trx
+          .insertInto('webhook_deliveries')
+          .values({ id, idempotency_key: key, organization_id: link.organization_id, project_link_id: link.id, event, payload, received_at: nowIso(), processed_at: null, outcome: null })
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) return false;
+        await enqueue(trx, { task: PROCESS_WEBHOOK_TASK, payload: { deliveryId: id }, organizationId: link.organization_id, uniqueKey: `delivery:${id}`, groupKey: `gitlab-target:${link.target_id}` });
+        return true;
+      });
+      if (created) context.onJobsEnqueued?.();
+      return reply.status(created ? 202 : 200).send(created ? { accepted: true } : { duplicate: true });
+    },
+  );
+}

@@ -1,0 +1,1 @@
+export { PROCESS_WEBHOOK_TASK, registerGitlabWebhooks, WEBHOOK_BODY_LIMIT } from './gitlab-ingress.ts';
