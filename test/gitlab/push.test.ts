@@ -81,12 +81,12 @@ describe.each(DIALECTS)('create issues on %s', (dialect) => {
     expect(issuesIn(project.id)).toHaveLength(5);
   });
 
-  it('never duplicates under 30% lost answers and 10% 5xx: 500 findings, exactly 500 issues, each linked', async () => {
+  it('never duplicates under 30% lost answers and 10% 5xx: 500 findings, exactly 500 issues, each linked', { timeout: 240_000 }, async () => {
     const { scanId, project, vulnerabilityId } = await prepare('acme/platform/security/dvwa', 500);
     const push = await g.org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId });
     g.sandbox.admin.setFaults('lost=0.3:method=POST:path=/issues,error=0.1:status=500');
     try {
-      const done = await runUntilFinished(worker(), push.json().pushId, 120_000);
+      const done = await runUntilFinished(worker(), push.json().pushId, 200_000);
       expect(done.counts).toMatchObject({ total: 500, failed: 0 });
       expect(done.counts.created + done.counts.adopted).toBe(500);
       expect(done.counts.adopted).toBeGreaterThan(0); // lost answers really happened and were adopted
