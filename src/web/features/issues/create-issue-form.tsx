@@ -1,5 +1,6 @@
 import { Alert, Button, Group, Select, Stack, Switch, TagsInput, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { describeError } from '../../api/describe-error.ts';
 import type { ProjectLinkInfo, VulnerabilityInfo } from '../../../contracts/index.ts';
 import { PersonAvatar } from './person-avatar.tsx';
 import { type CreatePushInput, useProjectOptions } from './use-issues.ts';
@@ -36,14 +37,17 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
   const [labels, setLabels] = useState<string[]>([]);
   const [assignee, setAssignee] = useState<string | null>(null);
   const [milestone, setMilestone] = useState<string | null>(null);
-  const [dueDate, setDueDate] = useState('');
-  const [confidential, setConfidential] = useState(true);
+  // Until the user edits it, the due date is the organization's SLA default (the server applies it too).
+  const [dueDate, setDueDate] = useState<string | null>(null);
+  const [confidential, setConfidential] = useState(project.confidentialByDefault);
   const [severityLabel, setSeverityLabel] = useState(true);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
 
   const members = options.data?.members ?? [];
   const memberById = new Map(members.map((m) => [String(m.id), m]));
   const count = vulnerability.findingCount;
+  const slaDue = options.data?.defaults.dueDates[vulnerability.severity] ?? null;
+  const shownDue = dueDate ?? slaDue ?? '';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -58,7 +62,8 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
       labels,
       assigneeIds: assignee ? [Number(assignee)] : [],
       milestoneId: milestone ? Number(milestone) : null,
-      dueDate: dueDate || null,
+      // Omitted while untouched: the server applies the SLA; cleared: no due date.
+      ...(dueDate === null ? {} : { dueDate: dueDate || null }),
       confidential,
       severityLabel,
     });
@@ -97,6 +102,7 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
         <Group grow align="flex-start">
           <Select
             label="Assignee"
+            description="Optional; a project member"
             placeholder={options.isPending ? 'Loading members…' : 'Nobody'}
             data={members.map((m) => ({ value: String(m.id), label: `${m.name} (@${m.username})` }))}
             value={assignee}
@@ -118,6 +124,7 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
           />
           <Select
             label="Milestone"
+            description="Optional"
             placeholder={options.isPending ? 'Loading milestones…' : options.data?.milestones.length ? 'None' : 'The project has none'}
             data={(options.data?.milestones ?? []).map((m) => ({ value: String(m.id), label: m.title }))}
             value={milestone}
@@ -128,11 +135,12 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
           <TextInput
             label="Due date"
             type="date"
-            value={dueDate}
+            value={shownDue}
             onChange={(event) => {
               setDueDate(event.currentTarget.value);
               setErrors((e) => ({ ...e, dueDate: undefined }));
             }}
+            description={dueDate === null && slaDue ? 'From your SLA for this severity' : 'Optional'}
             error={errors.dueDate}
           />
         </Group>
@@ -140,8 +148,8 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
           <Alert color="yellow" variant="light" title="Could not load the project’s members and milestones" role="status">
             <Group justify="space-between" wrap="nowrap" gap="sm">
               <Text size="sm">
-                {options.error.message ? `${options.error.message}. ` : ''}You can still create the issues without an
-                assignee or milestone, or try again.
+                {describeError(options.error, 'load them').title} You can still create the issues without an assignee
+                or milestone, or try again.
               </Text>
               <Button size="xs" variant="white" color="yellow.9" onClick={() => void options.refetch()} loading={options.isFetching}>
                 Try again
@@ -151,7 +159,7 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
         )}
         <Switch
           label="Confidential"
-          description="On by default: a finding shows attackers how to break in. Only project members with at least Reporter access (Planner on GitLab 17.7+) and the assignee can see a confidential issue."
+          description={`${project.confidentialByDefault ? 'On by default' : 'Off by default for this project'}: a finding shows attackers how to break in. Only project members with at least Reporter (or Planner) access and the assignee can see a confidential issue.`}
           checked={confidential}
           onChange={(event) => setConfidential(event.currentTarget.checked)}
         />

@@ -2,7 +2,7 @@ import { Alert, Anchor, Breadcrumbs, Button, EmptyState, Group, Stack, Text, Tit
 import { Link, useParams } from 'react-router';
 import { useDocumentTitle } from '../../components/page-header.tsx';
 import { QueryBody } from '../../components/query-body.tsx';
-import { GitlabErrorAlert } from '../gitlab/index.ts';
+import { GitlabErrorAlert, okText } from '../gitlab/index.ts';
 import { CreatedIssuesTable } from './created-issues-table.tsx';
 import { plural } from './format.ts';
 import { useCreatedIssues, useRefreshIssues, useScanSummary, useTargetSummary } from './use-issues.ts';
@@ -57,7 +57,6 @@ export function CreatedIssuesPage() {
               onClick={() => refresh.mutate()}
               loading={refresh.isPending}
               disabled={!issues.data?.length}
-              variant="light"
             >
               Refresh
             </Button>
@@ -66,7 +65,7 @@ export function CreatedIssuesPage() {
       </header>
       <Stack gap="md">
         {refresh.data && (
-          <Alert color="teal" variant="light" role="status" title="Up to date with GitLab" data-testid="refresh-result" withCloseButton onClose={() => refresh.reset()} closeButtonLabel="Dismiss">
+          <Alert color="teal" variant="light" role="status" title="Up to date with GitLab" styles={{ title: { color: okText } }} data-testid="refresh-result" withCloseButton onClose={() => refresh.reset()} closeButtonLabel="Dismiss">
             <Text size="sm">
               {plural(refresh.data.refreshed, 'issue')} refreshed in {plural(refresh.data.calls, 'call')}.
               {refresh.data.missing > 0 &&

@@ -24,7 +24,15 @@ const states: Record<CreatedIssueInfo['state'], { label: string; color: string; 
 export function IssueStateBadge({ state }: { state: CreatedIssueInfo['state'] }) {
   const info = states[state];
   return (
-    <Badge color={info.color} c={info.text} variant="light" radius="sm" title={info.title} data-testid="issue-state">
+    <Badge
+      color={info.color}
+      c={info.text}
+      variant="light"
+      radius="sm"
+      title={info.title}
+      data-testid="issue-state"
+      style={{ minWidth: 'max-content' }}
+    >
       {info.label}
     </Badge>
   );
@@ -39,9 +47,9 @@ function Labels({ labels }: { labels: string[] }) {
     );
   }
   return (
-    <Group gap={4} wrap="wrap" maw={280}>
+    <Group gap={4} wrap="wrap" miw={170} maw={240}>
       {labels.map((label) => (
-        <Badge key={label} color="gray" variant="light" tt="none" radius="sm" size="sm" fw={500}>
+        <Badge key={label} color="gray" variant="light" tt="none" radius="sm" size="sm" fw={500} maw={280} title={label}>
           {label}
         </Badge>
       ))}
@@ -52,18 +60,19 @@ function Labels({ labels }: { labels: string[] }) {
 /** Created Issues: one row per GitLab issue of the scan's findings, as last synced. */
 export function CreatedIssuesTable({ scanId, issues }: { scanId: string; issues: CreatedIssueInfo[] }) {
   return (
-    <Table.ScrollContainer minWidth={1080}>
-      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover data-testid="created-issues">
+    <Table.ScrollContainer minWidth={900}>
+      <Table verticalSpacing="sm" horizontalSpacing="sm" highlightOnHover data-testid="created-issues">
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Finding</Table.Th>
             <Table.Th scope="col">Vulnerability</Table.Th>
-            <Table.Th scope="col">Project</Table.Th>
-            <Table.Th scope="col">Issue</Table.Th>
+            <Table.Th scope="col">Issue and project</Table.Th>
             <Table.Th scope="col">State</Table.Th>
             <Table.Th scope="col">Assignees</Table.Th>
             <Table.Th scope="col">Labels</Table.Th>
-            <Table.Th scope="col">Last synced</Table.Th>
+            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>
+              Last synced
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -82,7 +91,7 @@ export function CreatedIssuesTable({ scanId, issues }: { scanId: string; issues:
                     {issue.publicId}
                   </Anchor>
                 </Table.Td>
-                <Table.Td maw={260}>
+                <Table.Td maw={240}>
                   <Stack gap={2} align="flex-start">
                     <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
                       {issue.vulnerabilityName}
@@ -93,18 +102,18 @@ export function CreatedIssuesTable({ scanId, issues }: { scanId: string; issues:
                   </Stack>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-                    {issue.projectPath}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Stack gap={2}>
-                    {issue.webUrl ? <IssueLink iid={issue.iid} webUrl={issue.webUrl} /> : <Text size="sm">#{issue.iid}</Text>}
-                    {issue.origin === 'adopted' && (
-                      <Text size="xs" c="dimmed" title="The issue already existed in GitLab; Vulnbridge found it by its ID label">
-                        adopted
-                      </Text>
-                    )}
+                  <Stack gap={0}>
+                    <Group gap={6} wrap="nowrap">
+                      {issue.webUrl ? <IssueLink iid={issue.iid} webUrl={issue.webUrl} /> : <Text size="sm">#{issue.iid}</Text>}
+                      {issue.origin === 'adopted' && (
+                        <Text size="xs" c="dimmed" title="The issue already existed in GitLab; Vulnbridge found it by its ID label">
+                          adopted
+                        </Text>
+                      )}
+                    </Group>
+                    <Text size="xs" c="dimmed" ff="monospace" style={{ whiteSpace: 'nowrap' }} data-testid="issue-project">
+                      {issue.projectPath}
+                    </Text>
                   </Stack>
                 </Table.Td>
                 <Table.Td>

@@ -32,7 +32,7 @@ export function ScanHeader({ scan }: { scan: ScanInfo }) {
           </Text>
         </Breadcrumbs>
       </nav>
-      <Group justify="space-between" align="flex-start" wrap="nowrap" mb="md">
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm" mb="md">
         <Stack gap={2}>
           <Title order={1} size="h2">
             Scan of {targetName}
@@ -41,7 +41,7 @@ export function ScanHeader({ scan }: { scan: ScanInfo }) {
             {tool} · imported <DateTime value={scan.importedAt} />
           </Text>
         </Stack>
-        <Group gap="sm" wrap="nowrap">
+        <Group gap="sm" wrap="wrap" justify="flex-end" ml="auto">
           <GitlabIssuesButton scanId={scan.id} targetId={scan.targetId} />
           <Button component={Link} to={createdIssuesPath(scan.id)} variant="default">
             Created Issues
