@@ -16,6 +16,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/targets/:targetId/gitlab/token': { baseUrl: 'https://gitlab.example.com', token: 'glpat-xxxxxxxxxxxx' },
   'PUT /api/scans/:scanId/gitlab/project': { projectId: 1 },
   'POST /api/scans/:scanId/pushes': { vulnerabilityId: 'x' },
+  'POST /api/findings/:findingId/comments': { body: 'hello' },
 };
 
 describe.each(DIALECTS)('tenancy on %s', (dialect) => {
@@ -31,6 +32,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
       memberships: await db.selectFrom('memberships').selectAll().where('organization_id', '=', b.id).orderBy('user_id').execute(),
       tokens: await db.selectFrom('api_tokens').select(['id', 'revoked_at', 'role']).where('organization_id', '=', b.id).orderBy('id').execute(),
       scans: await db.selectFrom('scans').select(['id', 'finding_count']).where('organization_id', '=', b.id).orderBy('id').execute(),
+      comments: await db.selectFrom('comments').select('id').where('organization_id', '=', b.id).execute(),
       pushItems: await db.selectFrom('push_items').select(['id', 'state']).where('organization_id', '=', b.id).orderBy('id').execute(),
       findings: await db.selectFrom('findings').select((eb) => eb.fn.countAll<string>().as('n')).where('organization_id', '=', b.id).execute(),
       jobs: await db.selectFrom('jobs').select(['id', 'state', 'attempts']).where('organization_id', '=', b.id).orderBy('id').execute(),
@@ -56,6 +58,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     const instance = await b.owner.post('/api/gitlab/instances', { name: 'B GitLab', baseUrl: 'https://gitlab.b.example', clientId: 'b-client', clientSecret: 'b-secret' });
     ids.instanceId = instance.json().instance.id;
     const scanRow = await h.t.db.kysely.selectFrom('findings').select(['id', 'vulnerability_id', 'public_id']).where('scan_id', '=', ids.scanId ?? '').executeTakeFirstOrThrow();
+    ids.findingId = scanRow.id;
     ids.pushId = 'push-of-b';
     ids.itemId = 'item-of-b';
     await h.t.db.kysely.insertInto('pushes').values({ id: ids.pushId, organization_id: b.id, target_id: ids.targetId ?? '', scan_id: ids.scanId ?? '', vulnerability_id: scanRow.vulnerability_id, project_link_id: 'x', project_id: 1, options: '{}', requested_by: null, created_at: new Date().toISOString() }).execute();

@@ -1,0 +1,175 @@
+// Two-way sync against the sandbox over real HTTP, with the hub listening on a real port so the sandbox's
+// webhooks reach it: comments both ways without echo, idempotent and verified ingress, labels restored,
+// and reconciliation healing everything a disabled hook missed.
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitlabDeps } from '../../src/gitlab/index.ts';
+import { Worker } from '../../src/jobs/index.ts';
+import { allTasks } from '../../src/jobs/tasks/index.ts';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
+import { importReport } from '../../src/services/index.ts';
+import { reconcileLink } from '../../src/tracking/index.ts';
+import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
+import { DIALECTS } from '../support/databases.ts';
+import { zapReport } from '../support/reports.ts';
+import { silentLogger } from '../support/silent-logger.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
+  let sandbox: Sandbox;
+  let h: TestApp;
+  let org: Org;
+  let worker: Worker;
+  let hubUrl = '';
+  let scanId = '';
+  let findingIds: string[] = [];
+  let projectId = 0;
+  let linkId = '';
+  const api = (path: string, init: RequestInit = {}, user = 'bob') =>
+    fetch(`${sandbox.apiUrl}${path}`, { ...init, headers: { 'private-token': sandbox.users.find((u) => u.username === user)!.token, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ rateLimits: 'off' });
+    const port = await freePort();
+    hubUrl = `http://127.0.0.1:${port}`;
+    h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
+    await h.app.listen({ port, host: '127.0.0.1' });
+    org = await createOrg(h.app, h.t);
+    worker = new Worker({ db: h.t.db, logger: silentLogger, tasks: allTasks, concurrency: 8, pollMs: 20, retryDelayMs: () => 50, deps: { env: h.env, secretBox: h.secretBox, gitlab: createGitlabDeps(h.t.db, h.env, h.secretBox, fetch) } });
+    worker.start();
+    const targetId = (await org.owner.post('/api/targets', { name: 'Sync', baseUrl: 'https://sync.example' })).json().target.id;
+    await org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: sandbox.url, token: sandbox.users[0]!.token });
+    const [summary] = await importReport(h.t.db, { organizationId: org.id, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport('https://sync.example', [{ name: 'SQL Injection', risk: 3, instances: 3 }]), name: 'z.json' } });
+    scanId = summary!.scanId;
+    projectId = sandbox.admin.project('acme/platform/security/juice-shop')!.id;
+    const link = await org.owner.request('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId, confidentialByDefault: false });
+    linkId = link.json().link.id;
+    expect(link.json().link.syncMode).toBe('webhook');
+    const vulnerabilityId = (await org.owner.get(`/api/scans/${scanId}`)).json().vulnerabilities[0].id;
+    const push = (await org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId })).json();
+    await waitFor(async () => (await org.owner.get(`/api/pushes/${push.pushId}`)).json().finished, 20_000, 'the push');
+    findingIds = (await h.t.db.kysely.selectFrom('findings').select('id').where('scan_id', '=', scanId).orderBy('position').execute()).map((f) => f.id);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await h?.close();
+    await sandbox?.close();
+  });
+
+  const issueOf = async (findingId: string) => (await org.owner.get(`/api/findings/${findingId}/comments`)).json();
+  const commentsOf = async (findingId: string) => (await issueOf(findingId)).comments as { source: string; body: string; authorUsername: string | null; outboundState: string | null }[];
+
+  it('a comment made in GitLab appears on the finding within 2 seconds', async () => {
+    const { issue } = await issueOf(findingIds[0]!);
+    const started = Date.now();
+    await api(`/projects/${projectId}/issues/${issue.iid}/notes`, { method: 'POST', body: JSON.stringify({ body: 'Fixed in **staging**, please verify' }) });
+    const comments = await waitFor(async () => {
+      const list = await commentsOf(findingIds[0]!);
+      return list.length > 0 && list;
+    }, 2000, 'the comment to arrive');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(comments).toEqual([expect.objectContaining({ source: 'gitlab', body: 'Fixed in **staging**, please verify', authorUsername: 'bob' })]);
+  });
+
+  it('a comment made in the hub is posted as the authorizing user, and its echo is not copied back', async () => {
+    const { issue } = await issueOf(findingIds[1]!);
+    const posted = await org.members.contributor.post(`/api/findings/${findingIds[1]}/comments`, { body: 'Retested: still vulnerable.' });
+    expect(posted.statusCode).toBe(202);
+    const note = await waitFor(async () => sandbox.store.data.notes.find((n) => n.body.startsWith('Retested: still vulnerable.')), 3000, 'the note in GitLab');
+    expect(sandbox.store.user(note.authorId)?.username).toBe('alice');
+    expect(note.body).toMatch(/<!-- vulnbridge:comment=\w+ -->/);
+    // The authorizing user (alice) also writes a real comment in GitLab: it must come through.
+    await api(`/projects/${projectId}/issues/${issue.iid}/notes`, { method: 'POST', body: JSON.stringify({ body: 'alice here, on it' }) }, 'alice');
+    const comments = await waitFor(async () => {
+      const list = await commentsOf(findingIds[1]!);
+      return list.length >= 2 && list.every((c) => c.source === 'gitlab' || c.outboundState === 'posted') && list;
+    }, 3000, 'both comments');
+    await new Promise((r) => setTimeout(r, 300)); // let any echo land
+    const final = await commentsOf(findingIds[1]!);
+    expect(final).toHaveLength(2);
+    expect(final.map((c) => [c.source, c.body])).toEqual([
+      ['hub', 'Retested: still vulnerable.'],
+      ['gitlab', 'alice here, on it'],
+    ]);
+    expect(comments.length).toBe(2);
+  });
+
+  it('verifies, and acknowledges a repeated delivery once', async () => {
+    const link = await h.t.db.kysely.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
+    const secret = h.secretBox.open(link.hook_secret_enc ?? '', `hook:${link.id}`);
+    const { issue } = await issueOf(findingIds[2]!);
+    const body = JSON.stringify({ object_kind: 'issue', project: { id: projectId }, object_attributes: { iid: issue.iid } });
+    const send = (headers: Record<string, string>, url = `${hubUrl}/webhooks/gitlab/${link.id}`, payload = body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Issue Hook', ...headers }, body: payload });
+    const before = Number((await h.t.db.kysely.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    expect((await send({ 'x-gitlab-token': 'wrong' })).status).toBe(401);
+    expect((await send({})).status).toBe(401);
+    expect((await send({ 'x-gitlab-token': secret }, `${hubUrl}/webhooks/gitlab/nope`)).status).toBe(404);
+    expect((await send({ 'x-gitlab-token': secret }, undefined, '{"broken":')).status).toBe(400);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await send({ 'x-gitlab-token': secret, 'idempotency-key': 'same-delivery' })).status);
+    expect(statuses).toEqual([202, 200, 200]);
+    const after = Number((await h.t.db.kysely.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    expect(after - before).toBe(1);
+  });
+
+  it('puts our labels back when someone removes them in GitLab (adding, not replacing)', async () => {
+    const { issue } = await issueOf(findingIds[2]!);
+    const publicId = (await h.t.db.kysely.selectFrom('findings').select('public_id').where('id', '=', findingIds[2]!).executeTakeFirstOrThrow()).public_id;
+    await api(`/projects/${projectId}/issues/${issue.iid}`, { method: 'PUT', body: JSON.stringify({ remove_labels: `Vulnbridge,${publicId}`, add_labels: 'needs-triage' }) });
+    const labels = await waitFor(async () => {
+      const current = sandbox.admin.issue('acme/platform/security/juice-shop', issue.iid)!.labelIds.map((id) => sandbox.store.label(id)?.name);
+      return current.includes('Vulnbridge') && current.includes(publicId) && current;
+    }, 3000, 'labels restored');
+    expect(labels).toEqual(expect.arrayContaining(['Vulnbridge', publicId, 'needs-triage']));
+  });
+
+  it('after the hook is disabled, one reconciliation pass makes the hub match GitLab exactly', async () => {
+    const link = await h.t.db.kysely.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
+    sandbox.admin.disableHook(Number(link.hook_id), 'permanent');
+    const tracked = await h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('project_id', '=', projectId).orderBy('iid').execute();
+    const noteIds: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const t = tracked[i % tracked.length]!;
+      const r = await api(`/projects/${projectId}/issues/${t.iid}/notes`, { method: 'POST', body: JSON.stringify({ body: `offline comment ${i}` }) });
+      noteIds.push((await r.json()).id);
+    }
+    const first = tracked[0]!;
+    await api(`/projects/${projectId}/issues/${first.iid}/notes/${noteIds[0]}`, { method: 'PUT', body: JSON.stringify({ body: 'offline comment 0 (edited)' }) });
+    await api(`/projects/${projectId}/issues/${first.iid}/notes/${noteIds[3]}`, { method: 'DELETE' });
+    await api(`/projects/${projectId}/issues/${first.iid}`, { method: 'PUT', body: JSON.stringify({ state_event: 'close', assignee_ids: [sandbox.store.userByName('carol')!.id] }) });
+    await api(`/projects/${projectId}/issues/${tracked[1]!.iid}`, { method: 'PUT', body: JSON.stringify({ state_event: 'close' }) });
+    await api(`/projects/${projectId}/issues/${tracked[1]!.iid}`, { method: 'PUT', body: JSON.stringify({ state_event: 'reopen' }) });
+    await new Promise((r) => setTimeout(r, 300));
+    // With the hook disabled the hub has not heard of any of it yet.
+    const offline = await h.t.db.kysely.selectFrom('comments').select('body').where('body', 'like', 'offline comment%').execute();
+    expect(offline).toEqual([]);
+    const deps = { env: h.env, secretBox: h.secretBox, gitlab: createGitlabDeps(h.t.db, h.env, h.secretBox, fetch) };
+    await reconcileLink(h.t.db.kysely, deps, link.id);
+    for (const t of tracked) {
+      const inGitlab = sandbox.admin.issue('acme/platform/security/juice-shop', Number(t.iid))!;
+      const hub = await h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
+      expect(hub.state).toBe(inGitlab.state);
+      expect(JSON.parse(hub.assignees).map((a: { id: number }) => a.id)).toEqual(inGitlab.assigneeIds);
+      const notes = sandbox.store.issueNotes(inGitlab.id).filter((n) => !n.system && !/vulnbridge:comment=/.test(n.body)).map((n) => n.body).sort();
+      const comments = (await h.t.db.kysely.selectFrom('comments').select(['body', 'source']).where('tracked_issue_id', '=', t.id).execute()).filter((c) => c.source === 'gitlab').map((c) => c.body).sort();
+      expect(comments).toEqual(notes);
+    }
+  });
+});
