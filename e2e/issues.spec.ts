@@ -23,6 +23,8 @@ const alice = () => sandboxUser('alice');
 let targetId = '';
 let scanId = '';
 let gitlabProjectId = 0;
+let readerId = '';
+const issuesReader = { name: 'Ivy Viewer', email: 'ivy@acme.test', password: 'ivy reader password 2024', role: 'reader' };
 
 test.beforeAll(async ({ request }) => {
   const setup = await request.get(`${baseUrl()}/api/setup`);
@@ -62,6 +64,7 @@ test.afterAll(async ({ request }) => {
     });
     expect(signedIn.ok()).toBe(true);
     const headers = { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
+    if (readerId) expect((await request.delete(`${baseUrl()}/api/members/${readerId}`, { headers })).status()).toBe(204);
     expect((await request.delete(`${baseUrl()}/api/targets/${targetId}/gitlab`, { headers })).status()).toBe(204);
     const deleted = await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers });
     expect(deleted.status(), await deleted.text()).toBe(204);
@@ -224,9 +227,10 @@ test('Created Issues shows every issue OPEN; one closed in GitLab shows CLOSED a
 
   // alice closes the first one in GitLab; Refresh reads them all back in one call.
   const first = rows.first();
-  const iid = Number((await first.getByRole('link', { name: /^#\d+/ }).innerText()).slice(1));
+  const iid = Number((await first.getByRole('link', { name: /^#\d+/ }).textContent())?.slice(1));
   const publicId = await first.getAttribute('data-public-id');
   await gitlab('PUT', `/projects/${gitlabProjectId}/issues/${iid}?state_event=close`);
+  await expect(first.getByTestId('issue-state')).toHaveText('OPEN');
   await page.getByRole('button', { name: 'Refresh' }).click();
   await expect(page.getByTestId('refresh-result')).toContainText(`${FINDINGS} issues refreshed in 1 call`);
   const closed = page.locator(`tr[data-public-id="${publicId}"]`);
@@ -238,4 +242,20 @@ test('Created Issues shows every issue OPEN; one closed in GitLab shows CLOSED a
   await closed.getByRole('link', { name: publicId ?? '' }).click();
   await expect(page).toHaveURL(new RegExp(`/scans/${scanId}\\?vulnerability=[^&]+&finding=`));
   await expect(page.getByTestId('finding-public-id')).toHaveText(publicId ?? '');
+});
+
+test('a Reader sees Created Issues but no Create Issue button', async ({ page }) => {
+  await signIn(page, owner.email, owner.password);
+  const added = await page.request.post(`${baseUrl()}/api/members`, { headers: await csrfHeaders(page), data: issuesReader });
+  expect(added.status(), await added.text()).toBe(201);
+  readerId = ((await added.json()) as { member: { userId: string } }).member.userId;
+  await page.context().clearCookies();
+
+  await signIn(page, issuesReader.email, issuesReader.password);
+  await page.goto(`/scans/${scanId}`);
+  const panel = page.getByTestId('vulnerability-panel');
+  await expect(panel.getByRole('heading', { name: vulnerabilityName })).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Create Issue' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Created Issues' }).click();
+  await expect(page.getByTestId('created-issues').locator('tbody tr')).toHaveCount(FINDINGS);
 });
