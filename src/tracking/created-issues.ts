@@ -6,6 +6,7 @@ import { findConnection, type GitlabIssue, type TokenProvider } from '../gitlab/
 import { DomainError } from '../lib/errors.ts';
 import { getScanRow } from '../services/scans.ts';
 import { issueColumns } from './issue-reservation.ts';
+import { syncIssue } from './sync-issue.ts';
 
 export interface CreatedIssue {
   trackedIssueId: string;
@@ -74,7 +75,7 @@ export async function listCreatedIssues(db: Kysely<Database>, organizationId: st
 }
 
 /** Re-read every tracked issue of the scan's findings from GitLab, 100 per call. */
-export async function refreshCreatedIssues(db: Kysely<Database>, tokens: TokenProvider, organizationId: string, scanId: string): Promise<{ refreshed: number; calls: number; missing: number }> {
+export async function refreshCreatedIssues(db: Kysely<Database>, tokens: TokenProvider, productLabel: string, organizationId: string, scanId: string): Promise<{ refreshed: number; calls: number; missing: number }> {
   const scan = await getScanRow(db, organizationId, scanId);
   const connection = await findConnection(db, organizationId, scan.target_id);
   if (!connection) throw new DomainError('conflict', 'this target is not connected to GitLab');
@@ -105,6 +106,10 @@ export async function refreshCreatedIssues(db: Kysely<Database>, tokens: TokenPr
       for (const c of chunk) {
         const issue = byIid.get(c.iid);
         if (!issue) {
+          // Not returned: deleted or moved. Ask for it alone, which marks it so.
+          const row = await db.selectFrom('tracked_issues').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
+          await syncIssue(db, client, productLabel, row);
+          calls++;
           missing++;
           continue;
         }

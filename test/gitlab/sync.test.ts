@@ -140,19 +140,26 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
     expect(labels).toEqual(expect.arrayContaining(['Vulnbridge', publicId, 'needs-triage']));
   });
 
-  it('after the hook is disabled, one reconciliation pass makes the hub match GitLab exactly', async () => {
+  it('after the hook is disabled, 50 changes in GitLab and one reconciliation pass: the hub matches GitLab exactly', async () => {
     const link = await h.t.db.kysely.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
     sandbox.admin.disableHook(Number(link.hook_id), 'permanent');
     const tracked = await h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('project_id', '=', projectId).orderBy('iid').execute();
     const noteIds: number[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 40; i++) {
       const t = tracked[i % tracked.length]!;
       const r = await api(`/projects/${projectId}/issues/${t.iid}/notes`, { method: 'POST', body: JSON.stringify({ body: `offline comment ${i}` }) });
       noteIds.push((await r.json()).id);
     }
     const first = tracked[0]!;
-    await api(`/projects/${projectId}/issues/${first.iid}/notes/${noteIds[0]}`, { method: 'PUT', body: JSON.stringify({ body: 'offline comment 0 (edited)' }) });
-    await api(`/projects/${projectId}/issues/${first.iid}/notes/${noteIds[3]}`, { method: 'DELETE' });
+    // Notes i, i+3, i+6… belong to the same issue (three tracked issues, round robin).
+    for (const i of [0, 6, 12, 18]) {
+      const t = tracked[i % tracked.length]!;
+      await api(`/projects/${projectId}/issues/${t.iid}/notes/${noteIds[i]}`, { method: 'PUT', body: JSON.stringify({ body: `offline comment ${i} (edited)` }) });
+    }
+    for (const i of [3, 9, 15, 21]) {
+      const t = tracked[i % tracked.length]!;
+      await api(`/projects/${projectId}/issues/${t.iid}/notes/${noteIds[i]}`, { method: 'DELETE' });
+    }
     await api(`/projects/${projectId}/issues/${first.iid}`, { method: 'PUT', body: JSON.stringify({ state_event: 'close', assignee_ids: [sandbox.store.userByName('carol')!.id] }) });
     await api(`/projects/${projectId}/issues/${tracked[1]!.iid}`, { method: 'PUT', body: JSON.stringify({ state_event: 'close' }) });
     await api(`/projects/${projectId}/issues/${tracked[1]!.iid}`, { method: 'PUT', body: JSON.stringify({ state_event: 'reopen' }) });
@@ -171,5 +178,96 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
       const comments = (await h.t.db.kysely.selectFrom('comments').select(['body', 'source']).where('tracked_issue_id', '=', t.id).execute()).filter((c) => c.source === 'gitlab').map((c) => c.body).sort();
       expect(comments).toEqual(notes);
     }
+  });
+});
+
+describe.each(DIALECTS)('sync edge cases on %s', (dialect) => {
+  let sandbox: Sandbox;
+  let h: TestApp;
+  let org: Org;
+  let worker: Worker;
+  let hubUrl = '';
+  let scanId = '';
+  let targetId = '';
+  let projectId = 0;
+  let linkId = '';
+  let findingIds: string[] = [];
+  const tokens = new Map<string, string>();
+  const api = (path: string, init: RequestInit = {}, user = 'alice') => {
+    if (!tokens.has(user)) tokens.set(user, sandbox.admin.createToken(user));
+    return fetch(`${sandbox.apiUrl}${path}`, { ...init, headers: { 'private-token': tokens.get(user)!, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ rateLimits: 'off' });
+    const port = await freePort();
+    hubUrl = `http://127.0.0.1:${port}`;
+    h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
+    await h.app.listen({ port, host: '127.0.0.1' });
+    org = await createOrg(h.app, h.t);
+    worker = new Worker({ db: h.t.db, logger: silentLogger, tasks: allTasks, concurrency: 8, pollMs: 20, retryDelayMs: () => 50, deps: { env: h.env, secretBox: h.secretBox, gitlab: createGitlabDeps(h.t.db, h.env, h.secretBox, fetch) } });
+    worker.start();
+    targetId = (await org.owner.post('/api/targets', { name: 'Edge', baseUrl: 'https://edge.example' })).json().target.id;
+    await org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: sandbox.url, token: sandbox.users[0]!.token });
+    const [summary] = await importReport(h.t.db, { organizationId: org.id, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport('https://edge.example', [{ name: 'XSS', risk: 2, instances: 3 }]), name: 'z.json' } });
+    scanId = summary!.scanId;
+    projectId = sandbox.admin.project('acme/platform/security/webgoat')!.id;
+    linkId = (await org.owner.request('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId })).json().link.id;
+    const vulnerabilityId = (await org.owner.get(`/api/scans/${scanId}`)).json().vulnerabilities[0].id;
+    const push = (await org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId })).json();
+    await waitFor(async () => (await org.owner.get(`/api/pushes/${push.pushId}`)).json().finished, 20_000, 'the push');
+    findingIds = (await h.t.db.kysely.selectFrom('findings').select('id').where('scan_id', '=', scanId).orderBy('position').execute()).map((f) => f.id);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await h?.close();
+    await sandbox?.close();
+  });
+
+  it('issue events delivered in reverse order end in GitLab’s state', async () => {
+    const link = await h.t.db.kysely.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
+    sandbox.admin.disableHook(Number(link.hook_id), 'permanent');
+    const secret = h.secretBox.open(link.hook_secret_enc ?? '', `hook:${link.id}`);
+    const tracked = await h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('project_id', '=', projectId).orderBy('iid').executeTakeFirstOrThrow();
+    await api(`/projects/${projectId}/issues/${tracked.iid}`, { method: 'PUT', body: JSON.stringify({ state_event: 'close' }) });
+    const closedEvent = { object_kind: 'issue', project: { id: projectId }, object_attributes: { iid: tracked.iid, state: 'closed', action: 'close' } };
+    await api(`/projects/${projectId}/issues/${tracked.iid}`, { method: 'PUT', body: JSON.stringify({ state_event: 'reopen', assignee_ids: [sandbox.store.userByName('carol')!.id] }) });
+    const reopenedEvent = { object_kind: 'issue', project: { id: projectId }, object_attributes: { iid: tracked.iid, state: 'opened', action: 'reopen' } };
+    for (const [key, event] of [['later', reopenedEvent], ['earlier', closedEvent]] as const) {
+      const response = await fetch(`${hubUrl}/webhooks/gitlab/${link.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Issue Hook', 'x-gitlab-token': secret, 'idempotency-key': `${key}-${tracked.iid}` }, body: JSON.stringify(event) });
+      expect(response.status).toBe(202);
+    }
+    await waitFor(async () => {
+      const processed = await h.t.db.kysely.selectFrom('webhook_deliveries').select('processed_at').where('idempotency_key', 'like', `%-${tracked.iid}`).execute();
+      return processed.length === 2 && processed.every((d) => d.processed_at);
+    }, 5000, 'both deliveries processed');
+    const hub = await h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('id', '=', tracked.id).executeTakeFirstOrThrow();
+    const inGitlab = sandbox.admin.issue('acme/platform/security/webgoat', Number(tracked.iid))!;
+    expect(inGitlab.state).toBe('opened');
+    expect(hub.state).toBe('opened');
+    expect(inGitlab.assigneeIds).toEqual([sandbox.store.userByName('carol')!.id]);
+    expect(JSON.parse(hub.assignees).map((a: { username: string }) => a.username)).toEqual(['carol']);
+  });
+
+  it('a hub comment waits while the connection needs reconnecting and is posted after', async () => {
+    const token = sandbox.users[0]!.token;
+    sandbox.admin.revokeToken(token);
+    const posted = await org.owner.post(`/api/findings/${findingIds[1]}/comments`, { body: 'written while GitLab access was revoked' });
+    expect(posted.statusCode).toBe(202);
+    await waitFor(async () => (await org.owner.get(`/api/targets/${targetId}/gitlab`)).json().connection.status === 'reconnect_needed', 5000, 'reconnect needed');
+    const pending = (await org.owner.get(`/api/findings/${findingIds[1]}/comments`)).json().comments;
+    expect(pending).toEqual([expect.objectContaining({ source: 'hub', outboundState: 'pending' })]);
+    await org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: sandbox.url, token: sandbox.admin.createToken('alice') });
+    await waitFor(async () => (await org.owner.get(`/api/findings/${findingIds[1]}/comments`)).json().comments[0]?.outboundState === 'posted', 5000, 'the comment posted');
+    expect(sandbox.store.data.notes.filter((n) => n.body.startsWith('written while GitLab access was revoked'))).toHaveLength(1);
+  });
+
+  it('a deleted issue is detected on refresh and marked, not left open', async () => {
+    const tracked = await h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('project_id', '=', projectId).orderBy('iid', 'desc').executeTakeFirstOrThrow();
+    const deleted = await api(`/projects/${projectId}/issues/${tracked.iid}`, { method: 'DELETE' });
+    expect([204, 202]).toContain(deleted.status);
+    const refreshed = (await org.owner.post(`/api/scans/${scanId}/issues/refresh`)).json();
+    expect(refreshed.missing).toBe(1);
+    expect(refreshed.issues.find((i: { iid: number }) => i.iid === Number(tracked.iid)).state).toBe('deleted');
   });
 });

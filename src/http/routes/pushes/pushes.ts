@@ -68,7 +68,7 @@ export const listCreatedIssuesRoute: RouteModule = (app, { db }) => {
   );
 };
 
-export const refreshCreatedIssuesRoute: RouteModule = (app, { db, gitlab }) => {
+export const refreshCreatedIssuesRoute: RouteModule = (app, { db, env, gitlab }) => {
   app.post(
     '/api/scans/:scanId/issues/refresh',
     {
@@ -77,7 +77,7 @@ export const refreshCreatedIssuesRoute: RouteModule = (app, { db, gitlab }) => {
     },
     async (request) => {
       const p = principalOf(request);
-      const result = await refreshCreatedIssues(db.kysely, gitlab.tokens, p.organizationId, request.params.scanId);
+      const result = await refreshCreatedIssues(db.kysely, gitlab.tokens, env.PRODUCT_LABEL, p.organizationId, request.params.scanId);
       return { ...result, issues: await listCreatedIssues(db.kysely, p.organizationId, request.params.scanId) };
     },
   );
