@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { baseUrl, expectAccessible, failOnPageErrors, owner, signIn } from './helpers.ts';
-import { sandbox, sandboxUser } from './sandbox.ts';
+import { sandbox, sandboxAdmin, sandboxUser } from './sandbox.ts';
 
 const screenshots = 'docs/screenshots';
 mkdirSync(screenshots, { recursive: true });
@@ -180,20 +180,31 @@ test('Create Issue: one GitLab issue per finding, with the user’s label, progr
   await expectAccessible(page, 'Create Issue popup', '[role="dialog"]');
   await page.screenshot({ path: `${screenshots}/create-issue.png` });
 
+  // GitLab refuses the first create (422, not applied): that finding fails with the reason and a Retry.
+  await sandboxAdmin('PUT', '/faults', { spec: 'error=1:method=POST:path=/issues:status=422:times=1' });
   await dialog.getByRole('button', { name: `Create ${FINDINGS} issues` }).click();
   const status = dialog.getByTestId('push-status');
-  await expect(status).toContainText(`Finished: ${FINDINGS} issues created.`, { timeout: 20_000 });
+  await expect(status).toContainText(`Finished: ${FINDINGS - 1} issues created, 1 failed.`, { timeout: 20_000 });
   await expect(dialog.getByRole('progressbar', { name: 'Issues pushed' })).toHaveAttribute('aria-valuenow', String(FINDINGS));
-  await expect(dialog.getByTestId('push-counts')).toContainText(`Created: ${FINDINGS}`);
-  await expect(dialog.getByTestId('push-counts')).toContainText('Failed: 0');
+  await expect(dialog.getByTestId('push-counts')).toContainText(`Created: ${FINDINGS - 1}`);
+  await expect(dialog.getByTestId('push-counts')).toContainText('Failed: 1');
   const rows = dialog.getByTestId('push-results').locator('tbody tr');
   await expect(rows).toHaveCount(FINDINGS);
+  const failed = rows.and(dialog.locator('tr[data-state="failed"]'));
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText('422');
+  await expectAccessible(page, 'push progress', '[role="dialog"]');
+  await page.screenshot({ path: `${screenshots}/push-progress.png` });
+
+  await sandboxAdmin('DELETE', '/faults');
+  await failed.getByRole('button', { name: /^Retry VB-/ }).click();
+  await expect(status).toContainText(`Finished: ${FINDINGS} issues created.`, { timeout: 20_000 });
+  await expect(dialog.getByTestId('push-counts')).toContainText(`Created: ${FINDINGS}`);
+  await expect(dialog.getByTestId('push-counts')).toContainText('Failed: 0');
   for (const row of await rows.all()) {
     await expect(row).toContainText(/VB-[A-Z]{6}\d{6}/);
     await expect(row.getByRole('link', { name: /^#\d+/ })).toHaveAttribute('target', '_blank');
   }
-  await expectAccessible(page, 'push progress', '[role="dialog"]');
-  await page.screenshot({ path: `${screenshots}/push-progress.png` });
 
   // In GitLab: exactly one issue per finding, each with our labels and the user's, confidential.
   const issues = await ourIssues();

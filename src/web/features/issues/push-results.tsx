@@ -1,6 +1,7 @@
-import { Anchor, Badge, Button, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Stack, Table, Text } from '@mantine/core';
 import type { PushSummaryInfo } from '../../../contracts/index.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { describeFailure } from './push-failure.ts';
 import { pushStates } from './push-progress.tsx';
 import { useRetryPushItem } from './use-issues.ts';
 
@@ -26,10 +27,32 @@ export function IssueLink({ iid, webUrl }: { iid: number; webUrl: string }) {
   );
 }
 
+interface FailureDetailsProps {
+  error: string | null;
+  publicId: string;
+  retrying: boolean;
+  onRetry: () => void;
+}
+
+function FailureDetails({ error, publicId, retrying, onRetry }: FailureDetailsProps) {
+  const { what, todo } = describeFailure(error);
+  return (
+    <Stack gap={4} align="flex-start">
+      <Text size="xs" c="red.9" lineClamp={3} title={what} style={{ overflowWrap: 'anywhere' }}>
+        {what}
+      </Text>
+      <Text size="xs">{todo}</Text>
+      <Button size="compact-xs" variant="light" color="red" aria-label={`Retry ${publicId}`} loading={retrying} onClick={onRetry}>
+        Retry
+      </Button>
+    </Stack>
+  );
+}
+
 function StateBadge({ state }: { state: Item['state'] }) {
   const info = pushStates.find((s) => s.state === state)!;
   return (
-    <Badge color={info.color} c={info.text} variant="light" tt="none" radius="sm">
+    <Badge color={info.color} c={info.text} variant="light" tt="none" radius="sm" style={{ minWidth: 'max-content' }}>
       {info.label}
     </Badge>
   );
@@ -56,7 +79,7 @@ export function PushResults({ push }: { push: PushSummaryInfo }) {
             {items.map((item) => (
               <Table.Tr key={item.id} data-state={item.state}>
                 <Table.Td>
-                  <Text size="sm" ff="monospace">
+                  <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
                     {item.publicId}
                   </Text>
                 </Table.Td>
@@ -74,20 +97,12 @@ export function PushResults({ push }: { push: PushSummaryInfo }) {
                 </Table.Td>
                 <Table.Td>
                   {item.state === 'failed' ? (
-                    <Text size="xs" c="red.9" component="div">
-                      {item.error ?? 'GitLab did not create the issue.'}{' '}
-                      <Button
-                        size="compact-xs"
-                        variant="light"
-                        color="red"
-                        ml={4}
-                        aria-label={`Retry ${item.publicId}`}
-                        loading={retry.isPending && retry.variables === item.id}
-                        onClick={() => retry.mutate(item.id)}
-                      >
-                        Retry
-                      </Button>
-                    </Text>
+                    <FailureDetails
+                      error={item.error}
+                      publicId={item.publicId}
+                      retrying={retry.isPending && retry.variables === item.id}
+                      onRetry={() => retry.mutate(item.id)}
+                    />
                   ) : (
                     <Text size="xs" c="dimmed">
                       {item.state === 'waiting'
