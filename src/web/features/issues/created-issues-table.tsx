@@ -38,6 +38,26 @@ export function IssueStateBadge({ state }: { state: CreatedIssueInfo['state'] })
   );
 }
 
+/** A project path that may wrap after its slashes (and nowhere else). */
+function PathWithBreaks({ path }: { path: string }) {
+  const parts = path.split('/');
+  return (
+    <>
+      {parts.map((part, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one path never reorder
+        <span key={index}>
+          {part}
+          {index < parts.length - 1 && (
+            <>
+              /<wbr />
+            </>
+          )}
+        </span>
+      ))}
+    </>
+  );
+}
+
 function Labels({ labels }: { labels: string[] }) {
   if (labels.length === 0) {
     return (
@@ -111,8 +131,8 @@ export function CreatedIssuesTable({ scanId, issues }: { scanId: string; issues:
                         </Text>
                       )}
                     </Group>
-                    <Text size="xs" c="dimmed" ff="monospace" style={{ whiteSpace: 'nowrap' }} data-testid="issue-project">
-                      {issue.projectPath}
+                    <Text size="xs" c="dimmed" ff="monospace" maw={190} data-testid="issue-project">
+                      <PathWithBreaks path={issue.projectPath} />
                     </Text>
                   </Stack>
                 </Table.Td>
