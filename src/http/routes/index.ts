@@ -89,4 +89,5 @@ export const routes: RouteModule[] = [
   updateSettingsRoute,
   listCommentsRoute,
   createCommentRoute,
+  (await import('./events/get-events.ts')).getEventsRoute,
 ];
