@@ -20,14 +20,14 @@ import { zapReport } from '../test/support/reports.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
-interface RemoteSandbox {
+export interface RemoteSandbox {
   url: string;
   users: { username: string; token: string }[];
   close(): Promise<void>;
 }
 
 /** The sandbox in its own process (as `vulnbridge gitlab-sandbox`), so it does not share our CPU. */
-async function spawnSandbox(latencyMs: number): Promise<RemoteSandbox> {
+export async function spawnSandbox(latencyMs: number): Promise<RemoteSandbox> {
   const child = spawn(process.execPath, [fileURLToPath(new URL('../bin/vulnbridge.js', import.meta.url)), 'gitlab-sandbox', '--port', '0', '--latency', String(latencyMs), '--rate-limits', 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   const info = JSON.parse(line) as { url: string; users: { username: string; token: string }[] };

@@ -40,7 +40,12 @@ export function failureOf(status: number, body: unknown): GitlabFailure {
 
 /** GitLab's error bodies come as {"message": string | object} or {"error", "error_description"}. */
 export function describeGitlabBody(body: unknown): string {
-  if (typeof body === 'string') return body.slice(0, 300);
+  if (typeof body === 'string') {
+    // A proxy or GitLab's own error page: keep its title, not the page.
+    const title = /<title>([^<]{1,200})<\/title>/i.exec(body)?.[1];
+    if (title) return title.trim();
+    return /<html|<!doctype/i.test(body) ? 'an HTML error page' : body.slice(0, 300);
+  }
   if (!body || typeof body !== 'object') return '';
   const b = body as { message?: unknown; error?: unknown; error_description?: unknown };
   if (typeof b.error_description === 'string') return `${String(b.error)}: ${b.error_description}`;

