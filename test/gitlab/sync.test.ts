@@ -11,6 +11,7 @@ import { importReport } from '../../src/services/index.ts';
 import { reconcileLink } from '../../src/tracking/index.ts';
 import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
+import type { DialectName } from '../../src/db/index.ts';
 import { zapReport } from '../support/reports.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 
@@ -32,11 +33,58 @@ async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs
   }
 }
 
+
+interface SyncWorld {
+  sandbox: Sandbox;
+  h: TestApp;
+  org: Org;
+  worker: Worker;
+  hubUrl: string;
+  targetId: string;
+  scanId: string;
+  projectId: number;
+  linkId: string;
+  findingIds: string[];
+  close(): Promise<void>;
+}
+
+/** A hub listening on a real port (so the sandbox's webhooks reach it) with its worker running, a
+ * target connected as alice, a scan whose findings already have issues in `projectPath`. */
+async function syncWorld(dialect: DialectName, projectPath: string, site: string): Promise<SyncWorld> {
+  const sandbox = await startSandbox({ rateLimits: 'off' });
+  const port = await freePort();
+  const hubUrl = `http://127.0.0.1:${port}`;
+  const h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
+  await h.app.listen({ port, host: '127.0.0.1' });
+  const org = await createOrg(h.app, h.t);
+  const worker = new Worker({ db: h.t.db, logger: silentLogger, tasks: allTasks, concurrency: 8, pollMs: 20, retryDelayMs: () => 50, deps: { env: h.env, secretBox: h.secretBox, gitlab: createGitlabDeps(h.t.db, h.env, h.secretBox, fetch) } });
+  worker.start();
+  const targetId = (await org.owner.post('/api/targets', { name: 'Sync', baseUrl: site })).json().target.id;
+  await org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: sandbox.url, token: sandbox.users[0]!.token });
+  const [summary] = await importReport(h.t.db, { organizationId: org.id, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport(site, [{ name: 'SQL Injection', risk: 3, instances: 3 }]), name: 'z.json' } });
+  const scanId = summary!.scanId;
+  const projectId = sandbox.admin.project(projectPath)!.id;
+  const link = await org.owner.request('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId, confidentialByDefault: false });
+  expect(link.json().link.syncMode).toBe('webhook');
+  const vulnerabilityId = (await org.owner.get(`/api/scans/${scanId}`)).json().vulnerabilities[0].id;
+  const push = (await org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId })).json();
+  await waitFor(async () => (await org.owner.get(`/api/pushes/${push.pushId}`)).json().finished, 20_000, 'the push');
+  const findingIds = (await h.t.db.kysely.selectFrom('findings').select('id').where('scan_id', '=', scanId).orderBy('position').execute()).map((f) => f.id);
+  return {
+    sandbox, h, org, worker, hubUrl, targetId, scanId, projectId, linkId: link.json().link.id, findingIds,
+    close: async () => {
+      await worker.stop();
+      await h.close();
+      await sandbox.close();
+    },
+  };
+}
+
 describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
+  let w: SyncWorld;
   let sandbox: Sandbox;
   let h: TestApp;
   let org: Org;
-  let worker: Worker;
   let hubUrl = '';
   let scanId = '';
   let findingIds: string[] = [];
@@ -46,32 +94,10 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
     fetch(`${sandbox.apiUrl}${path}`, { ...init, headers: { 'private-token': sandbox.users.find((u) => u.username === user)!.token, 'content-type': 'application/json', ...(init.headers ?? {}) } });
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimits: 'off' });
-    const port = await freePort();
-    hubUrl = `http://127.0.0.1:${port}`;
-    h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
-    await h.app.listen({ port, host: '127.0.0.1' });
-    org = await createOrg(h.app, h.t);
-    worker = new Worker({ db: h.t.db, logger: silentLogger, tasks: allTasks, concurrency: 8, pollMs: 20, retryDelayMs: () => 50, deps: { env: h.env, secretBox: h.secretBox, gitlab: createGitlabDeps(h.t.db, h.env, h.secretBox, fetch) } });
-    worker.start();
-    const targetId = (await org.owner.post('/api/targets', { name: 'Sync', baseUrl: 'https://sync.example' })).json().target.id;
-    await org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: sandbox.url, token: sandbox.users[0]!.token });
-    const [summary] = await importReport(h.t.db, { organizationId: org.id, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport('https://sync.example', [{ name: 'SQL Injection', risk: 3, instances: 3 }]), name: 'z.json' } });
-    scanId = summary!.scanId;
-    projectId = sandbox.admin.project('acme/platform/security/juice-shop')!.id;
-    const link = await org.owner.request('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId, confidentialByDefault: false });
-    linkId = link.json().link.id;
-    expect(link.json().link.syncMode).toBe('webhook');
-    const vulnerabilityId = (await org.owner.get(`/api/scans/${scanId}`)).json().vulnerabilities[0].id;
-    const push = (await org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId })).json();
-    await waitFor(async () => (await org.owner.get(`/api/pushes/${push.pushId}`)).json().finished, 20_000, 'the push');
-    findingIds = (await h.t.db.kysely.selectFrom('findings').select('id').where('scan_id', '=', scanId).orderBy('position').execute()).map((f) => f.id);
+    w = await syncWorld(dialect, 'acme/platform/security/juice-shop', 'https://sync.example');
+    ({ sandbox, h, org, hubUrl, scanId, findingIds, projectId, linkId } = w);
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await h?.close();
-    await sandbox?.close();
-  });
+  afterAll(async () => w?.close());
 
   const issueOf = async (findingId: string) => (await org.owner.get(`/api/findings/${findingId}/comments`)).json();
   const commentsOf = async (findingId: string) => (await issueOf(findingId)).comments as { source: string; body: string; authorUsername: string | null; outboundState: string | null }[];
@@ -183,10 +209,10 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
 });
 
 describe.each(DIALECTS)('sync edge cases on %s', (dialect) => {
+  let w: SyncWorld;
   let sandbox: Sandbox;
   let h: TestApp;
   let org: Org;
-  let worker: Worker;
   let hubUrl = '';
   let scanId = '';
   let targetId = '';
@@ -200,30 +226,10 @@ describe.each(DIALECTS)('sync edge cases on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimits: 'off' });
-    const port = await freePort();
-    hubUrl = `http://127.0.0.1:${port}`;
-    h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
-    await h.app.listen({ port, host: '127.0.0.1' });
-    org = await createOrg(h.app, h.t);
-    worker = new Worker({ db: h.t.db, logger: silentLogger, tasks: allTasks, concurrency: 8, pollMs: 20, retryDelayMs: () => 50, deps: { env: h.env, secretBox: h.secretBox, gitlab: createGitlabDeps(h.t.db, h.env, h.secretBox, fetch) } });
-    worker.start();
-    targetId = (await org.owner.post('/api/targets', { name: 'Edge', baseUrl: 'https://edge.example' })).json().target.id;
-    await org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: sandbox.url, token: sandbox.users[0]!.token });
-    const [summary] = await importReport(h.t.db, { organizationId: org.id, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport('https://edge.example', [{ name: 'XSS', risk: 2, instances: 3 }]), name: 'z.json' } });
-    scanId = summary!.scanId;
-    projectId = sandbox.admin.project('acme/platform/security/webgoat')!.id;
-    linkId = (await org.owner.request('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId })).json().link.id;
-    const vulnerabilityId = (await org.owner.get(`/api/scans/${scanId}`)).json().vulnerabilities[0].id;
-    const push = (await org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId })).json();
-    await waitFor(async () => (await org.owner.get(`/api/pushes/${push.pushId}`)).json().finished, 20_000, 'the push');
-    findingIds = (await h.t.db.kysely.selectFrom('findings').select('id').where('scan_id', '=', scanId).orderBy('position').execute()).map((f) => f.id);
+    w = await syncWorld(dialect, 'acme/platform/security/webgoat', 'https://edge.example');
+    ({ sandbox, h, org, hubUrl, scanId, targetId, findingIds, projectId, linkId } = w);
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await h?.close();
-    await sandbox?.close();
-  });
+  afterAll(async () => w?.close());
 
   it('issue events delivered in reverse order end in GitLab’s state', async () => {
     const link = await h.t.db.kysely.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
