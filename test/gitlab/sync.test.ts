@@ -86,7 +86,6 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
   let h: TestApp;
   let org: Org;
   let hubUrl = '';
-  let scanId = '';
   let findingIds: string[] = [];
   let projectId = 0;
   let linkId = '';
@@ -95,7 +94,7 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
 
   beforeAll(async () => {
     w = await syncWorld(dialect, 'acme/platform/security/juice-shop', 'https://sync.example');
-    ({ sandbox, h, org, hubUrl, scanId, findingIds, projectId, linkId } = w);
+    ({ sandbox, h, org, hubUrl, findingIds, projectId, linkId } = w);
   });
   afterAll(async () => w?.close());
 
