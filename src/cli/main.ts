@@ -16,6 +16,7 @@ const program = new Command('vulnbridge')
 for (const register of [registerServe, registerMigrate, registerUser, registerImport, registerExport, registerConnect, registerPush, registerGitlabSandbox]) {
   register(program);
 }
+(await import('./commands/demo.ts')).register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,178 @@
+// `vulnbridge demo`: the whole product on one machine with no GitLab of your own. Starts the GitLab
+// sandbox and the hub in this process (SQLite, secret key and sandbox state under ./data/demo/), creates
+// a demo organization, its Owner and the "Demo shop" target with the example reports imported, registers
+// the sandbox as a self-managed GitLab instance, and prints where to sign in. Ctrl-C stops both.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { CALLBACK_PATH, addInstance } from '../../gitlab/index.ts';
+import { createOrganizationWithOwner, createTarget, importReport } from '../../services/index.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
+import { startServer } from '../server.ts';
+
+const DEMO = {
+  organizationName: 'Demo organization',
+  name: 'Demo Owner',
+  email: 'demo@vulnbridge.test',
+  password: 'vulnbridge demo',
+};
+const TARGET = { name: 'Demo shop', baseUrl: 'https://demo-shop.example' };
+const INSTANCE_NAME = 'GitLab sandbox';
+const EXAMPLES = ['zap-anubissbe-1.json', 'nuclei-defectdojo-2.json', 'zap-smithy-1.sarif.json'];
+const examplesDir = fileURLToPath(new URL('../../../examples/', import.meta.url));
+
+interface Options {
+  reset?: boolean;
+  port: string;
+  sandboxPort: string;
+}
+
+function port(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new Error(`--${name} must be a port number (1-65535), got "${value}"`);
+  return n;
+}
+
+/** The demo organization and Owner, the target, its example scans and the sandbox instance: each only when missing. */
+async function seed(runtime: Runtime, sandbox: { url: string; clientId: string; clientSecret: string }): Promise<{ imported: string[] }> {
+  const db = runtime.db.kysely;
+  let owner = await db
+    .selectFrom('users')
+    .innerJoin('memberships', 'memberships.user_id', 'users.id')
+    .select(['users.id as userId', 'memberships.organization_id as organizationId'])
+    .where('users.email', '=', DEMO.email)
+    .executeTakeFirst();
+  if (!owner) {
+    const created = await createOrganizationWithOwner(db, DEMO);
+    owner = { userId: created.user.id, organizationId: created.organization.id };
+  }
+  const actor = { organizationId: owner.organizationId, userId: owner.userId };
+  const existing = await db
+    .selectFrom('targets')
+    .select('id')
+    .where('organization_id', '=', actor.organizationId)
+    .where('base_url', '=', TARGET.baseUrl)
+    .executeTakeFirst();
+  const targetId = existing?.id ?? (await createTarget(db, actor, TARGET)).id;
+
+  const imported: string[] = [];
+  for (const file of EXAMPLES) {
+    const path = join(examplesDir, file);
+    const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+    const done = await db.selectFrom('scans').select('id').where('target_id', '=', targetId).where('source_sha256', '=', sha256).executeTakeFirst();
+    if (done) continue;
+    const [summary] = await importReport(runtime.db, { organizationId: actor.organizationId, actorUserId: actor.userId, target: { id: targetId }, file: { path } });
+    imported.push(`${file}: ${summary?.tool ?? '?'}, ${summary?.vulnerabilities ?? 0} vulnerabilities, ${summary?.findings ?? 0} findings`);
+  }
+
+  const instance = await db
+    .selectFrom('gitlab_instances')
+    .select('id')
+    .where('organization_id', '=', actor.organizationId)
+    .where('base_url', '=', sandbox.url)
+    .executeTakeFirst();
+  if (instance) {
+    // The sandbox's application is the one in its saved state; keep the hub's copy equal to it.
+    await db
+      .updateTable('gitlab_instances')
+      .set({ client_id: sandbox.clientId, client_secret_enc: runtime.secretBox.seal(sandbox.clientSecret, `instance:${instance.id}`) })
+      .where('id', '=', instance.id)
+      .execute();
+  } else {
+    await addInstance(db, runtime.env, runtime.secretBox, actor.organizationId, {
+      name: INSTANCE_NAME,
+      baseUrl: sandbox.url,
+      clientId: sandbox.clientId,
+      clientSecret: sandbox.clientSecret,
+    });
+  }
+  return { imported };
+}
+
+async function runDemo(options: Options): Promise<void> {
+  const hubPort = port('port', options.port);
+  const sandboxPort = port('sandbox-port', options.sandboxPort);
+  const dataDir = resolve('data', 'demo');
+  if (options.reset) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+
+  const hubUrl = `http://localhost:${hubPort}`;
+  // The runtime parses the environment once; the demo's own settings go in first. Its secret key is
+  // generated into data/demo (not taken from the environment), so its tokens never mix with another hub's.
+  Object.assign(process.env, {
+    DATABASE_URL: join(dataDir, 'vulnbridge.sqlite'),
+    VULNBRIDGE_DATA_DIR: dataDir,
+    PORT: String(hubPort),
+    HOST: process.env.HOST || 'localhost',
+    PUBLIC_URL: hubUrl,
+    GITLAB_ALLOWED_HOSTS: '127.0.0.1,localhost',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+  });
+  delete process.env.VULNBRIDGE_SECRET_KEY;
+
+  const { startSandbox } = await import('../../sandbox/index.ts');
+  const sandbox = await startSandbox({
+    port: sandboxPort,
+    redirectUris: [`${hubUrl}${CALLBACK_PATH}`],
+    rateLimits: 'off',
+    stateFile: join(dataDir, 'gitlab-sandbox.json'),
+  });
+  let runtime: Runtime | null = null;
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  try {
+    runtime = await openRuntime({ generateKey: true });
+    const { imported } = await seed(runtime, { url: sandbox.url, ...sandbox.oauthApplication });
+    server = await startServer({ runtime });
+    const say = (line = '') => process.stdout.write(`${line}\n`);
+    say();
+    say('Vulnbridge demo is running. Ctrl-C stops it (data stays in data/demo; --reset starts afresh).');
+    say();
+    say(`  Hub             ${hubUrl}`);
+    say(`  Sign in         ${DEMO.email} / ${DEMO.password}   (Owner of "${DEMO.organizationName}")`);
+    say(`  Target          ${TARGET.name} (${TARGET.baseUrl})${imported.length ? '; imported:' : ', example scans already imported'}`);
+    for (const line of imported) say(`                    ${line}`);
+    say();
+    say(`  GitLab sandbox  ${sandbox.url}   (registered in the hub as "${INSTANCE_NAME}")`);
+    for (const user of sandbox.users) say(`  GitLab user     ${user.username} / ${user.password}`);
+    say();
+    say(`  Next: open ${hubUrl}, sign in, open ${TARGET.name} > GitLab integration > Authorize, and sign in to`);
+    say(`  the sandbox as ${sandbox.users[0]?.username ?? 'alice'}. Then open a scan > GitLab Issues, pick a project, and Create Issue.`);
+    say();
+  } catch (error) {
+    await server?.close().catch(() => {});
+    await runtime?.close().catch(() => {});
+    await sandbox.close().catch(() => {});
+    throw error;
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`vulnbridge demo: ${signal}, stopping the hub and the GitLab sandbox (its state is saved)\n`);
+    let code = 0;
+    for (const step of [() => server?.close(), () => runtime?.close(), () => sandbox.close()]) {
+      try {
+        await step();
+      } catch (error) {
+        code = 1;
+        process.stderr.write(`vulnbridge demo: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('start the hub and a GitLab sandbox together, with a demo sign-in, target and example scans (data in ./data/demo)')
+    .option('--reset', 'delete ./data/demo first (database, secret key, sandbox state)')
+    .option('--port <n>', 'port of the hub', '8080')
+    .option('--sandbox-port <n>', 'port of the GitLab sandbox', '8929')
+    .action(runDemo);
+}
