@@ -2,6 +2,7 @@ import { AppShell, Badge, Burger, Group, NavLink, Text, VisuallyHidden } from '@
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
+import { useLiveEvents } from '../api/live-events.ts';
 import { useCurrentSession } from '../api/session.ts';
 import { ScanIcon, SettingsIcon, ShieldIcon, TargetIcon } from './icons.tsx';
 import { UserMenu } from './user-menu.tsx';
@@ -16,6 +17,7 @@ const links: { to: string; label: string; icon: ReactNode }[] = [
 /** The signed-in frame: header (product, organization, user menu), navigation, and the page. */
 export function Shell() {
   const session = useCurrentSession();
+  useLiveEvents();
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
   return (

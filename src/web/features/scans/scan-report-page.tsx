@@ -1,10 +1,11 @@
-import { Alert, Drawer, Grid, Loader, Skeleton, Stack, Text } from '@mantine/core';
+import { Alert, Divider, Drawer, Grid, Loader, Skeleton, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import type { FindingInfo, VulnerabilityInfo } from '../../../contracts/index.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { CommentThread } from '../comments/index.ts';
 import { CreateIssueButton } from '../issues/index.ts';
 import { FindingDetail } from './finding-detail.tsx';
 import { ScanHeader } from './scan-header.tsx';
@@ -120,7 +121,13 @@ export function ScanReportPage() {
         }
         closeButtonProps={{ 'aria-label': 'Close finding' }}
       >
-        {requested && finding && <FindingDetail finding={finding} vulnerability={requested} />}
+        {requested && finding && (
+          <Stack gap="xl">
+            <FindingDetail finding={finding} vulnerability={requested} />
+            <Divider />
+            <CommentThread findingId={finding.id} />
+          </Stack>
+        )}
         {located.isPending && findingId && (
           <Stack align="center" p="xl" role="status">
             <Loader aria-hidden="true" />

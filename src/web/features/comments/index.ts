@@ -1,0 +1,2 @@
+export { CommentThread } from './comment-thread.tsx';
+export { commentsKey } from './use-comments.ts';
