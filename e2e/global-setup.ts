@@ -38,6 +38,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const info: SandboxInfo = { url: sandbox.url, users: sandbox.users, oauthApplication: sandbox.oauthApplication };
   process.env.VB_E2E_BASE_URL = server.baseUrl;
   process.env.VB_E2E_DATABASE = server.database;
+  process.env.VB_E2E_DATABASE_URL = server.databaseUrl;
   process.env.VB_E2E_SANDBOX = JSON.stringify(info);
   process.stdout.write(`e2e: Vulnbridge on ${server.baseUrl} (${server.database}), GitLab sandbox on ${sandbox.url}\n`);
   return async () => {

@@ -15,6 +15,8 @@ const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export interface RunningServer {
   baseUrl: string;
   database: 'sqlite' | 'postgres';
+  /** The server's DATABASE_URL, for specs that prepare data the UI cannot (a second organization). */
+  databaseUrl: string;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -129,5 +131,5 @@ export async function startServer(repoRoot: string, options: ServerOptions = {})
     await cleanUp().catch(() => {});
     throw error;
   }
-  return { baseUrl, database: usePostgres ? 'postgres' : 'sqlite', logFile, stop: cleanUp };
+  return { baseUrl, database: usePostgres ? 'postgres' : 'sqlite', databaseUrl, logFile, stop: cleanUp };
 }

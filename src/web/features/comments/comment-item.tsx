@@ -57,8 +57,9 @@ export function CommentItem({ comment }: { comment: CommentInfo }) {
                 {comment.authorName}
               </Text>
               {comment.authorUsername && (
-                <Text size="xs" c="dimmed">
-                  @{comment.authorUsername}
+                <Text size="xs" c="dimmed" data-testid="comment-username">
+                  {/* A hub comment is written by a Vulnbridge user and posted by the connection's GitLab user. */}
+                  {fromGitlab ? `@${comment.authorUsername}` : `posted as @${comment.authorUsername}`}
                 </Text>
               )}
               <Text size="xs" c="dimmed">

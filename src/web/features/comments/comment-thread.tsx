@@ -17,7 +17,7 @@ function Composer({ findingId }: { findingId: string }) {
     add.mutate(text, { onSuccess: () => setBody('') });
   };
   return (
-    <form onSubmit={submit} aria-label="Add a comment">
+    <form onSubmit={submit}>
       <Stack gap="xs">
         <Textarea
           label="Add a comment"

@@ -1,0 +1,264 @@
+// Comments both ways, live, in a real browser against the real server and the GitLab sandbox (started
+// by global-setup): a target connected with alice's token, a one-finding report, the project
+// acme/platform/security/juice-shop (alice is Owner: a webhook is registered and the sandbox delivers
+// to the hub), an issue created for the vulnerability; then in the finding drawer a hub comment is
+// posted to GitLab as alice, and bob's comment on the sandbox's issue page appears in the open drawer
+// without a reload, with its HTML shown as text and a javascript: link disarmed. Axe; a screenshot.
+//
+// This spec runs first (files run in name order) and the foundation spec expects a server that still
+// needs set-up, so it works in an organization of its own, made in the database, and removes that
+// organization and its user at the end: the hub is left exactly as it was found.
+import { mkdirSync } from 'node:fs';
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { type Db, openDatabase } from '../src/db/index.ts';
+import { createOrganizationWithOwner } from '../src/services/index.ts';
+import { baseUrl, expectAccessible, failOnPageErrors, signIn } from './helpers.ts';
+import { sandbox, sandboxUser } from './sandbox.ts';
+
+const screenshots = 'docs/screenshots';
+mkdirSync(screenshots, { recursive: true });
+
+test.describe.configure({ mode: 'serial' });
+test.use({ baseURL: process.env.VB_E2E_BASE_URL });
+test.beforeEach(({ page }) => failOnPageErrors(page));
+
+const projectPath = 'acme/platform/security/juice-shop';
+const site = 'https://shop-comments.example.com';
+const person = { organizationName: 'Comment Testers', name: 'Carla Commenter', email: 'carla@comments.test', password: 'carla comments password 1' };
+const alice = () => sandboxUser('alice');
+const bob = () => sandboxUser('bob');
+const hubText = `Verified the fix on staging ${Date.now().toString(36)}`;
+const xssBody = 'Still reproducible: <img src=x onerror=window.__xss=1> see [link](javascript:alert(1)) and **bold**';
+
+let db: Db | null = null;
+let organizationId = '';
+let userId = '';
+let targetId = '';
+let scanId = '';
+let findingId = '';
+let vulnerabilityId = '';
+let projectId = 0;
+let iid = 0;
+let hooksBefore: number[] = [];
+
+/** Calls the sandbox's GitLab API as `user` (alice by default); fails on anything but 2xx. */
+async function gitlab(method: 'GET' | 'DELETE', path: string, user = alice()): Promise<unknown> {
+  const response = await fetch(`${sandbox().url}/api/v4${path}`, { method, headers: { 'PRIVATE-TOKEN': user.token } });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+interface SandboxNote {
+  id: number;
+  body: string;
+  system: boolean;
+  author: { username: string };
+}
+
+/** A ZAP JSON report with one finding. */
+function oneFindingReport(): Buffer {
+  const instance = {
+    uri: `${site}/rest/user/login`,
+    method: 'POST',
+    param: 'email',
+    attack: "' OR 1=1--",
+    evidence: 'SQLITE_ERROR',
+    otherinfo: '',
+    requestheader: `POST ${site}/rest/user/login HTTP/1.1\r\nHost: shop-comments.example.com\r\n\r\n`,
+    requestbody: '{"email":"\' OR 1=1--"}',
+    responseheader: 'HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n',
+    responsebody: '{"error":"SQLITE_ERROR"}',
+  };
+  const alert = {
+    pluginid: '40018',
+    alertRef: '40018',
+    alert: 'SQL Injection',
+    name: 'SQL Injection',
+    riskcode: '3',
+    confidence: '2',
+    riskdesc: 'High (Medium)',
+    desc: '<p>SQL injection may be possible.</p>',
+    solution: '<p>Use prepared statements.</p>',
+    otherinfo: '',
+    reference: '<p>https://owasp.org/www-community/attacks/SQL_Injection</p>',
+    cweid: '89',
+    wascid: '19',
+    sourceid: '1',
+    instances: [instance],
+    count: '1',
+  };
+  const site0 = { '@name': site, '@host': 'shop-comments.example.com', '@port': '443', '@ssl': 'true', alerts: [alert] };
+  return Buffer.from(JSON.stringify({ '@programName': 'ZAP', '@version': '2.15.0', '@generated': 'Mon, 3 Jun 2024 10:00:00', site: [site0] }));
+}
+
+async function signInApi(request: APIRequestContext): Promise<Record<string, string>> {
+  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, { data: { email: person.email, password: person.password } });
+  expect(signedIn.ok(), await signedIn.text()).toBe(true);
+  return { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
+}
+
+test.beforeAll(async () => {
+  const url = process.env.VB_E2E_DATABASE_URL;
+  if (!url) throw new Error('VB_E2E_DATABASE_URL is not set: run the tests with `npx playwright test`');
+  db = openDatabase(url);
+  const created = await createOrganizationWithOwner(db.kysely, person);
+  organizationId = created.organization.id;
+  userId = created.user.id;
+});
+
+// The target goes first (its scan, connection and issue records), so GitLab's webhooks about the
+// deletions below are refused at the door; then the hook and the issue in the sandbox; then the
+// organization and its user, so the hub again has exactly the users it had.
+test.afterAll(async ({ request }) => {
+  try {
+    if (targetId) {
+      const headers = await signInApi(request);
+      expect((await request.delete(`${baseUrl()}/api/targets/${targetId}/gitlab`, { headers })).status()).toBe(204);
+      expect((await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers })).status()).toBe(204);
+    }
+    if (projectId) {
+      const hooks = (await gitlab('GET', `/projects/${projectId}/hooks`)) as { id: number }[];
+      for (const hook of hooks.filter((h) => !hooksBefore.includes(h.id))) await gitlab('DELETE', `/projects/${projectId}/hooks/${hook.id}`);
+      if (iid) await gitlab('DELETE', `/projects/${projectId}/issues/${iid}`);
+    }
+  } finally {
+    if (db) {
+      if (organizationId) await db.kysely.deleteFrom('organizations').where('id', '=', organizationId).execute();
+      if (userId) await db.kysely.deleteFrom('users').where('id', '=', userId).execute();
+      await db.close();
+    }
+  }
+});
+
+test('the finding’s issue is created in the sandbox project, with its webhook', async ({ page }) => {
+  const project = (await gitlab('GET', `/projects/${encodeURIComponent(projectPath)}`)) as { id: number };
+  projectId = project.id;
+  hooksBefore = ((await gitlab('GET', `/projects/${projectId}/hooks`)) as { id: number }[]).map((h) => h.id);
+
+  await signIn(page, person.email, person.password);
+  const session = await page.request.get(`${baseUrl()}/api/auth/session`);
+  const headers = { 'X-CSRF-Token': ((await session.json()) as { csrfToken: string }).csrfToken };
+  const target = await page.request.post(`${baseUrl()}/api/targets`, { headers, data: { name: 'Shop with comments', baseUrl: site } });
+  expect(target.ok(), await target.text()).toBe(true);
+  targetId = ((await target.json()) as { target: { id: string } }).target.id;
+  const connected = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, { headers, data: { baseUrl: sandbox().url, token: alice().token } });
+  expect(connected.ok(), await connected.text()).toBe(true);
+  const upload = await page.request.post(`${baseUrl()}/api/targets/${targetId}/scans`, {
+    headers,
+    multipart: { file: { name: 'shop-zap.json', mimeType: 'application/json', buffer: oneFindingReport() } },
+  });
+  expect(upload.ok(), await upload.text()).toBe(true);
+  scanId = ((await upload.json()) as { imports: { scanId: string }[] }).imports[0]!.scanId;
+  const report = (await (await page.request.get(`${baseUrl()}/api/scans/${scanId}`)).json()) as { vulnerabilities: { id: string }[] };
+  vulnerabilityId = report.vulnerabilities[0]!.id;
+  const findings = (await (await page.request.get(`${baseUrl()}/api/vulnerabilities/${vulnerabilityId}/findings`)).json()) as { findings: { id: string }[] };
+  findingId = findings.findings[0]!.id;
+
+  // Before the issue exists, the drawer says to create it first.
+  await page.goto(`/scans/${scanId}?vulnerability=${vulnerabilityId}&finding=${findingId}`);
+  const drawer = page.getByRole('dialog');
+  await expect(drawer.getByTestId('comments-empty')).toContainText('Create the issue first');
+
+  const linked = await page.request.put(`${baseUrl()}/api/scans/${scanId}/gitlab/project`, { headers, data: { projectId } });
+  expect(linked.ok(), await linked.text()).toBe(true);
+  expect(JSON.stringify(await linked.json())).toContain('webhook');
+  const push = await page.request.post(`${baseUrl()}/api/scans/${scanId}/pushes`, { headers, data: { vulnerabilityId } });
+  expect(push.ok(), await push.text()).toBe(true);
+  const pushId = ((await push.json()) as { pushId: string }).pushId;
+  await expect
+    .poll(async () => ((await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as { finished: boolean }).finished, { timeout: 20_000 })
+    .toBe(true);
+  const done = (await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as { items: { iid: number | null }[] };
+  iid = done.items[0]?.iid ?? 0;
+  expect(iid).toBeGreaterThan(0);
+
+  // Live: the open drawer learns of the issue without a reload.
+  await expect(drawer.getByTestId('comment-issue-link')).toHaveText(`${projectPath} #${iid} (opens GitLab in a new tab)`);
+  await expect(drawer.getByTestId('comment-issue-link')).toHaveAttribute('target', '_blank');
+});
+
+async function openFinding(page: Page) {
+  await signIn(page, person.email, person.password);
+  await page.goto(`/scans/${scanId}?vulnerability=${vulnerabilityId}&finding=${findingId}`);
+  const thread = page.getByRole('dialog').getByTestId('comment-thread');
+  await expect(thread).toBeVisible();
+  return thread;
+}
+
+test('a hub comment is posted to the GitLab issue as alice, and comes back once', async ({ page }) => {
+  const thread = await openFinding(page);
+  await thread.getByLabel('Add a comment').fill(hubText);
+  await thread.getByRole('button', { name: 'Comment', exact: true }).click();
+  const mine = thread.getByTestId('comment').filter({ hasText: hubText });
+  await expect(mine).toHaveCount(1);
+  await expect(mine).toContainText('from Vulnbridge');
+  await expect(mine.getByTestId('comment-state')).toHaveAttribute('data-state', 'posted', { timeout: 15_000 });
+  await expect(mine.getByTestId('comment-author')).toHaveText(person.name);
+  await expect(mine.getByTestId('comment-username')).toHaveText('posted as @alice');
+
+  const notes = async () =>
+    ((await gitlab('GET', `/projects/${projectId}/issues/${iid}/notes?per_page=100`)) as SandboxNote[]).filter((n) => n.body.includes(hubText));
+  await expect.poll(async () => (await notes()).length).toBe(1);
+  expect((await notes())[0]!.author.username).toBe('alice');
+  // The webhook echo of our own note has had time to arrive: still one comment.
+  await page.waitForTimeout(2500);
+  await expect(thread.getByTestId('comment').filter({ hasText: hubText })).toHaveCount(1);
+  await expect(thread.getByTestId('comment')).toHaveCount(1);
+});
+
+test('bob’s comment on the GitLab issue page appears live in the open drawer, rendered harmlessly', async ({ page, browser }) => {
+  const thread = await openFinding(page);
+  await expect(thread.getByTestId('comment')).toHaveCount(1);
+  const marker = await page.evaluate(() => {
+    (window as unknown as { __loadedOnce: boolean }).__loadedOnce = true;
+    return true;
+  });
+  expect(marker).toBe(true);
+
+  // As a person would: sign in to the sandbox as bob, open the issue, comment.
+  const gitlabContext = await browser.newContext();
+  try {
+    const gitlabPage = await gitlabContext.newPage();
+    await gitlabPage.goto(`${sandbox().url}/users/sign_in?redirect_to=${encodeURIComponent(`/${projectPath}/-/issues/${iid}`)}`);
+    await gitlabPage.getByLabel('Username or primary email').fill(bob().username);
+    await gitlabPage.getByLabel('Password').fill(bob().password);
+    await gitlabPage.getByRole('button', { name: 'Sign in' }).click();
+    await expect(gitlabPage.getByRole('heading', { level: 2, name: 'Activity' })).toBeVisible();
+    await gitlabPage.getByLabel('Comment').fill(xssBody);
+    const sentAt = Date.now();
+    await gitlabPage.getByRole('button', { name: 'Comment', exact: true }).click();
+    await expect(gitlabPage.locator('.note').filter({ hasText: 'window.__xss' })).toHaveCount(1);
+
+    const theirs = thread.getByTestId('comment').filter({ hasText: 'Still reproducible' });
+    await expect(theirs).toHaveCount(1, { timeout: 5000 });
+    const seenAfter = Date.now() - sentAt;
+    test.info().annotations.push({ type: 'latency', description: `GitLab comment visible in the hub after ${seenAfter} ms` });
+    expect(seenAfter).toBeLessThan(5000);
+  } finally {
+    await gitlabContext.close();
+  }
+  // No reload happened: the page's own marker is still there.
+  expect(await page.evaluate(() => (window as unknown as { __loadedOnce?: boolean }).__loadedOnce)).toBe(true);
+
+  const theirs = thread.getByTestId('comment').filter({ hasText: 'Still reproducible' });
+  await expect(theirs.getByTestId('comment-author')).toHaveText('Bob Builder');
+  await expect(theirs).toContainText('@bob');
+  await expect(theirs).toContainText('via GitLab');
+  // The HTML is shown as the text it is; no image, no javascript: link; Markdown still works.
+  await expect(theirs).toContainText('<img src=x onerror=window.__xss=1>');
+  await expect(theirs.locator('img')).toHaveCount(0);
+  await expect(theirs.locator('a')).toHaveCount(0);
+  await expect(theirs.getByText('link', { exact: true })).toBeVisible();
+  await expect(theirs.locator('strong')).toHaveText('bold');
+  expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+  // And the hub's own comment was not duplicated.
+  await expect(thread.getByTestId('comment').filter({ hasText: hubText })).toHaveCount(1);
+  await expect(thread.getByTestId('comment')).toHaveCount(2);
+
+  await expectAccessible(page, 'finding drawer with comments', '[role="dialog"]');
+  await thread.getByLabel('Add a comment').fill('Thanks, Bob: reopening the fix ticket.');
+  await thread.getByTestId('comment').first().scrollIntoViewIfNeeded();
+  await page.getByRole('dialog').getByText('Comments', { exact: true }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screenshots}/comment-thread.png` });
+});
