@@ -1,7 +1,6 @@
 // Comments both ways, live, in a real browser against the real server and the GitLab sandbox (started
-// by global-setup): a target connected with alice's token, a one-finding report, the project
-// acme/platform/security/juice-shop (alice is Owner: a webhook is registered and the sandbox delivers
-// to the hub), an issue created for the vulnerability; then in the finding drawer a hub comment is
+// by global-setup): a target connected with alice's token, a one-finding report, a project where alice
+// is Owner (a webhook is registered and the sandbox delivers to the hub), an issue created for the vulnerability; then in the finding drawer a hub comment is
 // posted to GitLab as alice, and bob's comment on the sandbox's issue page appears in the open drawer
 // without a reload, with its HTML shown as text and a javascript: link disarmed. Axe; a screenshot.
 //
@@ -22,7 +21,10 @@ test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: process.env.VB_E2E_BASE_URL });
 test.beforeEach(({ page }) => failOnPageErrors(page));
 
-const projectPath = 'acme/platform/security/juice-shop';
+// A project of the acme/platform/security group, where alice is Owner (so a webhook is registered) and
+// bob can comment. Not juice-shop: linking creates the Vulnbridge label there, which the sandbox cannot
+// delete, and the GitLab spec expects to see that label created in juice-shop.
+const projectPath = 'acme/platform/security/security-mobile-047';
 const site = 'https://shop-comments.example.com';
 const person = { organizationName: 'Comment Testers', name: 'Carla Commenter', email: 'carla@comments.test', password: 'carla comments password 1' };
 const alice = () => sandboxUser('alice');
