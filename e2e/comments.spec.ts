@@ -44,7 +44,7 @@ let iid = 0;
 let hooksBefore: number[] = [];
 
 /** Calls the sandbox's GitLab API as `user` (alice by default); fails on anything but 2xx. */
-async function gitlab(method: 'GET' | 'DELETE', path: string, user = alice()): Promise<unknown> {
+async function gitlab(method: 'GET' | 'PUT' | 'DELETE', path: string, user = alice()): Promise<unknown> {
   const response = await fetch(`${sandbox().url}/api/v4${path}`, { method, headers: { 'PRIVATE-TOKEN': user.token } });
   const text = await response.text();
   if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
@@ -263,4 +263,10 @@ test('bob’s comment on the GitLab issue page appears live in the open drawer, 
   await thread.getByTestId('comment').first().scrollIntoViewIfNeeded();
   await page.getByRole('dialog').getByText('Comments', { exact: true }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${screenshots}/comment-thread.png` });
+
+  // Closed in GitLab: the drawer's issue state follows live, and stays accessible.
+  await expect(page.getByRole('dialog').getByTestId('issue-state')).toHaveText('OPEN');
+  await gitlab('PUT', `/projects/${projectId}/issues/${iid}?state_event=close`);
+  await expect(page.getByRole('dialog').getByTestId('issue-state')).toHaveText('CLOSED', { timeout: 5000 });
+  await expectAccessible(page, 'finding drawer with a closed issue', '[role="dialog"]');
 });

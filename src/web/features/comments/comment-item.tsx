@@ -1,7 +1,7 @@
 import { Alert, Avatar, Badge, Group, Loader, Stack, Text } from '@mantine/core';
 import type { CommentInfo } from '../../../contracts/index.ts';
 import { RelativeTime } from '../../components/relative-time.tsx';
-import { initialsOf, safeAvatar } from '../gitlab/index.ts';
+import { initialsOf, okText, safeAvatar } from '../gitlab/index.ts';
 import { CommentMarkdown } from './comment-markdown.tsx';
 import classes from './comments.module.css';
 
@@ -19,7 +19,7 @@ function OutboundState({ comment }: { comment: CommentInfo }) {
   }
   if (comment.outboundState === 'posted') {
     return (
-      <Text size="xs" c="green.9" data-testid="comment-state" data-state="posted">
+      <Text size="xs" c={okText} data-testid="comment-state" data-state="posted">
         ✓ Posted to GitLab
       </Text>
     );

@@ -1,10 +1,14 @@
-import { Alert, Anchor, Badge, Button, Group, Skeleton, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Skeleton, Stack, Text, Textarea, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { canWrite, useCurrentSession } from '../../api/session.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { IssueStateBadge } from '../issues/index.ts';
 import { CommentItem } from './comment-item.tsx';
 import classes from './comments.module.css';
 import { useAddComment, useFindingComments } from './use-comments.ts';
+
+const isIssueState = (state: string): state is 'opened' | 'closed' | 'deleted' =>
+  state === 'opened' || state === 'closed' || state === 'deleted';
 
 function Composer({ findingId }: { findingId: string }) {
   const session = useCurrentSession();
@@ -77,9 +81,7 @@ export function CommentThread({ findingId }: { findingId: string }) {
         {heading}
         {issue && (
           <Group gap={6}>
-            <Badge size="sm" radius="sm" variant="light" color={issue.state === 'opened' ? 'green' : 'gray'} tt="uppercase">
-              {issue.state === 'opened' ? 'open' : issue.state}
-            </Badge>
+            {isIssueState(issue.state) && <IssueStateBadge state={issue.state} />}
             <Anchor href={issue.webUrl} target="_blank" rel="noopener noreferrer" size="sm" data-testid="comment-issue-link">
               {issue.projectPath} #{issue.iid}
               <span className={classes.srOnly}> (opens GitLab in a new tab)</span>
