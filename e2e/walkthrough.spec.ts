@@ -269,7 +269,7 @@ test('a new user walks the whole story: report in, GitLab issues out, kept in sy
   await expect(theirs).toContainText('@bob', { timeout: 15_000 });
   await expect(theirs).toContainText('via GitLab');
   await expect(thread.getByTestId('comment')).toHaveCount(2);
-  // No axe here yet: the thread's issue badge and comment-state text fail AA contrast (reported to the web owners).
+  await expectAccessible(page, 'finding with its comment thread', '[role="dialog"]');
   await shoot(page, 6, 'comment-thread');
 
   // The issue in GitLab (alice is still signed in to the sandbox): description, both comments.
