@@ -35,6 +35,8 @@ export function RedirectNotice() {
       mb="lg"
       role={success ? 'status' : 'alert'}
       closeButtonProps={{ 'aria-label': 'Dismiss' }}
+      // Mantine's dimmed description falls below AA contrast on the light background.
+      styles={{ description: { color: 'var(--mantine-color-text)' } }}
     >
       {success ? 'Vulnbridge can now create issues in GitLab for this target.' : notice.text}
     </Notification>
