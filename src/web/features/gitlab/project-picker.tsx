@@ -47,6 +47,7 @@ function PickerBody({ scanId, targetId, onClose, onSavingChange }: PickerBodyPro
   const [debounced] = useDebouncedValue(search.trim(), 300);
   const [includeGroups, setIncludeGroups] = useState(false);
   const [selected, setSelected] = useState<PickerProject | null>(null);
+  const [confidential, setConfidential] = useState(true);
 
   if (gitlab.isPending) {
     return (
@@ -109,7 +110,7 @@ function PickerBody({ scanId, targetId, onClose, onSavingChange }: PickerBodyPro
   const onSave = () => {
     if (!selected) return;
     onSavingChange(true);
-    link.mutate(selected.id, { onSettled: () => onSavingChange(false) });
+    link.mutate({ projectId: selected.id, confidentialByDefault: confidential }, { onSettled: () => onSavingChange(false) });
   };
 
   return (
@@ -132,6 +133,12 @@ function PickerBody({ scanId, targetId, onClose, onSavingChange }: PickerBodyPro
         description="Also list the projects of every group and subgroup you belong to."
         checked={includeGroups}
         onChange={(event) => setIncludeGroups(event.currentTarget.checked)}
+      />
+      <Switch
+        label="Create issues as confidential by default"
+        description="Security findings usually are; you can still change it for each Create Issue."
+        checked={confidential}
+        onChange={(event) => setConfidential(event.currentTarget.checked)}
       />
       <ProjectList
         targetId={targetId}

@@ -147,10 +147,10 @@ export function useScanProject(scanId: string) {
 export function useLinkProject(scanId: string, targetId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (projectId: number) =>
+    mutationFn: ({ projectId, confidentialByDefault }: { projectId: number; confidentialByDefault: boolean }) =>
       api(`/scans/${id(scanId)}/gitlab/project`, {
         method: 'PUT',
-        body: { projectId },
+        body: { projectId, confidentialByDefault },
         schema: linkProjectResultSchema,
       }),
     onSuccess: (result) => {

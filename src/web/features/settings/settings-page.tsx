@@ -5,12 +5,14 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { GitlabPanel } from './gitlab-panel.tsx';
 import { JobsPanel } from './jobs-panel.tsx';
 import { MembersPanel } from './members-panel.tsx';
+import { SlaPanel } from './sla-panel.tsx';
 import { TokensPanel } from './tokens-panel.tsx';
 
 const tabs = [
   { value: 'members', label: 'Members', adminOnly: false },
   { value: 'tokens', label: 'API tokens', adminOnly: false },
   { value: 'gitlab', label: 'GitLab', adminOnly: false },
+  { value: 'sla', label: 'SLA', adminOnly: false },
   { value: 'jobs', label: 'Jobs', adminOnly: true },
 ] as const;
 
@@ -26,7 +28,7 @@ export function SettingsPage() {
     <>
       <PageHeader
         title="Settings"
-        description="Who has access to your organization, the tokens your CI uses, GitLab instances, and background jobs."
+        description="Who has access to your organization, the tokens your CI uses, GitLab instances, the remediation SLA, and background jobs."
       />
       <Tabs
         value={tab ?? 'members'}
@@ -48,6 +50,9 @@ export function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="gitlab">
           <GitlabPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="sla">
+          <SlaPanel />
         </Tabs.Panel>
         {isAdmin(role) && (
           <Tabs.Panel value="jobs">
