@@ -223,6 +223,8 @@ export interface ProjectLinksTable {
   access_level: number;
   hook_id: number | null;
   hook_secret_enc: string | null;
+  /** The id in the webhook URL, shared by every row that uses the same GitLab hook. */
+  hook_ref: string | null;
   sync_mode: 'webhook' | 'polling';
   sync_reason: string | null;
   confidential_default: Generated<number>;
@@ -304,6 +306,8 @@ export interface WebhookDeliveriesTable {
   id: string;
   idempotency_key: string;
   organization_id: string;
+  /** The hook reference the delivery came to (project_links.hook_ref): link rows are replaced when a
+   * project is saved again, the reference stays. */
   project_link_id: string;
   event: string;
   payload: string;

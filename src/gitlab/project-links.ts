@@ -71,12 +71,15 @@ export async function linkProject(
     .where('hook_id', 'is not', null)
     .executeTakeFirst();
   const linkId = newId();
-  let hook: { id: number; secretEnc: string; created: boolean } | null = existingHook?.hook_id && existingHook.hook_secret_enc ? { id: Number(existingHook.hook_id), secretEnc: existingHook.hook_secret_enc, created: false } : null;
+  let hook: { id: number; secretEnc: string; ref: string; created: boolean } | null =
+    existingHook?.hook_id && existingHook.hook_secret_enc && existingHook.hook_ref
+      ? { id: Number(existingHook.hook_id), secretEnc: existingHook.hook_secret_enc, ref: existingHook.hook_ref, created: false }
+      : null;
   let syncReason: string | null = null;
   if (!hook && accessLevel >= MAINTAINER) {
     const secret = randomToken(32);
     const created = await client.createHook(project.id, { url: webhookUrl(env, linkId), token: secret });
-    hook = { id: created.id, secretEnc: box.seal(secret, `hook:${linkId}`), created: true };
+    hook = { id: created.id, secretEnc: box.seal(secret, `hook:${linkId}`), ref: linkId, created: true };
     messages.push('Registered a project webhook: GitLab will tell Vulnbridge about issue changes and comments as they happen.');
   } else if (!hook) {
     syncReason = `Webhooks need the Maintainer role and @${connection.gitlab_username} is ${accessName(accessLevel)}; Vulnbridge will poll the project for changes instead (a few minutes of delay).`;
@@ -96,6 +99,7 @@ export async function linkProject(
         access_level: accessLevel,
         hook_id: hook?.id ?? null,
         hook_secret_enc: hook?.secretEnc ?? null,
+        hook_ref: hook?.ref ?? null,
         sync_mode: hook ? ('webhook' as const) : ('polling' as const),
         sync_reason: syncReason,
         confidential_default: input.confidentialByDefault === false ? 0 : 1,

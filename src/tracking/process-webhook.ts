@@ -23,7 +23,7 @@ export async function processDelivery(db: Kysely<Database>, deps: TaskDeps, deli
   const delivery = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
   if (!delivery) return 'gone';
   if (delivery.processed_at) return delivery.outcome ?? 'done';
-  const link = await db.selectFrom('project_links').selectAll().where('id', '=', delivery.project_link_id).executeTakeFirst();
+  const link = await db.selectFrom('project_links').selectAll().where('hook_ref', '=', delivery.project_link_id).orderBy('scan_id').executeTakeFirst();
   if (!link) return finish(db, deliveryId, 'no project link');
   const connection = await findConnection(db, link.organization_id, link.target_id);
   if (!connection) throw new PauseJob('the target is not connected to GitLab');

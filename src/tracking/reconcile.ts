@@ -3,8 +3,10 @@
 // webhooks cost latency, never data; "polling" links sync only this way. Also heals the project hook.
 import type { Kysely } from 'kysely';
 import { nowIso } from '../db/index.ts';
-import type { Database } from '../db/tables.ts';
-import { findConnection, GitlabError, ReconnectNeededError } from '../gitlab/index.ts';
+import { randomToken } from '../crypto/index.ts';
+import type { Database, ProjectLink } from '../db/tables.ts';
+import { recordAudit } from '../services/audit.ts';
+import { findConnection, GitlabError, ReconnectNeededError, webhookUrl } from '../gitlab/index.ts';
 import { enqueue, PauseJob, type TaskDeps } from '../jobs/index.ts';
 import { applyIssue, findTracked, syncNotes } from './sync-issue.ts';
 
@@ -36,7 +38,7 @@ export async function reconcileLink(db: Kysely<Database>, deps: TaskDeps, linkId
     // The watermark steps back a second: updated_after is exclusive and timestamps have second precision.
     const next = watermark ? new Date(Date.parse(watermark) - 1000).toISOString() : null;
     await db.updateTable('project_links').set({ reconciled_until: next, updated_at: nowIso() }).where('id', '=', link.id).execute();
-    await healHook(db, client, link);
+    await healHook(db, deps, client, link);
     return { issues: issues.length, notesSynced };
   } catch (error) {
     if (error instanceof ReconnectNeededError) throw new PauseJob(error.message);
@@ -44,8 +46,9 @@ export async function reconcileLink(db: Kysely<Database>, deps: TaskDeps, linkId
   }
 }
 
-/** A hook GitLab disabled after failures is re-enabled by a successful test; a deleted one is re-created. */
-async function healHook(db: Kysely<Database>, client: Awaited<ReturnType<TaskDeps['gitlab']['tokens']['client']>>['client'], link: { id: string; project_id: number; hook_id: number | null }) {
+/** A hook GitLab disabled after failures is re-enabled by a successful test; a deleted one is re-created
+ * with a fresh secret (every link row that shared it follows); without Maintainer, the link polls. */
+async function healHook(db: Kysely<Database>, deps: TaskDeps, client: Awaited<ReturnType<TaskDeps['gitlab']['tokens']['client']>>['client'], link: ProjectLink) {
   if (!link.hook_id) return;
   try {
     const { data } = await client.http.request<{ alert_status?: string; disabled_until?: string | null }>('GET', `/projects/${link.project_id}/hooks/${link.hook_id}`);
@@ -53,11 +56,17 @@ async function healHook(db: Kysely<Database>, client: Awaited<ReturnType<TaskDep
       await client.http.request('POST', `/projects/${link.project_id}/hooks/${link.hook_id}/test/issues_events`).catch(() => undefined);
     }
   } catch (error) {
-    if (error instanceof GitlabError && error.failure === 'not_found') {
-      await db.updateTable('project_links').set({ sync_mode: 'polling', sync_reason: 'the project webhook was deleted in GitLab; syncing by polling', hook_id: null }).where('id', '=', link.id).execute();
-    } else if (!(error instanceof GitlabError && error.failure === 'forbidden')) {
-      throw error;
+    if (!(error instanceof GitlabError) || (error.failure !== 'not_found' && error.failure !== 'forbidden')) throw error;
+    const shared = db.updateTable('project_links').where('target_id', '=', link.target_id).where('project_id', '=', link.project_id).where('hook_id', '=', link.hook_id);
+    if (error.failure === 'forbidden') {
+      await shared.set({ sync_mode: 'polling', sync_reason: 'the connected user may no longer manage webhooks (Maintainer needed); syncing by polling', updated_at: nowIso() }).execute();
+      return;
     }
+    const secret = randomToken(32);
+    const ref = link.hook_ref ?? link.id;
+    const hook = await client.createHook(Number(link.project_id), { url: webhookUrl(deps.env, ref), token: secret });
+    await shared.set({ hook_id: hook.id, hook_secret_enc: deps.secretBox.seal(secret, `hook:${ref}`), hook_ref: ref, sync_mode: 'webhook', sync_reason: null, updated_at: nowIso() }).execute();
+    await recordAudit(db, { organizationId: link.organization_id, actorUserId: null, action: 'gitlab.hook_recreated', subjectType: 'project_link', subjectId: link.id, details: { hookId: hook.id } });
   }
 }
 

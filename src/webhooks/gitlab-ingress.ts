@@ -28,12 +28,17 @@ export function registerGitlabWebhooks(app: App, context: AppContext): void {
   // does not match a cached secret is checked again against the database before it is refused.
   const cache = new Map<string, HookEntry>();
   const load = async (hookRef: string): Promise<HookEntry | null> => {
-    const link = await context.db.kysely.selectFrom('project_links').select(['id', 'organization_id', 'hook_secret_enc', 'target_id']).where('id', '=', hookRef).executeTakeFirst();
+    const link = await context.db.kysely
+      .selectFrom('project_links')
+      .select(['id', 'organization_id', 'hook_secret_enc', 'target_id'])
+      .where('hook_ref', '=', hookRef)
+      .orderBy('scan_id')
+      .executeTakeFirst();
     if (!link?.hook_secret_enc) {
       cache.delete(hookRef);
       return null;
     }
-    const entry = { id: link.id, organizationId: link.organization_id, targetId: link.target_id, secret: context.secretBox.open(link.hook_secret_enc, `hook:${link.id}`), loadedAt: Date.now() };
+    const entry = { id: link.id, organizationId: link.organization_id, targetId: link.target_id, secret: context.secretBox.open(link.hook_secret_enc, `hook:${hookRef}`), loadedAt: Date.now() };
     if (cache.size > 1000) cache.clear();
     cache.set(hookRef, entry);
     return entry;
@@ -64,7 +69,7 @@ export function registerGitlabWebhooks(app: App, context: AppContext): void {
         const id = newId();
         const inserted = await trx
           .insertInto('webhook_deliveries')
-          .values({ id, idempotency_key: key, organization_id: link.organizationId, project_link_id: link.id, event, payload, received_at: nowIso(), processed_at: null, outcome: null })
+          .values({ id, idempotency_key: key, organization_id: link.organizationId, project_link_id: request.params.hookRef, event, payload, received_at: nowIso(), processed_at: null, outcome: null })
           .onConflict((oc) => oc.column('idempotency_key').doNothing())
           .returning('id')
           .executeTakeFirst();

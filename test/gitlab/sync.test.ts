@@ -278,3 +278,38 @@ describe.each(DIALECTS)('sync edge cases on %s', (dialect) => {
     expect(refreshed.issues.find((i: { iid: number }) => i.iid === Number(tracked.iid)).state).toBe('deleted');
   });
 });
+
+describe.each(DIALECTS)('webhook lifecycle on %s', (dialect) => {
+  let w: SyncWorld;
+  beforeAll(async () => {
+    w = await syncWorld(dialect, 'acme/platform/security/dvwa', 'https://hooks.example');
+  });
+  afterAll(async () => w?.close());
+
+  const hooksOf = () => w.sandbox.store.data.hooks.filter((x) => x.projectId === w.projectId);
+  const comment = async (text: string) => {
+    const tracked = await w.h.t.db.kysely.selectFrom('tracked_issues').select('iid').where('project_id', '=', w.projectId).orderBy('iid').executeTakeFirstOrThrow();
+    await fetch(`${w.sandbox.apiUrl}/projects/${w.projectId}/issues/${tracked.iid}/notes`, { method: 'POST', headers: { 'private-token': w.sandbox.users[0]!.token, 'content-type': 'application/json' }, body: JSON.stringify({ body: text }) });
+    return waitFor(async () => (await w.h.t.db.kysely.selectFrom('comments').select('id').where('body', '=', text).executeTakeFirst()) ?? false, 3000, `"${text}" to arrive`);
+  };
+
+  it('re-saving the project keeps the same webhook working (no orphaned hook URL)', async () => {
+    const before = hooksOf();
+    expect(before).toHaveLength(1);
+    const again = await w.org.owner.request('PUT', `/api/scans/${w.scanId}/gitlab/project`, { projectId: w.projectId });
+    expect(again.statusCode).toBe(200);
+    expect(hooksOf()).toEqual(before);
+    await comment('still delivered after re-saving');
+  });
+
+  it('a hook deleted in GitLab is re-created by reconciliation, and deliveries flow again', async () => {
+    const [hook] = hooksOf();
+    await fetch(`${w.sandbox.apiUrl}/projects/${w.projectId}/hooks/${hook!.id}`, { method: 'DELETE', headers: { 'private-token': w.sandbox.users[0]!.token } });
+    expect(hooksOf()).toHaveLength(0);
+    const link = await w.h.t.db.kysely.selectFrom('project_links').select('id').where('target_id', '=', w.targetId).where('scan_id', 'is', null).executeTakeFirstOrThrow();
+    await reconcileLink(w.h.t.db.kysely, { env: w.h.env, secretBox: w.h.secretBox, gitlab: createGitlabDeps(w.h.t.db, w.h.env, w.h.secretBox, fetch) }, link.id);
+    expect(hooksOf()).toHaveLength(1);
+    expect(hooksOf()[0]!.url).toBe(hook!.url);
+    await comment('delivered through the re-created hook');
+  });
+});

@@ -191,14 +191,20 @@ describe.each(DIALECTS)('GET /api/events on %s', (dialect) => {
     expect(changes.watched()).toEqual([]);
 
     // The server lets go of a stream whose client went away (its own socket, not a pooled one).
-    const accepted = new Promise<Socket>((resolve) => h.app.server.once('connection', resolve));
+    const accepted: Socket[] = [];
+    const onConnection = (socket: Socket) => accepted.push(socket);
+    h.app.server.on('connection', onConnection);
     const request = httpGet(`${base}/api/events`, { agent: false, headers: { cookie: a.members.owner.cookie } });
     const response = await new Promise<IncomingMessage>((resolve) => request.once('response', resolve));
+    h.app.server.off('connection', onConnection);
     expect(response.statusCode).toBe(200);
-    const socket = await accepted;
+    // The server side of this very request: its remote port is the client socket's local port.
+    const socket = accepted.find((s) => s.remotePort === request.socket?.localPort);
+    expect(socket).toBeDefined();
     const serverClosed = new Promise<boolean>((resolve) => {
-      socket.once('close', () => resolve(true));
-      setTimeout(() => resolve(false), 3000);
+      if (socket?.destroyed) return resolve(true);
+      socket?.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 10_000);
     });
     request.destroy();
     expect(await serverClosed).toBe(true);

@@ -5,6 +5,7 @@ import * as m0003 from './0003-gitlab.ts';
 import * as m0004 from './0004-tracking.ts';
 import * as m0006 from './0006-settings.ts';
 import * as m0007 from './0007-sync.ts';
+import * as m0008 from './0008-hook-ref.ts';
 
 // Migrations are listed in code (not read from disk), so they run the same under tsx, in tests and in
 // any bundle. Later issues append theirs here; names sort in order.
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-tracking': m0004,
   '0006-settings': m0006,
   '0007-sync': m0007,
+  '0008-hook-ref': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
