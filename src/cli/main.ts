@@ -1,6 +1,7 @@
 // The `vulnbridge` command. Each sub-command lives in ./commands/<name>.ts and exports `register`.
 import { Command } from 'commander';
 import { register as registerConnect } from './commands/connect.ts';
+import { register as registerDemo } from './commands/demo.ts';
 import { register as registerExport } from './commands/export.ts';
 import { register as registerGitlabSandbox } from './commands/gitlab-sandbox.ts';
 import { register as registerImport } from './commands/import.ts';
@@ -13,10 +14,9 @@ const program = new Command('vulnbridge')
   .description('Vulnbridge: scan findings into GitLab issues, kept in two-way sync')
   .showHelpAfterError();
 
-for (const register of [registerServe, registerMigrate, registerUser, registerImport, registerExport, registerConnect, registerPush, registerGitlabSandbox]) {
+for (const register of [registerServe, registerMigrate, registerUser, registerImport, registerExport, registerConnect, registerPush, registerGitlabSandbox, registerDemo]) {
   register(program);
 }
-(await import('./commands/demo.ts')).register(program);
 
 try {
   await program.parseAsync(process.argv);

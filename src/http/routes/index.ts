@@ -8,6 +8,7 @@ import { connectTokenRoute, disconnectRoute, getConnectionRoute } from './gitlab
 import { createInstanceRoute, deleteInstanceRoute, listInstancesRoute } from './gitlab/instances.ts';
 import { oauthCallbackRoute, startAuthorizeRoute } from './gitlab/oauth.ts';
 import { getProjectLinkRoute, linkProjectRoute, listProjectsRoute } from './gitlab/projects.ts';
+import { getEventsRoute } from './events/get-events.ts';
 import { getHealth } from './health/get-health.ts';
 import {
   createPushRoute,
@@ -89,5 +90,5 @@ export const routes: RouteModule[] = [
   updateSettingsRoute,
   listCommentsRoute,
   createCommentRoute,
-  (await import('./events/get-events.ts')).getEventsRoute,
+  getEventsRoute,
 ];
