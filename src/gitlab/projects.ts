@@ -60,7 +60,20 @@ export function topMostGroups(groups: GitlabGroup[]): GitlabGroup[] {
   });
 }
 
+/** One page for the picker. A GitLab page that filtering leaves empty is followed at once (up to a few
+ * calls), so a person is not shown an empty list with more behind it. */
 export async function listPickerProjects(
+  client: GitlabClient,
+  options: { search?: string; includeGroups: boolean; cursor?: string },
+): Promise<{ projects: PickerProject[]; nextCursor: string | null }> {
+  let page = await listPickerPage(client, options);
+  for (let calls = 1; page.projects.length === 0 && page.nextCursor !== null && calls < 5; calls++) {
+    page = await listPickerPage(client, { ...options, cursor: page.nextCursor });
+  }
+  return page;
+}
+
+async function listPickerPage(
   client: GitlabClient,
   options: { search?: string; includeGroups: boolean; cursor?: string },
 ): Promise<{ projects: PickerProject[]; nextCursor: string | null }> {
