@@ -5,7 +5,7 @@ import type { SecretBox } from '../crypto/index.ts';
 import { newId, nowIso } from '../db/index.ts';
 import type { Database, GitlabConnection } from '../db/tables.ts';
 import { pauseGroup, resumeGroup } from '../jobs/index.ts';
-import { recordAudit } from '../services/audit.ts';
+import { recordAudit } from '../services/index.ts';
 import type { GitlabUser } from './client.ts';
 import type { TokenSet } from './oauth.ts';
 

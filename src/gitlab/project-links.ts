@@ -8,7 +8,7 @@ import { randomToken, type SecretBox } from '../crypto/index.ts';
 import { newId, nowIso } from '../db/index.ts';
 import type { Database, GitlabConnection, ProjectLink } from '../db/tables.ts';
 import { DomainError } from '../lib/errors.ts';
-import { recordAudit } from '../services/audit.ts';
+import { recordAudit } from '../services/index.ts';
 import type { GitlabClient } from './client.ts';
 import { GitlabError } from './errors.ts';
 import { MAINTAINER, PLANNER } from './projects.ts';

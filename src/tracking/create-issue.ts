@@ -9,9 +9,7 @@ import type { ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index
 import type { Database, Push, PushItemState } from '../db/tables.ts';
 import { blockBudget, findConnection, GitlabError, ReconnectNeededError, takeBudget } from '../gitlab/index.ts';
 import { PauseJob, PermanentFailure, type TaskDeps, WaitUntil } from '../jobs/index.ts';
-import { getTarget } from '../services/targets.ts';
-import { getScanRow } from '../services/scans.ts';
-import { toFindingInfo, toScanInfo, toVulnerabilityInfo } from '../services/scan-views.ts';
+import { getScanRow, getTarget, toFindingInfo, toScanInfo, toVulnerabilityInfo } from '../services/index.ts';
 import { completeReservation, markCreateAttempted, releaseReservation, reserve } from './issue-reservation.ts';
 import type { PushOptions } from './push-vulnerability.ts';
 import { renderIssue } from './render-issue.ts';

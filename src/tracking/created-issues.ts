@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { findConnection, type GitlabIssue, type TokenProvider } from '../gitlab/index.ts';
 import { DomainError } from '../lib/errors.ts';
-import { getScanRow } from '../services/scans.ts';
+import { getScanRow } from '../services/index.ts';
 import { issueColumns } from './issue-reservation.ts';
 import { syncIssue } from './sync-issue.ts';
 

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { nowIso } from '../db/index.ts';
 import { randomToken } from '../crypto/index.ts';
 import type { Database, ProjectLink } from '../db/tables.ts';
-import { recordAudit } from '../services/audit.ts';
+import { recordAudit } from '../services/index.ts';
 import { findConnection, GitlabError, ReconnectNeededError, webhookUrl } from '../gitlab/index.ts';
 import { enqueue, PauseJob, type TaskDeps } from '../jobs/index.ts';
 import { applyIssue, findTracked, syncNotes } from './sync-issue.ts';

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../db/index.ts';
 import type { Database, TrackedIssue } from '../db/tables.ts';
 import { type GitlabClient, GitlabError, type GitlabIssue, type GitlabNote } from '../gitlab/index.ts';
-import { recordAudit } from '../services/audit.ts';
+import { recordAudit } from '../services/index.ts';
 import { issueColumns } from './issue-reservation.ts';
 
 export const COMMENT_MARKER = /<!--\s*vulnbridge:comment=([A-Za-z0-9]+)\s*-->/;

@@ -6,7 +6,7 @@ import { constantTimeEqual } from '../../crypto/index.ts';
 import type { Db } from '../../db/index.ts';
 import type { Role } from '../../db/tables.ts';
 import { DomainError } from '../../lib/errors.ts';
-import { ROLE_RANK } from '../../services/accounts.ts';
+import { ROLE_RANK } from '../../services/index.ts';
 import { findTokenPrincipal, type TokenPrincipal } from './api-tokens.ts';
 import { findSession, SESSION_COOKIE, type SessionPrincipal } from './sessions.ts';
 

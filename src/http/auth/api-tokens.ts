@@ -6,8 +6,7 @@ import { randomToken, sha256 } from '../../crypto/index.ts';
 import { newId, nowIso } from '../../db/index.ts';
 import type { Database, Role } from '../../db/tables.ts';
 import { DomainError, notFound } from '../../lib/errors.ts';
-import { ROLE_RANK } from '../../services/accounts.ts';
-import { recordAudit } from '../../services/audit.ts';
+import { recordAudit, ROLE_RANK } from '../../services/index.ts';
 
 export const TOKEN_PREFIX = 'vbt_';
 
