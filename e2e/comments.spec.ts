@@ -9,6 +9,7 @@
 // organization and its user at the end: the hub is left exactly as it was found.
 import { mkdirSync } from 'node:fs';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { sqlInjectionReport } from './scan-fixtures.ts';
 import { type Db, openDatabase } from '../src/db/index.ts';
 import { createOrganizationWithOwner } from '../src/services/index.ts';
 import { baseUrl, expectAccessible, failOnPageErrors, signIn } from './helpers.ts';
@@ -72,26 +73,7 @@ function oneFindingReport(): Buffer {
     responseheader: 'HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n',
     responsebody: '{"error":"SQLITE_ERROR"}',
   };
-  const alert = {
-    pluginid: '40018',
-    alertRef: '40018',
-    alert: 'SQL Injection',
-    name: 'SQL Injection',
-    riskcode: '3',
-    confidence: '2',
-    riskdesc: 'High (Medium)',
-    desc: '<p>SQL injection may be possible.</p>',
-    solution: '<p>Use prepared statements.</p>',
-    otherinfo: '',
-    reference: '<p>https://owasp.org/www-community/attacks/SQL_Injection</p>',
-    cweid: '89',
-    wascid: '19',
-    sourceid: '1',
-    instances: [instance],
-    count: '1',
-  };
-  const site0 = { '@name': site, '@host': 'shop-comments.example.com', '@port': '443', '@ssl': 'true', alerts: [alert] };
-  return Buffer.from(JSON.stringify({ '@programName': 'ZAP', '@version': '2.15.0', '@generated': 'Mon, 3 Jun 2024 10:00:00', site: [site0] }));
+  return sqlInjectionReport(site, [instance]);
 }
 
 async function signInApi(request: APIRequestContext): Promise<Record<string, string>> {

@@ -5,6 +5,7 @@
 // banner and Reconnect brings the target back. Axe on each page and the open picker; screenshots.
 import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
+import { sqlInjectionReport } from './scan-fixtures.ts';
 import { baseUrl, expectAccessible, failOnPageErrors, owner, signIn } from './helpers.ts';
 import { sandbox, sandboxAdmin, sandboxUser } from './sandbox.ts';
 
@@ -59,27 +60,7 @@ function smallReport(site: string): Buffer {
     responseheader: 'HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n',
     responsebody: '{"error":"SQLITE_ERROR"}',
   };
-  const alert = {
-    pluginid: '40018',
-    alertRef: '40018',
-    alert: 'SQL Injection',
-    name: 'SQL Injection',
-    riskcode: '3',
-    confidence: '2',
-    riskdesc: 'High (Medium)',
-    desc: '<p>SQL injection may be possible.</p>',
-    solution: '<p>Use prepared statements.</p>',
-    otherinfo: '',
-    reference: '<p>https://owasp.org/www-community/attacks/SQL_Injection</p>',
-    cweid: '89',
-    wascid: '19',
-    sourceid: '1',
-    instances: [instance],
-    count: '1',
-  };
-  const site0 = { '@name': site, '@host': new URL(site).hostname, '@port': '443', '@ssl': 'true', alerts: [alert] };
-  const report = { '@programName': 'ZAP', '@version': '2.15.0', '@generated': 'Mon, 3 Jun 2024 10:00:00', site: [site0] };
-  return Buffer.from(JSON.stringify(report));
+  return sqlInjectionReport(site, [instance]);
 }
 
 /** Calls the hub's API with the page's session cookie and CSRF token. */

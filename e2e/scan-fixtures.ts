@@ -91,37 +91,33 @@ export function largeZapReport(site: string, count: number): Buffer {
     attack: `${n + 1}' OR '1'='1`,
     evidence: `row ${n + 1}`,
   }));
+  return sqlInjectionReport(site, instances);
+}
+
+/** A ZAP JSON report of `site` with one SQL Injection alert holding these instances. */
+export function sqlInjectionReport(site: string, instances: Record<string, string>[]): Buffer {
+  const alert = {
+    pluginid: '40018',
+    alertRef: '40018',
+    alert: 'SQL Injection',
+    name: 'SQL Injection',
+    riskcode: '3',
+    confidence: '2',
+    riskdesc: 'High (Medium)',
+    desc: '<p>SQL injection may be possible.</p>',
+    solution: '<p>Use prepared statements.</p>',
+    otherinfo: '',
+    reference: '<p>https://owasp.org/www-community/attacks/SQL_Injection</p>',
+    cweid: '89',
+    wascid: '19',
+    sourceid: '1',
+    instances,
+    count: String(instances.length),
+  };
   const report = {
     '@version': '2.15.0',
     '@generated': 'Mon, 3 Jun 2024 10:00:00',
-    site: [
-      {
-        '@name': site,
-        '@host': new URL(site).hostname,
-        '@port': '443',
-        '@ssl': 'true',
-        alerts: [
-          {
-            pluginid: '40018',
-            alertRef: '40018',
-            alert: 'SQL Injection',
-            name: 'SQL Injection',
-            riskcode: '3',
-            confidence: '2',
-            riskdesc: 'High (Medium)',
-            desc: '<p>SQL injection may be possible.</p>',
-            solution: '<p>Use prepared statements.</p>',
-            otherinfo: '',
-            reference: '<p>https://owasp.org/www-community/attacks/SQL_Injection</p>',
-            cweid: '89',
-            wascid: '19',
-            sourceid: '1',
-            instances,
-            count: String(count),
-          },
-        ],
-      },
-    ],
+    site: [{ '@name': site, '@host': new URL(site).hostname, '@port': '443', '@ssl': 'true', alerts: [alert] }],
   };
   return Buffer.from(JSON.stringify(report));
 }
