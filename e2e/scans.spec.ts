@@ -203,6 +203,8 @@ test('a truncated report is refused with the line where it ends, and nothing is 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scans' }).click();
   // Other specs share the database: count this page's scans rather than assume them.
   await expect(page.getByRole('row', { name: /bWAPP/ })).toHaveCount(1);
+  // Live updates may re-render the table; read the count once it has rows (header + scans).
+  await expect.poll(() => page.getByRole('row').count()).toBeGreaterThan(1);
   const rows = await page.getByRole('row').count();
   await page.getByRole('button', { name: 'Upload report' }).click();
   const dialog = page.getByRole('dialog', { name: 'Upload a scan report' });
