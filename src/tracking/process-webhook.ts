@@ -14,6 +14,9 @@ interface HookPayload {
   issue?: { iid?: number };
 }
 
+/** GitLab ids and iids are positive integers; anything else would only make a query fail (and retry). */
+const isId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
 async function finish(db: Kysely<Database>, deliveryId: string, outcome: string): Promise<string> {
   await db.updateTable('webhook_deliveries').set({ processed_at: nowIso(), outcome }).where('id', '=', deliveryId).execute();
   return outcome;
@@ -28,13 +31,16 @@ export async function processDelivery(db: Kysely<Database>, deps: TaskDeps, deli
   const connection = await findConnection(db, link.organization_id, link.target_id);
   if (!connection) throw new PauseJob('the target is not connected to GitLab');
   const payload = JSON.parse(delivery.payload) as HookPayload;
-  const projectId = payload.project?.id ?? Number(link.project_id);
+  // The hook belongs to one project of one organization: a payload naming another project (or a
+  // project id that is not a number) is not acted on, whatever it says.
+  const projectId = Number(link.project_id);
+  if (payload.project?.id !== undefined && payload.project.id !== projectId) return finish(db, deliveryId, 'another project');
   const isNote = payload.object_kind === 'note';
   const iid = isNote ? payload.issue?.iid : payload.object_attributes?.iid;
   if (isNote && payload.object_attributes?.noteable_type !== 'Issue') return finish(db, deliveryId, 'not an issue note');
-  if (typeof iid !== 'number') return finish(db, deliveryId, 'no issue iid');
+  if (!isId(iid)) return finish(db, deliveryId, 'no issue iid');
   const tracked = await findTracked(db, connection.base_url, projectId, iid);
-  if (!tracked) return finish(db, deliveryId, 'untracked issue');
+  if (!tracked || tracked.organization_id !== link.organization_id) return finish(db, deliveryId, 'untracked issue');
   try {
     const { client } = await deps.gitlab.tokens.client(connection.id);
     if (!isNote) {
@@ -42,7 +48,7 @@ export async function processDelivery(db: Kysely<Database>, deps: TaskDeps, deli
       return finish(db, deliveryId, 'issue synced');
     }
     const noteId = payload.object_attributes?.id;
-    if (typeof noteId !== 'number') return finish(db, deliveryId, 'no note id');
+    if (!isId(noteId)) return finish(db, deliveryId, 'no note id');
     try {
       const note = await client.note(projectId, iid, noteId);
       return finish(db, deliveryId, `note ${await upsertNote(db, tracked, note)}`);
