@@ -35,19 +35,27 @@ export const uploadScanRoute: RouteModule = (app, { db, env }) => {
         const fields: Record<string, string> = {};
         let path: string | null = null;
         let name = 'report';
-        for await (const part of request.parts()) {
-          if (part.type === 'file') {
-            if (part.fieldname !== 'file' || path) {
-              part.file.resume();
-              continue;
+        try {
+          for await (const part of request.parts()) {
+            if (part.type === 'file') {
+              if (part.fieldname !== 'file' || path) {
+                part.file.resume();
+                continue;
+              }
+              name = part.filename || 'report';
+              path = join(dir, 'report');
+              await pipeline(part.file, createWriteStream(path));
+              if (part.file.truncated) throw new DomainError('payload_too_large', `the report is larger than the limit of ${env.MAX_REPORT_BYTES} bytes (MAX_REPORT_BYTES)`);
+            } else if (typeof part.value === 'string') {
+              fields[part.fieldname] = part.value;
             }
-            name = part.filename || 'report';
-            path = join(dir, 'report');
-            await pipeline(part.file, createWriteStream(path));
-            if (part.file.truncated) throw new DomainError('payload_too_large', `the report is larger than the limit of ${env.MAX_REPORT_BYTES} bytes (MAX_REPORT_BYTES)`);
-          } else if (typeof part.value === 'string') {
-            fields[part.fieldname] = part.value;
           }
+        } catch (error) {
+          // The multipart limits (app.ts) say "413 reach files limit"; say what to do instead.
+          const code = (error as { code?: string }).code;
+          if (code === 'FST_FILES_LIMIT') throw new DomainError('invalid_request', 'send one report file per upload: this request holds more than one file');
+          if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') throw new DomainError('invalid_request', 'too many form fields: send "file" and, optionally, "format" and "splitSites"');
+          throw error;
         }
         if (!path) throw new DomainError('invalid_request', 'no "file" field in the upload');
         const format = fields.format || undefined;
