@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { settleBulkWrites } from './bulk-write.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './tables.ts';
 
@@ -32,6 +33,11 @@ export function openDatabase(url: string, options: { poolSize?: number; onError?
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
     // An idle client losing its server (a restart) must not crash the process; the pool replaces it.
     pool.on('error', (error) => options.onError?.(error));
+    // A client in use (checked out, inside a transaction or between queries) that loses its server emits
+    // 'error' on itself, where the pool has no listener then: without this one the process dies of an
+    // unhandled 'error' event. The error also fails the query using the client (or its next one), and
+    // the pool discards the client when it is released, since it is no longer queryable.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
   }
@@ -43,7 +49,11 @@ export function openDatabase(url: string, options: { poolSize?: number; onError?
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
+  const close = async () => {
+    await settleBulkWrites(sqlite);
+    await kysely.destroy();
+  };
+  return { kysely, dialect: 'sqlite', sqlite, close };
 }
 
 /** Bring the schema up to date; returns the names of the migrations it applied. */

@@ -19,6 +19,16 @@ import { type ParsedFinding, type ParsedReport, type ParsedVulnerability, type R
 export interface ImportStream {
   readonly header: ReportHeader;
   next(): DrainedPart[] | null | Promise<DrainedPart[] | null>;
+  /** Bytes of the report that the pieces handed out so far cover; absent when it comes in one piece. */
+  position?(): number;
+}
+
+/** How far an import has come: `bytes` of the report's `totalBytes` are stored (an estimate within a piece). */
+export interface ImportProgress {
+  phase: 'reading' | 'storing';
+  bytes: number;
+  totalBytes: number;
+  findings: number;
 }
 
 export interface ImportSource {
@@ -46,6 +56,8 @@ export interface StreamImportInput extends ImportBase {
   singleSite?: boolean;
   /** The raw handle of the SQLite connection the transaction runs on (Db.sqlite): rows go through prepared statements. */
   sqlite?: SQLite.Database;
+  /** Called as findings are stored (with `source.bytes` as the total). */
+  onProgress?: (progress: ImportProgress) => void;
 }
 
 export interface ImportSummary {
@@ -122,6 +134,21 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
   const writer = importWriter(trx, { organizationId: input.organizationId, targetId: input.targetId, scanId, ids, lookup }, input.sqlite);
   let pending: PendingFinding[] = [];
   let findingTotal = 0;
+  // Progress: a piece covers the bytes from the end of the one before it to its own end (the whole
+  // report when the stream has no positions); within a piece, by the share of its findings stored.
+  const totalBytes = input.source.bytes;
+  let pieceFrom = 0;
+  let pieceTo = 0;
+  let pieceSize = 0;
+  let flushed = 0;
+  let flushedBefore = 0;
+  const flush = async () => {
+    await writer.findings(pending);
+    flushed += pending.length;
+    pending = [];
+    const share = pieceSize === 0 ? 1 : Math.min(1, (flushed - flushedBefore) / pieceSize);
+    input.onProgress?.({ phase: 'storing', bytes: Math.round(pieceFrom + (pieceTo - pieceFrom) * share), totalBytes, findings: flushed });
+  };
 
   for (let part = await input.stream.next(); part !== null; part = await input.stream.next()) {
     const newVulnerabilities: VulnerabilitiesTable[] = [];
@@ -146,16 +173,18 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
       }
     }
     await writer.vulnerabilities(newVulnerabilities);
+    pieceFrom = pieceTo;
+    pieceTo = Math.max(pieceFrom, Math.min(totalBytes, input.stream.position?.() ?? totalBytes));
+    pieceSize = ready.length;
+    flushedBefore = flushed + pending.length;
     for (const item of ready) {
       pending.push(item);
-      if (pending.length >= writer.batchSize) {
-        await writer.findings(pending);
-        pending = [];
-      }
+      if (pending.length >= writer.batchSize) await flush();
     }
     findingTotal += ready.length;
   }
-  await writer.findings(pending);
+  pieceFrom = pieceTo = totalBytes;
+  await flush();
 
   // Positions follow report order, and counts are final only now (a vulnerability's findings may
   // arrive in several pieces); rows stored with the right values are left alone.

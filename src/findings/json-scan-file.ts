@@ -41,7 +41,7 @@ interface Frame {
 /** Not sure the file is valid JSON of the expected shape. */
 class Unsure extends Error {}
 
-export async function scanJsonFile(fd: FileHandle, splitPath: PathSegment[], chunkSize = CHUNK): Promise<FileScan | null> {
+export async function scanJsonFile(fd: FileHandle, splitPath: PathSegment[], chunkSize = CHUNK, onRead?: (bytes: number) => void): Promise<FileScan | null> {
   const hash = createHash('sha256');
   const chunk = Buffer.allocUnsafe(chunkSize);
   const skeleton: Buffer[] = [];
@@ -258,6 +258,7 @@ export async function scanJsonFile(fd: FileHandle, splitPath: PathSegment[], chu
     }
     if (!skipping) copySkeleton(b.length);
     offset += bytesRead;
+    onRead?.(offset);
   }
   if (utf8Carry.length > 0 || inString || literal || stack.length > 0 || elementFrom >= 0 || !rootDone) return null;
   return { skeleton: Buffer.concat(skeleton), elements, start, sha256: hash.digest('hex'), bytes: offset };

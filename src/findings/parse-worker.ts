@@ -30,7 +30,7 @@ port.on('message', (message: WorkerRequest) => {
 
 async function run(path: string, options: Extract<WorkerRequest, { type: 'open' }>['options']): Promise<void> {
   try {
-    const stream = await openReportFile(path, options);
+    const stream = await openReportFile(path, options, (bytes) => post({ type: 'read', bytes }));
     try {
       post({ type: 'header', header: stream.header, sha256: stream.sha256, bytes: stream.bytes });
       for (;;) {
@@ -39,7 +39,7 @@ async function run(path: string, options: Extract<WorkerRequest, { type: 'open' 
         const part = stream.next();
         credits--;
         if (part === null) break;
-        post({ type: 'part', part });
+        post({ type: 'part', part, position: stream.position?.() ?? stream.bytes });
       }
       post({ type: 'end' });
     } finally {

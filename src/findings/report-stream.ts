@@ -27,6 +27,8 @@ export interface ReportStream {
    * and findings added to any vulnerability since then. null once the report is read whole.
    */
   next(): DrainedPart[] | null;
+  /** Bytes of the report that the pieces handed out so far cover; absent when the report came whole. */
+  position?(): number;
 }
 
 /** A report file being streamed: its digest and size come from the one read of the file. */
@@ -42,18 +44,19 @@ export interface FileReportStream extends ReportStream {
  * encoding and structure and read its skeleton; then the buffer is let go and each alert is read back
  * from the file when its turn comes, so the peak holds either the file or one alert's model, never both.
  */
-export async function openReportFile(path: string, options: ParseOptions = {}): Promise<FileReportStream> {
+export async function openReportFile(path: string, options: ParseOptions = {}, onRead?: (bytes: number) => void): Promise<FileReportStream> {
   const fd = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
     throw new ReportError('unknown', `cannot read the report file (${e.code ?? 'read error'})`);
   });
   try {
-    const { stream, sha256, bytes } = (await scannedStream(fd, options)) ?? firstPass(await fd.readFile(), fd.fd, options);
+    const { stream, sha256, bytes } = (await scannedStream(fd, options, onRead)) ?? firstPass(await fd.readFile(), fd.fd, options);
     let closed: Promise<void> | null = null;
     const close = () => {
       closed ??= fd.close();
       return closed;
     };
-    return { header: stream.header, next: () => stream.next(), sha256, bytes, close };
+    const { position } = stream;
+    return { header: stream.header, next: () => stream.next(), ...(position ? { position } : {}), sha256, bytes, close };
   } catch (error) {
     await fd.close();
     throw error;
@@ -64,10 +67,10 @@ export async function openReportFile(path: string, options: ParseOptions = {}): 
  * A ZAP JSON file read in chunks (json-scan-file), never whole; null when the file is not plainly a
  * valid ZAP JSON report, and the caller reads it whole (and so names any problem exactly).
  */
-async function scannedStream(fd: FileHandle, options: ParseOptions): Promise<{ stream: ReportStream; sha256: string; bytes: number } | null> {
+async function scannedStream(fd: FileHandle, options: ParseOptions, onRead?: (bytes: number) => void): Promise<{ stream: ReportStream; sha256: string; bytes: number } | null> {
   const { forced, maxFieldBytes } = checkOptions(options);
   if (forced !== undefined && forced !== 'zap-json') return null;
-  const scan = await scanJsonFile(fd, ZAP_SPLIT_PATH);
+  const scan = await scanJsonFile(fd, ZAP_SPLIT_PATH, undefined, onRead);
   if (!scan) return null;
   let skeleton: unknown;
   try {
@@ -132,6 +135,7 @@ function steppedStream(parse: SteppedParse, builder: ReportBuilder): ReportStrea
   return {
     header: parse.header,
     next: () => guardParse(builder.format, () => (parse.step() ? builder.drain() : null)),
+    position: () => parse.position(),
   };
 }
 

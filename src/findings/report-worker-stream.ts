@@ -14,7 +14,8 @@ export type WorkerRequest = { type: 'open'; path: string; options: ParseOptions 
 
 export type WorkerReply =
   | { type: 'header'; header: ReportHeader; sha256: string; bytes: number }
-  | { type: 'part'; part: DrainedPart[] }
+  | { type: 'read'; bytes: number }
+  | { type: 'part'; part: DrainedPart[]; position: number }
   | { type: 'end' }
   | { type: 'error'; report: { format: ReportFormat | 'unknown'; reason: string; position: ReportPosition } }
   | { type: 'error'; message: string };
@@ -25,6 +26,8 @@ export interface AsyncFileReportStream {
   readonly sha256: string;
   readonly bytes: number;
   next(): Promise<DrainedPart[] | null>;
+  /** Bytes of the report that the pieces handed out so far cover. */
+  position(): number;
   /** Stops the worker (idempotent); call it whether or not the stream was read to its end. */
   close(): Promise<void>;
 }
@@ -38,7 +41,8 @@ function errorOf(reply: Extract<WorkerReply, { type: 'error' }>): Error {
   return new Error(`the report parser thread failed: ${reply.message}`);
 }
 
-export async function openReportFileInWorker(path: string, options: ParseOptions = {}): Promise<AsyncFileReportStream> {
+/** `onRead` follows the structural pass through the file, before the header is known. */
+export async function openReportFileInWorker(path: string, options: ParseOptions = {}, onRead?: (bytes: number) => void): Promise<AsyncFileReportStream> {
   const worker = new Worker(ENTRY);
   const replies: WorkerReply[] = [];
   let waiting: { resolve: (reply: WorkerReply) => void } | null = null;
@@ -71,23 +75,27 @@ export async function openReportFileInWorker(path: string, options: ParseOptions
   };
 
   worker.postMessage({ type: 'open', path, options } satisfies WorkerRequest);
-  const first = await receive();
+  let first = await receive();
+  for (; first.type === 'read'; first = await receive()) onRead?.(first.bytes);
   if (first.type !== 'header') {
     await close();
     throw first.type === 'error' ? errorOf(first) : new Error(`the report parser thread answered ${first.type} before the header`);
   }
   worker.postMessage({ type: 'more', parts: AHEAD } satisfies WorkerRequest);
   let done = false;
+  let position = 0;
   return {
     header: first.header,
     sha256: first.sha256,
     bytes: first.bytes,
     close,
+    position: () => position,
     next: async () => {
       if (done) return null;
       if (failure) throw failure;
       const reply = await receive();
       if (reply.type === 'part') {
+        position = reply.position;
         worker.postMessage({ type: 'more', parts: 1 } satisfies WorkerRequest);
         return reply.part;
       }

@@ -4,9 +4,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import { baseUrlSchema } from '../contracts/index.ts';
-import { type Db, newId, nowIso } from '../db/index.ts';
+import { bulkWrite, type Db, newId, nowIso } from '../db/index.ts';
 import type { Database, FindingRow, Scan, Target, VulnerabilityRow } from '../db/tables.ts';
-import { type ImportSummary, MultipleSitesError, type StreamImportInput, storeReport } from '../findings/import-report.ts';
+import { type ImportProgress, type ImportSummary, MultipleSitesError, type StreamImportInput, storeReport } from '../findings/import-report.ts';
 import { type AsyncFileReportStream, type FileReportStream, openReportFile, openReportFileInWorker, openReportStream, type ParsedReport, parseReportBytes, ReportError, type ReportFormat, streamOfReport } from '../findings/index.ts';
 import { DomainError, notFound } from '../lib/errors.ts';
 import { recordAudit } from './audit.ts';
@@ -27,6 +27,8 @@ export interface ImportRequest {
    * more, where the overlap pays for the thread's start-up).
    */
   parseInWorker?: boolean;
+  /** Follows the import: the read through the file (its structure checked), then the storing. */
+  onProgress?: (progress: ImportProgress) => void;
 }
 
 /** From this size on, a report file is parsed on a worker thread (starting one costs ~0.1 s). */
@@ -90,7 +92,15 @@ export async function importReport(db: Db, request: ImportRequest): Promise<Impo
   let source = { name: sourceName, sha256: '', bytes: 0 };
   const store = async (trx: Transaction<Database>, ref: TargetRef, part: Pick<StreamImportInput, 'stream' | 'site' | 'singleSite'>) => {
     const target = await resolveTarget(trx, organizationId, actorUserId, ref);
-    const summary = await storeReport(trx, { organizationId, actorUserId, targetId: target.id, source, ...part, ...(db.sqlite ? { sqlite: db.sqlite } : {}) });
+    const summary = await storeReport(trx, {
+      organizationId,
+      actorUserId,
+      targetId: target.id,
+      source,
+      ...part,
+      ...(db.sqlite ? { sqlite: db.sqlite } : {}),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    });
     await recordAudit(trx, { organizationId, actorUserId, action: 'scan.imported', subjectType: 'scan', subjectId: summary.scanId, details: { format: summary.format, findings: summary.findings, source: source.name } });
     return summary;
   };
@@ -99,14 +109,16 @@ export async function importReport(db: Db, request: ImportRequest): Promise<Impo
     if ('path' in request.file) {
       const { path } = request.file;
       const inWorker = request.parseInWorker ?? (await stat(path).then((s) => s.size >= WORKER_MIN_BYTES).catch(() => false));
-      stream = await (inWorker ? openReportFileInWorker(path, options) : openReportFile(path, options));
+      const size = request.onProgress ? (await stat(path).catch(() => null))?.size ?? 0 : 0;
+      const onRead = request.onProgress && ((bytes: number) => request.onProgress?.({ phase: 'reading', bytes, totalBytes: size, findings: 0 }));
+      stream = await (inWorker ? openReportFileInWorker(path, options, onRead) : openReportFile(path, options, onRead));
       source = { ...source, sha256: stream.sha256, bytes: stream.bytes };
     } else {
       const { bytes } = request.file;
       source = { ...source, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
     }
     const single = stream ?? openReportStream('bytes' in request.file ? request.file.bytes : Buffer.alloc(0), options);
-    return [await db.kysely.transaction().execute((trx) => store(trx, request.target, { stream: single, singleSite: true }))];
+    return [await bulkWrite(db.sqlite, () => db.kysely.transaction().execute((trx) => store(trx, request.target, { stream: single, singleSite: true })))];
   } catch (error) {
     if (error instanceof ReportError) throw new DomainError('invalid_report', error.message);
     if (!(error instanceof MultipleSitesError)) throw error;
@@ -157,3 +169,4 @@ export async function listFindingRows(db: Kysely<Database>, organizationId: stri
   if (where.vulnerabilityId) query = query.where('vulnerability_id', '=', where.vulnerabilityId);
   return query.orderBy('vulnerability_id').orderBy('position').offset(page.offset).limit(page.limit).execute();
 }
+export type { ImportProgress } from '../findings/import-report.ts';

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isReportFormat, REPORT_FORMATS } from '../../findings/index.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { importReport } from '../../services/index.ts';
+import { PROGRESS_MIN_BYTES, type ProgressBar, progressBar } from '../import-progress.ts';
 import { resolveOrganization } from '../organization.ts';
 import { openRuntime } from '../runtime.ts';
 
@@ -14,11 +15,13 @@ export function register(program: Command): void {
     .option('--format <format>', `skip detection: ${REPORT_FORMATS.join(', ')}`)
     .option('--split-sites', 'a report naming several sites becomes one scan per site’s target')
     .option('--organization-id <id>', 'the organization (default: the only one)')
-    .option('--json', 'print one JSON object with the counts')
-    .action(async (file: string, options: { target: string; format?: string; splitSites?: boolean; organizationId?: string; json?: boolean }) => {
+    .option('--json', 'print one JSON object with the counts (and no progress)')
+    .option('--progress', 'show the progress bar even when stderr is not a terminal (it is shown on a terminal for files of 1 MiB and more)')
+    .action(async (file: string, options: { target: string; format?: string; splitSites?: boolean; organizationId?: string; json?: boolean; progress?: boolean }) => {
       if (options.format !== undefined && !isReportFormat(options.format)) throw new Error(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
       const size = (await stat(file)).size;
       const runtime = await openRuntime({ generateKey: true, quiet: true });
+      let bar: ProgressBar | null = null;
       const say = (line: string) => {
         if (!options.json) process.stderr.write(`${line}\n`);
       };
@@ -26,8 +29,11 @@ export function register(program: Command): void {
         const organizationId = await resolveOrganization(runtime.db, options.organizationId);
         const target = /^https?:\/\//i.test(options.target) ? { url: options.target } : { id: options.target };
         const started = performance.now();
-        say(`importing ${file} (${(size / 1_048_576).toFixed(1)} MB)…`);
+        say(`importing ${file} (${(size / 1_048_576).toFixed(1)} MiB)…`);
+        const showBar = !options.json && (options.progress === true || (process.stderr.isTTY && size >= PROGRESS_MIN_BYTES));
+        bar = showBar ? progressBar(process.stderr, !process.stderr.isTTY) : null;
         const results = await importReport(runtime.db, {
+          ...(bar ? { onProgress: bar.update } : {}),
           organizationId,
           actorUserId: null,
           target,
@@ -35,6 +41,7 @@ export function register(program: Command): void {
           ...(options.format && isReportFormat(options.format) ? { format: options.format } : {}),
           ...(options.splitSites ? { splitSites: true } : {}),
         });
+        bar?.stop();
         if (options.json) {
           process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results)}\n`);
         } else {
@@ -49,6 +56,7 @@ export function register(program: Command): void {
         if (error instanceof DomainError) throw new Error(error.message);
         throw error;
       } finally {
+        bar?.stop();
         await runtime.close();
       }
     });

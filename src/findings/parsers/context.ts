@@ -16,6 +16,8 @@ export interface SteppedParse {
   header: ReportHeader;
   /** Parses the next piece; false when there is none left. */
   step(): boolean;
+  /** Bytes of the report that the pieces parsed so far cover (for progress). */
+  position(): number;
 }
 
 /** Reads back part of the report once its buffer has been let go (a streaming import of a file). */

@@ -89,5 +89,5 @@ export function zapJsonStepsOf(
     });
     return true;
   };
-  return { header, step };
+  return { header, step, position: () => elements[next - 1]?.to ?? 0 };
 }
