@@ -1,9 +1,11 @@
 // `vulnbridge demo`: the whole product on one machine with no GitLab of your own. Starts the GitLab
-// sandbox and the hub in this process (SQLite, secret key and sandbox state under ./data/demo/), creates
-// a demo organization, its Owner and the "Demo shop" target with the example reports imported, registers
-// the sandbox as a self-managed GitLab instance, and prints where to sign in. Ctrl-C stops both.
+// sandbox and the hub in this process (SQLite, secret key and sandbox state in a data directory,
+// ./data/demo unless --data-dir says otherwise), creates a demo organization, its Owner and the
+// "Demo shop" target with the example reports imported, registers the sandbox as a self-managed GitLab
+// instance, and prints where to sign in (or, with --json, one JSON line). Ctrl-C stops both.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -23,16 +25,43 @@ const INSTANCE_NAME = 'GitLab sandbox';
 const EXAMPLES = ['zap-anubissbe-1.json', 'nuclei-defectdojo-2.json', 'zap-smithy-1.sarif.json'];
 const examplesDir = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
+/** What the demo writes into its data directory; --reset deletes exactly these. */
+const DATA_FILES = ['vulnbridge.sqlite', 'vulnbridge.sqlite-wal', 'vulnbridge.sqlite-shm', 'vulnbridge.sqlite-journal', 'secret.key', 'gitlab-sandbox.json'];
+
 interface Options {
   reset?: boolean;
+  json?: boolean;
+  dataDir: string;
   port: string;
   sandboxPort: string;
 }
 
+/** What `--json` prints: one line, once both servers listen. */
+export interface DemoInfo {
+  hubUrl: string;
+  dataDir: string;
+  signIn: { email: string; password: string; name: string; organization: string };
+  target: { name: string; baseUrl: string };
+  imported: string[];
+  sandbox: { url: string; instanceName: string; users: { username: string; password: string; token: string }[] };
+}
+
 function port(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new Error(`--${name} must be a port number (1-65535), got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`--${name} must be a port number (1-65535, or 0 for a free one), got "${value}"`);
   return n;
+}
+
+/** A port free on `host` right now (the system's choice), for the hub when --port is 0. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 /** The demo organization and Owner, the target, its example scans and the sandbox instance: each only when missing. */
@@ -67,17 +96,15 @@ async function seed(runtime: Runtime, sandbox: { url: string; clientId: string; 
     imported.push(`${file}: ${summary?.tool ?? '?'}, ${summary?.vulnerabilities ?? 0} vulnerabilities, ${summary?.findings ?? 0} findings`);
   }
 
-  const instance = await db
-    .selectFrom('gitlab_instances')
-    .select('id')
-    .where('organization_id', '=', actor.organizationId)
-    .where('base_url', '=', sandbox.url)
-    .executeTakeFirst();
+  // The demo's instance is the one at the sandbox's address, or the one of an earlier start on another port.
+  const instances = db.selectFrom('gitlab_instances').select('id').where('organization_id', '=', actor.organizationId);
+  const instance =
+    (await instances.where('base_url', '=', sandbox.url).executeTakeFirst()) ?? (await instances.where('name', '=', INSTANCE_NAME).executeTakeFirst());
   if (instance) {
     // The sandbox's application is the one in its saved state; keep the hub's copy equal to it.
     await db
       .updateTable('gitlab_instances')
-      .set({ client_id: sandbox.clientId, client_secret_enc: runtime.secretBox.seal(sandbox.clientSecret, `instance:${instance.id}`) })
+      .set({ base_url: sandbox.url, client_id: sandbox.clientId, client_secret_enc: runtime.secretBox.seal(sandbox.clientSecret, `instance:${instance.id}`) })
       .where('id', '=', instance.id)
       .execute();
   } else {
@@ -91,21 +118,45 @@ async function seed(runtime: Runtime, sandbox: { url: string; clientId: string; 
   return { imported };
 }
 
+/** The human version of what the demo prints. */
+function humanText(info: DemoInfo): string {
+  const { hubUrl, signIn, target, imported, sandbox } = info;
+  const lines = [
+    '',
+    `Vulnbridge demo is running. Ctrl-C stops it (data stays in ${info.dataDir}; --reset starts afresh).`,
+    '',
+    `  Hub             ${hubUrl}`,
+    `  Sign in         ${signIn.email} / ${signIn.password}   (Owner of "${signIn.organization}")`,
+    `  Target          ${target.name} (${target.baseUrl})${imported.length ? '; imported:' : ', example scans already imported'}`,
+    ...imported.map((line) => `                    ${line}`),
+    '',
+    `  GitLab sandbox  ${sandbox.url}   (registered in the hub as "${sandbox.instanceName}")`,
+    ...sandbox.users.map((user) => `  GitLab user     ${user.username} / ${user.password}`),
+    '',
+    `  Next: open ${hubUrl}, sign in, open ${target.name} > GitLab integration > Authorize, and sign in to`,
+    `  the sandbox as ${sandbox.users[0]?.username ?? 'alice'}. Then open a scan > GitLab Issues, pick a project, and Create Issue.`,
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 async function runDemo(options: Options): Promise<void> {
-  const hubPort = port('port', options.port);
+  const host = process.env.HOST || 'localhost';
+  const hubPort = port('port', options.port) || (await freePort(host));
   const sandboxPort = port('sandbox-port', options.sandboxPort);
-  const dataDir = resolve('data', 'demo');
-  if (options.reset) rmSync(dataDir, { recursive: true, force: true });
+  const dataDir = resolve(options.dataDir);
+  if (options.reset) for (const file of DATA_FILES) rmSync(join(dataDir, file), { force: true });
   mkdirSync(dataDir, { recursive: true });
 
   const hubUrl = `http://localhost:${hubPort}`;
   // The runtime parses the environment once; the demo's own settings go in first. Its secret key is
-  // generated into data/demo (not taken from the environment), so its tokens never mix with another hub's.
+  // generated into the data directory (not taken from the environment), so its tokens never mix with
+  // another hub's.
   Object.assign(process.env, {
     DATABASE_URL: join(dataDir, 'vulnbridge.sqlite'),
     VULNBRIDGE_DATA_DIR: dataDir,
     PORT: String(hubPort),
-    HOST: process.env.HOST || 'localhost',
+    HOST: host,
     PUBLIC_URL: hubUrl,
     GITLAB_ALLOWED_HOSTS: '127.0.0.1,localhost',
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
@@ -125,21 +176,15 @@ async function runDemo(options: Options): Promise<void> {
     runtime = await openRuntime({ generateKey: true });
     const { imported } = await seed(runtime, { url: sandbox.url, ...sandbox.oauthApplication });
     server = await startServer({ runtime });
-    const say = (line = '') => process.stdout.write(`${line}\n`);
-    say();
-    say('Vulnbridge demo is running. Ctrl-C stops it (data stays in data/demo; --reset starts afresh).');
-    say();
-    say(`  Hub             ${hubUrl}`);
-    say(`  Sign in         ${DEMO.email} / ${DEMO.password}   (Owner of "${DEMO.organizationName}")`);
-    say(`  Target          ${TARGET.name} (${TARGET.baseUrl})${imported.length ? '; imported:' : ', example scans already imported'}`);
-    for (const line of imported) say(`                    ${line}`);
-    say();
-    say(`  GitLab sandbox  ${sandbox.url}   (registered in the hub as "${INSTANCE_NAME}")`);
-    for (const user of sandbox.users) say(`  GitLab user     ${user.username} / ${user.password}`);
-    say();
-    say(`  Next: open ${hubUrl}, sign in, open ${TARGET.name} > GitLab integration > Authorize, and sign in to`);
-    say(`  the sandbox as ${sandbox.users[0]?.username ?? 'alice'}. Then open a scan > GitLab Issues, pick a project, and Create Issue.`);
-    say();
+    const info: DemoInfo = {
+      hubUrl,
+      dataDir,
+      signIn: { email: DEMO.email, password: DEMO.password, name: DEMO.name, organization: DEMO.organizationName },
+      target: TARGET,
+      imported,
+      sandbox: { url: sandbox.url, instanceName: INSTANCE_NAME, users: sandbox.users },
+    };
+    process.stdout.write(options.json ? `${JSON.stringify(info)}\n` : humanText(info));
   } catch (error) {
     await server?.close().catch(() => {});
     await runtime?.close().catch(() => {});
@@ -170,9 +215,11 @@ async function runDemo(options: Options): Promise<void> {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('start the hub and a GitLab sandbox together, with a demo sign-in, target and example scans (data in ./data/demo)')
-    .option('--reset', 'delete ./data/demo first (database, secret key, sandbox state)')
-    .option('--port <n>', 'port of the hub', '8080')
-    .option('--sandbox-port <n>', 'port of the GitLab sandbox', '8929')
+    .description('start the hub and a GitLab sandbox together, with a demo sign-in, target and example scans')
+    .option('--data-dir <dir>', 'where the demo keeps its database, secret key and sandbox state', 'data/demo')
+    .option('--reset', 'delete the demo\'s database, secret key and sandbox state in the data directory first')
+    .option('--port <n>', 'port of the hub (0: a free one)', '8080')
+    .option('--sandbox-port <n>', 'port of the GitLab sandbox (0: a free one)', '8929')
+    .option('--json', 'print one JSON line {"hubUrl","dataDir","signIn","target","imported","sandbox"} instead of the text')
     .action(runDemo);
 }
