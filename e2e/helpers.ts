@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
+import { capturePagesOnClose } from './capture.ts';
 
 export const owner = {
   organizationName: 'Acme Security',
@@ -53,9 +54,12 @@ export async function signOut(page: Page, userName: string): Promise<void> {
 
 /**
  * Makes an uncaught error in the page fail the test. React reports errors it recovered from as a
- * wrapper; the page logs the wrapped cause to the console so the failure names it.
+ * wrapper; the page logs the wrapped cause to the console so the failure names it. Every spec calls it
+ * before each test, so it also arranges (with VB_CAPTURE_DIR set) for the final HTML of the test's
+ * hub pages to be saved for the secret scan.
  */
 export async function failOnPageErrors(page: Page): Promise<void> {
+  capturePagesOnClose(page.context(), baseUrl(), test.info());
   await page.addInitScript(() => {
     window.addEventListener('error', (event) => {
       const cause = (event.error as Error | undefined)?.cause;

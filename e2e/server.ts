@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { captureDir, recordSecret } from '../test/support/capture.ts';
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -97,7 +98,11 @@ export async function startServer(repoRoot: string, options: ServerOptions = {})
   }
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  const logFile = join(dataDir, 'server.log');
+  // With VB_CAPTURE_DIR (npm test), the log stays in the capture dir, at trace, for the secret scan.
+  const capture = captureDir();
+  const logFile = capture ? join(capture, `log-e2e-server-${port}.log`) : join(dataDir, 'server.log');
+  const secretKey = randomBytes(32).toString('hex');
+  recordSecret('hub-secret-key', secretKey);
   const log = createWriteStream(logFile);
   await new Promise((resolve) => log.once('open', resolve));
 
@@ -106,11 +111,11 @@ export async function startServer(repoRoot: string, options: ServerOptions = {})
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
-      VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'),
+      VULNBRIDGE_SECRET_KEY: secretKey,
       VULNBRIDGE_DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? (capture ? 'trace' : 'warn'),
       ...options.env,
     },
     stdio: ['ignore', log, log],

@@ -2,8 +2,13 @@
 // lints, runs Vitest (unit and integration, each data-layer and route test on SQLite and PostgreSQL),
 // builds the web app and runs the Playwright browser tests. The last line counts every test that ran:
 // `N passed, N failed` (type-check and lint count as one test each).
+//
+// Secrets never leak (issue #9): for the whole run, VB_SECRET_LEDGER_DIR collects every secret that
+// exists (the sandbox's tokens, the clients' passwords, sessions, API tokens) and VB_CAPTURE_DIR every hub
+// log, API response and page (fresh each run, under test-results/secrets/); after the browser tests
+// scripts/secret-scan.ts searches the one for the other, and counts as one test.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureChromium, ensurePostgres, ensureWapiti } from './ensure-services.ts';
@@ -13,6 +18,12 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const out = mkdtempSync(join(tmpdir(), 'vb-results-'));
+const secrets = join('test-results', 'secrets');
+rmSync(secrets, { recursive: true, force: true });
+process.env.VB_SECRET_LEDGER_DIR = join(process.cwd(), secrets, 'ledger');
+process.env.VB_CAPTURE_DIR = join(process.cwd(), secrets, 'capture');
+mkdirSync(process.env.VB_SECRET_LEDGER_DIR, { recursive: true });
+mkdirSync(process.env.VB_CAPTURE_DIR, { recursive: true });
 
 function step(name: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
@@ -34,7 +45,10 @@ check('typecheck', step('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']));
 check('lint', step('lint', 'npx', ['biome', 'lint', '.']));
 
 const vitestJson = join(out, 'vitest.json');
-const vitestOk = step('unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+// LOG_FILE: the `vulnbridge` processes tests start also write their logs into the capture.
+const vitestOk = step('unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], {
+  LOG_FILE: join(process.env.VB_CAPTURE_DIR, 'log-cli-processes.log'),
+});
 if (existsSync(vitestJson)) {
   const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += report.numPassedTests;
@@ -59,6 +73,8 @@ if (existsSync('playwright.config.ts')) {
     failed++;
   }
 }
+
+check('secrets never leak', step('secret scan', 'npx', ['tsx', 'scripts/secret-scan.ts']));
 
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
 console.log(`\nsuite time ${seconds} s`);

@@ -26,7 +26,14 @@ export async function openRuntime(options: { generateKey?: boolean; migrate?: bo
     }
     throw error;
   }
-  const logger = createLogger({ level: options.quiet ? 'warn' : env.LOG_LEVEL, destination: pino.destination(2) });
+  // LOG_FILE: a copy of every line, appended synchronously (a process killed mid-run loses none).
+  const destination = env.LOG_FILE
+    ? pino.multistream([
+        { level: 'trace', stream: pino.destination(2) },
+        { level: 'trace', stream: pino.destination({ dest: env.LOG_FILE, append: true, mkdir: true, sync: true }) },
+      ])
+    : pino.destination(2);
+  const logger = createLogger({ level: options.quiet ? 'warn' : env.LOG_LEVEL, destination });
   const key = loadSecretKey(env, { generate: options.generateKey ?? false });
   if (key.origin === 'generated') {
     logger.warn({ path: key.path }, 'generated a new secret key (VULNBRIDGE_SECRET_KEY was not set); keep this file, it decrypts stored GitLab tokens');

@@ -24,6 +24,8 @@ export const envSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   VULNBRIDGE_SECRET_KEY: secretKey.optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Also append every log line to this file (standard error keeps them too). */
+  LOG_FILE: z.string().min(1).optional(),
   GITLAB_ALLOWED_HOSTS: z.string().default(''),
   VULNBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
   GITLAB_COM_URL: z.url({ protocol: /^https?$/ }).default('https://gitlab.com'),

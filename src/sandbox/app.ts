@@ -14,6 +14,7 @@ import { projectRoutes } from './api/projects.ts';
 import { type FaultRule, parseFaultSpec } from './faults/faults.ts';
 import { Router } from './http/router.ts';
 import { RequestPipeline } from './http/server.ts';
+import { recordStoreSecrets } from './ledger.ts';
 import type { RateLimitProfile } from './limits/rate-limiter.ts';
 import { authorizeRoutes } from './oauth/authorize.ts';
 import { tokenRoutes } from './oauth/token.ts';
@@ -89,6 +90,7 @@ async function loadState(options: SandboxOptions): Promise<{ store: Store; info:
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { store, info } = await loadState(options);
+  recordStoreSecrets(store);
   const auto = options.autoApprove === true ? (info.users[0]?.username ?? null) : options.autoApprove || null;
   const rt = new Runtime(store, info, {
     rateLimits: options.rateLimits ?? 'self-managed',

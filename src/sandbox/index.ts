@@ -5,4 +5,5 @@ export { type FaultRule, type FaultKind, parseFaultSpec } from './faults/faults.
 export { RATE_LIMIT_PROFILES, type RateLimitProfile } from './limits/rate-limiter.ts';
 export { DEFAULT_REDIRECT_URI, type SeedInfo, type SeedSpec, defaultSeedSpec } from './state/seed.ts';
 export { AccessLevel } from './state/types.ts';
+export { recordSecret, type SecretKind } from './ledger.ts';
 export type { HookEventRecord } from './state/types.ts';

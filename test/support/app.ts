@@ -9,6 +9,7 @@ import type { App } from '../../src/http/context.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import { addMember, createOrganizationWithOwner } from '../../src/services/index.ts';
 import type { RoleName } from '../../src/contracts/index.ts';
+import { recordExchange, recordSecret, teeLoggerToCapture } from './capture.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { silentLogger } from './silent-logger.ts';
 
@@ -27,8 +28,10 @@ export interface TestApp {
 export async function createTestApp(dialect: DialectName, options: { env?: Record<string, string>; logger?: Logger } = {}): Promise<TestApp> {
   const t = await createTestDatabase(dialect);
   const secretKey = randomBytes(32).toString('hex');
+  recordSecret('hub-secret-key', secretKey);
   const env = parseEnv({ DATABASE_URL: t.url, VULNBRIDGE_SECRET_KEY: secretKey, LOG_LEVEL: 'silent', ...options.env });
   const secretBox = createSecretBox(Buffer.from(secretKey, 'hex'));
+  if (options.logger) teeLoggerToCapture(options.logger);
   const app = await buildApp({ db: t.db, env, logger: options.logger ?? silentLogger, secretBox, webDir: '/nonexistent' });
   await app.ready();
   return { app, t, secretBox, secretKey, env, close: async () => { await app.close(); await t.drop(); } };
@@ -50,6 +53,7 @@ export class Client {
     if (this.bearer) all.authorization = `Bearer ${this.bearer}`;
     if (this.csrf && method !== 'GET' && all['x-csrf-token'] === undefined) all['x-csrf-token'] = this.csrf;
     const response = await this.app.inject({ method: method as 'GET', url, headers: all, ...(body === undefined ? {} : { payload: body as object }) });
+    recordExchange({ source: 'vitest', method, url, requestHeaders: all, requestBody: body, status: response.statusCode, headers: response.headers, body: response.body });
     const setCookie = response.cookies.find((c) => c.name === 'vb_session');
     if (setCookie) this.cookie = setCookie.value ? `vb_session=${setCookie.value}` : '';
     for (const c of response.cookies) {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { type FaultRule, parseFaultSpec } from '../faults/faults.ts';
+import { recordSecret } from '../ledger.ts';
 import type { RateLimitProfile } from '../limits/rate-limiter.ts';
 import { authorizedApplications, revokeAuthorization } from '../oauth/authorize.ts';
 import type { Runtime } from '../runtime.ts';
@@ -98,6 +99,7 @@ export class SandboxAdmin {
   createToken(username: string, scopes: string[] = ['api']): string {
     const user = this.requireUser(username);
     const token = `glpat-${randomBytes(10).toString('hex')}`;
+    recordSecret('gitlab-pat', token);
     this.rt.store.data.personalTokens.push({
       id: this.rt.store.nextId('pat'),
       userId: user.id,

@@ -7,6 +7,7 @@ import { type Input, bool, has, requiredStr, str } from '../http/params.ts';
 import { HttpError, json, notFound } from '../http/reply.ts';
 import type { Ctx, Route } from '../http/router.ts';
 import type { HookRecord } from '../state/types.ts';
+import { recordSecret } from '../ledger.ts';
 import { APP_LIMIT_BODY } from '../limits/rate-limiter.ts';
 import { issuePayload, notePayload } from '../webhooks/payloads.ts';
 import type { HookTrigger } from '../webhooks/dispatcher.ts';
@@ -92,6 +93,7 @@ function create(ctx: Ctx) {
     permanentlyDisabled: false,
   };
   applyParams(hook, ctx.input);
+  recordSecret('gitlab-webhook-secret', hook.token);
   store.data.hooks.push(hook);
   return json(201, hookEntity(hook, store.now()));
 }
@@ -107,6 +109,7 @@ function update(ctx: Ctx) {
   }
   const token = str(ctx.input, 'token');
   if (token !== undefined) hook.token = token;
+  recordSecret('gitlab-webhook-secret', token);
   applyParams(hook, ctx.input);
   return json(200, hookEntity(hook, ctx.rt.store.now()));
 }

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Input, str } from '../http/params.ts';
 import { type Reply, escapeHtml, redirect } from '../http/reply.ts';
+import { recordSecret } from '../ledger.ts';
 import type { Ctx, Route } from '../http/router.ts';
 import { page, sessionUser, signInRedirect, startSession } from '../pages/layout.ts';
 import type { OAuthAppRecord, UserRecord } from '../state/types.ts';
@@ -64,6 +65,7 @@ function preAuthorize(ctx: Ctx, input: Input): PreAuth | Reply {
 
 function approve(ctx: Ctx, pre: PreAuth, user: UserRecord, extraHeaders: Record<string, string> = {}): Reply {
   const code = randomBytes(32).toString('hex');
+  recordSecret('gitlab-authorization-code', code);
   ctx.rt.store.data.oauthGrants.push({
     code,
     appId: pre.app.id,

@@ -6,6 +6,7 @@ import { avatarUrl } from '../entities/basic.ts';
 import { str } from '../http/params.ts';
 import { HttpError, type Reply, json } from '../http/reply.ts';
 import type { Ctx, Route } from '../http/router.ts';
+import { recordSecret } from '../ledger.ts';
 import type { OAuthAppRecord, OAuthTokenRecord } from '../state/types.ts';
 
 export const ACCESS_TOKEN_TTL = 7200;
@@ -54,6 +55,8 @@ export function issueToken(ctx: Ctx, appId: number, userId: number, scopes: stri
     revokedAt: null,
   };
   store.data.oauthTokens.push(record);
+  recordSecret('gitlab-access-token', record.accessToken);
+  recordSecret('gitlab-refresh-token', record.refreshToken);
   return record;
 }
 
