@@ -19,7 +19,9 @@ export async function takeBudget(db: Kysely<Database>, key: string, perMinute: n
   if (!row) return { ok: false, retryAt: new Date(Date.now() + 100) };
   const windowEnd = Date.parse(row.window_started_at) + WINDOW_MS;
   const blocked = row.blocked_until ? Date.parse(row.blocked_until) : 0;
-  return { ok: false, retryAt: new Date(Math.max(windowEnd, blocked, Date.now() + 50)) };
+  // Only a spent window waits for its end; a 429's block alone (Retry-After: 1) waits for the block.
+  const spent = Number(row.used) >= perMinute && windowEnd > Date.now();
+  return { ok: false, retryAt: new Date(Math.max(spent ? windowEnd : 0, blocked, Date.now() + 50)) };
 }
 
 /** One attempt: ok, or null when nothing matched (the caller tries again or reads why). */

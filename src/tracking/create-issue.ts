@@ -17,11 +17,14 @@ import { renderIssue } from './render-issue.ts';
 export const issueBudgetKey = (baseUrl: string, gitlabUserId: number) => `issues:${baseUrl}:${gitlabUserId}`;
 
 async function setItem(db: Kysely<Database>, itemId: string, state: PushItemState, values: { error?: string | null; trackedIssueId?: string } = {}) {
-  await db
+  let update = db
     .updateTable('push_items')
     .set({ state, updated_at: nowIso(), ...(values.error !== undefined ? { error: values.error } : {}), ...(values.trackedIssueId ? { tracked_issue_id: values.trackedIssueId } : {}) })
-    .where('id', '=', itemId)
-    .execute();
+    .where('id', '=', itemId);
+  // A finished item stays finished: an attempt whose lease another worker took over (and finished) must
+  // not move it back to waiting, pending or failed, or the push would never finish.
+  if (state !== 'created' && state !== 'adopted') update = update.where('state', 'not in', ['created', 'adopted']);
+  await update.execute();
 }
 
 export async function markItemFailed(db: Kysely<Database>, itemId: string, error: string): Promise<void> {

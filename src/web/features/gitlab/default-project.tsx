@@ -35,6 +35,11 @@ export function ProjectLinkDetails({ link }: { link: ProjectLinkInfo }) {
           ? 'GitLab tells Vulnbridge about issue changes and comments as they happen (project webhook).'
           : (link.syncReason ?? 'Vulnbridge polls the project for changes.')}
       </Text>
+      {link.syncMode === 'webhook' && link.syncReason ? (
+        <Text size="sm" c="dimmed">
+          {link.syncReason}
+        </Text>
+      ) : null}
     </Stack>
   );
 }
