@@ -116,6 +116,7 @@ export async function startServer(repoRoot: string, options: ServerOptions = {})
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? (capture ? 'trace' : 'warn'),
+      ...(capture ? { LOG_FILE: '' } : {}), // captured: its standard output and error already go to logFile
       ...options.env,
     },
     stdio: ['ignore', log, log],

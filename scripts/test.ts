@@ -62,7 +62,12 @@ if (existsSync(vitestJson)) {
 if (existsSync('playwright.config.ts')) {
   const built = step('build the web app', 'npx', ['vite', 'build', '--logLevel', 'warn']);
   const playwrightJson = join(out, 'playwright.json');
-  const ok = built && step('browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
+  const ok =
+    built &&
+    step('browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+      LOG_FILE: join(process.env.VB_CAPTURE_DIR, 'log-cli-processes-e2e.log'),
+    });
   if (existsSync(playwrightJson)) {
     const stats = JSON.parse(readFileSync(playwrightJson, 'utf8')).stats;
     passed += stats.expected + stats.flaky;
