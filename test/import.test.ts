@@ -121,7 +121,8 @@ describe.each(DIALECTS)('scan import on %s', (dialect) => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Four parser threads (each loads tsx) and four imports: 30 s was not enough on a loaded machine.
+  }, 90_000);
 
   it('accepts an empty report as a scan with zero findings', async () => {
     const empty = { '@version': '2.14.0', '@generated': 'Thu, 1 Jan 2026 00:00:00', site: [] };
