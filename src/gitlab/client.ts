@@ -149,9 +149,9 @@ export class GitlabClient {
   }
 
   /** POST an issue. Never retried by the transport: the caller looks for it by its ID label first. */
-  async createIssue(projectId: number, issue: NewIssue, options: { beforeSend?: () => Promise<void> } = {}): Promise<GitlabIssue> {
+  async createIssue(projectId: number, issue: NewIssue): Promise<GitlabIssue> {
     const body = { ...issue, labels: issue.labels.join(',') };
-    return (await this.http.request<GitlabIssue>('POST', `/projects/${projectId}/issues`, { body, ...options })).data;
+    return (await this.http.request<GitlabIssue>('POST', `/projects/${projectId}/issues`, { body })).data;
   }
 
   /** Issues carrying a label (our finding-ID label), open or closed. */

@@ -15,12 +15,6 @@ export interface GitlabHttpOptions {
   timeoutMs?: number;
 }
 
-export interface RequestOptions {
-  query?: Query;
-  body?: unknown;
-  beforeSend?: () => Promise<void>;
-}
-
 export interface Page<T> {
   items: T[];
   nextPage: number | null;
@@ -48,9 +42,7 @@ export class GitlabHttp {
     return this.options.baseUrl;
   }
 
-  /** `beforeSend` runs after the token is read and just before each attempt goes out: a create that must
-   * not happen twice checks there that its job is still its own (it throws to stop). */
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<{ data: T; headers: Headers; status: number }> {
+  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<{ data: T; headers: Headers; status: number }> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once<T>(method, path, options);
@@ -82,10 +74,9 @@ export class GitlabHttp {
     return items;
   }
 
-  private async once<T>(method: string, path: string, options: RequestOptions): Promise<{ data: T; headers: Headers; status: number }> {
+  private async once<T>(method: string, path: string, options: { query?: Query; body?: unknown }): Promise<{ data: T; headers: Headers; status: number }> {
     const url = `${this.options.baseUrl}/api/v4${path}${buildQuery(options.query)}`;
     const token = await this.options.token();
-    await options.beforeSend?.();
     let response: Response;
     try {
       response = await this.options.fetch(url, {

@@ -20,10 +20,6 @@ export interface TaskContext {
   logger: Logger;
   signal: AbortSignal;
   deps: TaskDeps | undefined;
-  /** Renew this attempt's lease now; false when it expired and another worker took the job over. A task
-   * calls it just before an effect outside the database that the attempt now running would repeat (a
-   * GitLab create), and stops (throws LeaseLost) when it is false. */
-  holdLease(): Promise<boolean>;
 }
 
 export function requireDeps(context: TaskContext): TaskDeps {
@@ -58,12 +54,6 @@ export class WaitUntil extends Error {
 /** Thrown by a task whose failure no retry can fix (bad payload, a 404 that will stay a 404). */
 export class PermanentFailure extends Error {
   override name = 'PermanentFailure';
-}
-
-/** Thrown by a task whose attempt lost its lease to another worker (it was paused or starved past the
- * lease): the other attempt owns the job now, so this one stops without recording anything. */
-export class LeaseLost extends Error {
-  override name = 'LeaseLost';
 }
 
 /** Thrown by a task that cannot run until something outside changes (a connection needs reconnecting). */

@@ -6,7 +6,7 @@ import { newId } from '../db/index.ts';
 import type { Job } from '../db/tables.ts';
 import type { Logger } from '../lib/logger.ts';
 import { claimJobs, completeJob, deferJob, extendLease, failJob, pauseJob } from './queue.ts';
-import { LeaseLost, PauseJob, PermanentFailure, type TaskDefinition, type TaskDeps, WaitUntil } from './task.ts';
+import { PauseJob, PermanentFailure, type TaskDefinition, type TaskDeps, WaitUntil } from './task.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -120,7 +120,7 @@ export class Worker {
     const logger = root.child({ jobId: job.id, task: job.task, attempt: job.attempts });
     const task = this.tasks.get(job.task);
     if (!task) return;
-    const context = { db, job, logger, signal: this.abort.signal, deps: this.options.deps, holdLease: () => this.holdLease(job) };
+    const context = { db, job, logger, signal: this.abort.signal, deps: this.options.deps };
     if (job.attempts > job.max_attempts) {
       await failJob(db.kysely, job, 'lease expired after the last attempt (the worker stopped mid-job)', { permanent: true });
       await this.dead(task, job, context, 'lease expired after the last attempt');
@@ -141,25 +141,9 @@ export class Worker {
     }
   }
 
-  /** Renew the attempt's lease: false when another worker took the job over. A renewal that came back
-   * late (this process was paused or starved meanwhile) may be stale by the time it is read, so it is
-   * asked again: true means the lease is this attempt's for at least half a lease more. */
-  private async holdLease(job: Job): Promise<boolean> {
-    for (let ask = 0; ask < 3; ask++) {
-      const asked = Date.now();
-      if (!(await extendLease(this.options.db.kysely, job, this.leaseMs))) return false;
-      if (Date.now() - asked < this.leaseMs / 2) return true;
-    }
-    return false;
-  }
-
   private async recordFailure(task: TaskDefinition<unknown>, job: Job, context: Parameters<TaskDefinition['perform']>[1], error: unknown): Promise<void> {
     const { db } = this.options;
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof LeaseLost) {
-      context.logger.warn({ err: error }, 'job lease lost to another worker; this attempt stopped');
-      return;
-    }
     if (error instanceof WaitUntil) {
       await deferJob(db.kysely, job, error.until, message);
       return;

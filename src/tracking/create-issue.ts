@@ -8,7 +8,7 @@ import { nowIso } from '../db/index.ts';
 import type { ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
 import type { Database, Push, PushItemState } from '../db/tables.ts';
 import { blockBudget, findConnection, GitlabError, ReconnectNeededError, takeBudget } from '../gitlab/index.ts';
-import { LeaseLost, PauseJob, PermanentFailure, type TaskDeps, WaitUntil } from '../jobs/index.ts';
+import { PauseJob, PermanentFailure, type TaskDeps, WaitUntil } from '../jobs/index.ts';
 import { getScanRow, getTarget, toFindingInfo, toScanInfo, toVulnerabilityInfo } from '../services/index.ts';
 import { completeReservation, markCreateAttempted, releaseReservation, reserve } from './issue-reservation.ts';
 import type { PushOptions } from './push-vulnerability.ts';
@@ -68,12 +68,7 @@ async function loadPushContext(db: Kysely<Database>, pushId: string): Promise<Pu
   return { push, projectPath: link?.project_path ?? String(push.project_id), options: JSON.parse(push.options) as PushOptions, scan, vulnerability, target };
 }
 
-export async function createIssueForItem(
-  db: Kysely<Database>,
-  deps: TaskDeps,
-  itemId: string,
-  attempt: { holdLease?: () => Promise<boolean> } = {},
-): Promise<{ state: PushItemState; iid?: number }> {
+export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, itemId: string): Promise<{ state: PushItemState; iid?: number }> {
   const item = await db.selectFrom('push_items').selectAll().where('id', '=', itemId).executeTakeFirst();
   if (!item) throw new PermanentFailure('the push item no longer exists');
   if (item.state === 'created' || item.state === 'adopted') return { state: item.state };
@@ -121,15 +116,6 @@ export async function createIssueForItem(
     const extraNames = deps.env.REDACT_EXTRA_NAMES.split(',').map((n) => n.trim()).filter(Boolean);
     const { title, description } = renderIssue({ vulnerability, finding, scan, target, findingUrl }, { redact: { extraNames } });
     await markCreateAttempted(db, tracked.id);
-    // An attempt paused past its job's lease must not create: the attempt that took the job over may be
-    // creating this issue too (it found no issue with the ID label, since this one had not created it
-    // yet). Checked at the last moment, after the token is read, just before the request goes out.
-    const { holdLease } = attempt;
-    const beforeSend = holdLease
-      ? async () => {
-          if (!(await holdLease())) throw new LeaseLost('the job was taken over by another worker before the issue was created');
-        }
-      : undefined;
     const issue = await client.createIssue(key.projectId, {
       title,
       description,
@@ -138,12 +124,12 @@ export async function createIssueForItem(
       ...(options.assigneeIds.length ? { assignee_ids: options.assigneeIds } : {}),
       ...(options.milestoneId ? { milestone_id: options.milestoneId } : {}),
       ...(options.dueDate ? { due_date: options.dueDate } : {}),
-    }, beforeSend ? { beforeSend } : {});
+    });
     await completeReservation(db, tracked.id, issue, 'created');
     await setItem(db, item.id, 'created', { trackedIssueId: tracked.id, error: null });
     return { state: 'created', iid: issue.iid };
   } catch (error) {
-    if (error instanceof WaitUntil || error instanceof PauseJob || error instanceof LeaseLost) throw error;
+    if (error instanceof WaitUntil || error instanceof PauseJob) throw error;
     if (error instanceof ReconnectNeededError) throw new PauseJob(error.message);
     if (error instanceof GitlabError) {
       if (error.failure === 'rate_limited') {
