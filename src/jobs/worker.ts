@@ -108,10 +108,14 @@ export class Worker {
   }
 
   private track(job: Job): void {
-    const promise = this.perform(job).finally(() => {
-      this.running.delete(promise);
-      this.wake?.();
-    });
+    // Recording the outcome can fail too (the database went away mid-job): the job keeps its lease, which
+    // expires, and it runs again. The rejection must not escape, or it kills the process (unhandled).
+    const promise = this.perform(job)
+      .catch((error) => this.options.logger.warn({ err: error, jobId: job.id, task: job.task }, 'could not record the job outcome; it runs again when its lease expires'))
+      .finally(() => {
+        this.running.delete(promise);
+        this.wake?.();
+      });
     this.running.add(promise);
   }
 
