@@ -139,7 +139,8 @@ export interface HubProcess {
 }
 
 /** `node bin/vulnbridge.js serve --role <role>` with `env` on top of the test's environment; resolves
- * once it has said it is serving (web, all) or that its worker started (worker). */
+ * once it has said it is serving (web, all) or that its worker started (worker). A start costs about
+ * 5 s of CPU (tsx, the whole source tree): several at once on a busy 2-core machine take a while. */
 export async function startHub(role: 'all' | 'web' | 'worker', env: Record<string, string>, options: { port?: number; concurrency?: number } = {}): Promise<HubProcess> {
   const port = role === 'worker' ? null : (options.port ?? (await freePort()));
   const child = spawn(process.execPath, [CLI, 'serve', '--role', role, '--concurrency', String(options.concurrency ?? 8)], {
@@ -158,8 +159,8 @@ export async function startHub(role: 'all' | 'web' | 'worker', env: Record<strin
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${role} did not start within 60 s:\n${lines.join('\n')}`));
-    }, 60_000);
+      reject(new Error(`${role} did not start within 150 s:\n${lines.join('\n')}`));
+    }, 150_000);
     const onData = () => {
       if (lines.some((l) => ready.test(l))) {
         clearTimeout(timer);

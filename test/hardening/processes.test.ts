@@ -50,7 +50,7 @@ describe('several web and worker processes on one PostgreSQL database', () => {
     };
     hubs = await startAll([...ports.map((port) => startHub('web', env, { port })), startHub('worker', env), startHub('worker', env), startHub('worker', env)]);
     apis = hubs.slice(0, 2).map((h) => hubApi(h.url, scenario.token));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all(hubs.map((h) => h.stop()));
