@@ -26,7 +26,7 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
   let projectId = 0;
   let restarts = 0;
   const timeline: string[] = [];
-  const dataDir = mkdtempSync(join(tmpdir(), 'vb-pgr-'));
+  let dataDir = '';
 
   const alive = () => {
     const dead = hubs.filter((h) => !h.alive());
@@ -35,6 +35,7 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
   };
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vb-pgr-'));
     cluster = await startPgCluster();
     const url = await cluster.createDatabase('vb');
     // The test's own pool sees the restarts too: its idle clients' errors are expected.
@@ -65,7 +66,7 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
     await db?.close().catch(() => undefined);
     await sandbox?.close();
     await cluster?.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** VB_DEBUG_DIR=<dir>: the processes' logs, the server's log, the jobs and deliveries, for a failure's post-mortem. */

@@ -27,9 +27,10 @@ describe('several web and worker processes on one PostgreSQL database', () => {
   let hubs: HubProcess[] = [];
   let apis: Api[] = [];
   let organizationId = '';
-  const dataDir = mkdtempSync(join(tmpdir(), 'vb-procs-'));
+  let dataDir = '';
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vb-procs-'));
     const created = await createDatabaseUrl('postgres');
     remove = created.remove;
     db = openDatabase(created.url, { poolSize: 4 });
@@ -57,7 +58,7 @@ describe('several web and worker processes on one PostgreSQL database', () => {
     await db?.close();
     await remove?.();
     await sandbox?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** The create-issue jobs: how many run now, how many are due and not claimed yet, which workers hold them. */
