@@ -67,6 +67,7 @@ export interface GitlabIssue {
   assignees?: { id: number; username: string; name: string; avatar_url: string | null }[];
   updated_at: string;
   moved_to_id?: number | null;
+  author?: { id: number; username: string };
 }
 
 export interface NewIssue {
@@ -171,6 +172,17 @@ export class GitlabClient {
   /** Adds labels without touching the others (never replaces the list). */
   async addLabels(projectId: number, iid: number, labels: string[]): Promise<GitlabIssue> {
     return (await this.http.request<GitlabIssue>('PUT', `/projects/${projectId}/issues/${iid}`, { body: { add_labels: labels.join(',') } })).data;
+  }
+
+  /** Deletes an issue (GitLab allows it to project Owners and administrators only). */
+  async deleteIssue(projectId: number, iid: number): Promise<void> {
+    await this.http.request('DELETE', `/projects/${projectId}/issues/${iid}`);
+  }
+
+  /** Closes an issue and takes labels off it, leaving every other label as it is. */
+  async closeIssue(projectId: number, iid: number, removeLabels: string[]): Promise<GitlabIssue> {
+    const body = { state_event: 'close', ...(removeLabels.length ? { remove_labels: removeLabels.join(',') } : {}) };
+    return (await this.http.request<GitlabIssue>('PUT', `/projects/${projectId}/issues/${iid}`, { body })).data;
   }
 
   /** Issues with a label updated after a time, every page, oldest change first. */

@@ -20,6 +20,12 @@ export interface TaskContext {
   logger: Logger;
   signal: AbortSignal;
   deps: TaskDeps | undefined;
+  /**
+   * Renews this attempt's lease on its job now. False when the lease is gone: another worker has taken
+   * the job over (this attempt was paused or starved past its lease), so this attempt must not start an
+   * action that cannot be taken back. True means the lease is this attempt's for at least half a lease more.
+   */
+  holdLease(): Promise<boolean>;
 }
 
 export function requireDeps(context: TaskContext): TaskDeps {
@@ -54,6 +60,12 @@ export class WaitUntil extends Error {
 /** Thrown by a task whose failure no retry can fix (bad payload, a 404 that will stay a 404). */
 export class PermanentFailure extends Error {
   override name = 'PermanentFailure';
+}
+
+/** Thrown by a task whose attempt lost its lease to another worker: the job is that worker's now, so
+ * this attempt records nothing (the fenced transitions would refuse it anyway). */
+export class LeaseLost extends Error {
+  override name = 'LeaseLost';
 }
 
 /** Thrown by a task that cannot run until something outside changes (a connection needs reconnecting). */

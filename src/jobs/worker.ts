@@ -6,7 +6,7 @@ import { newId } from '../db/index.ts';
 import type { Job } from '../db/tables.ts';
 import type { Logger } from '../lib/logger.ts';
 import { claimJobs, completeJob, deferJob, extendLease, failJob, pauseJob } from './queue.ts';
-import { PauseJob, PermanentFailure, type TaskDefinition, type TaskDeps, WaitUntil } from './task.ts';
+import { LeaseLost, PauseJob, PermanentFailure, type TaskContext, type TaskDefinition, type TaskDeps, WaitUntil } from './task.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -124,7 +124,7 @@ export class Worker {
     const logger = root.child({ jobId: job.id, task: job.task, attempt: job.attempts });
     const task = this.tasks.get(job.task);
     if (!task) return;
-    const context = { db, job, logger, signal: this.abort.signal, deps: this.options.deps };
+    const context: TaskContext = { db, job, logger, signal: this.abort.signal, deps: this.options.deps, holdLease: () => this.holdLease(job) };
     if (job.attempts > job.max_attempts) {
       await failJob(db.kysely, job, 'lease expired after the last attempt (the worker stopped mid-job)', { permanent: true });
       await this.dead(task, job, context, 'lease expired after the last attempt');
@@ -145,9 +145,25 @@ export class Worker {
     }
   }
 
-  private async recordFailure(task: TaskDefinition<unknown>, job: Job, context: Parameters<TaskDefinition['perform']>[1], error: unknown): Promise<void> {
+  /** Renews the attempt's lease: false when another worker took the job over. A renewal answered late
+   * (this process was paused or starved meanwhile) may be stale by the time it is read, so it is asked
+   * again: true means the lease is this attempt's for at least half a lease more. */
+  private async holdLease(job: Job): Promise<boolean> {
+    for (let ask = 0; ask < 3; ask++) {
+      const asked = Date.now();
+      if (!(await extendLease(this.options.db.kysely, job, this.leaseMs))) return false;
+      if (Date.now() - asked < this.leaseMs / 2) return true;
+    }
+    return false;
+  }
+
+  private async recordFailure(task: TaskDefinition<unknown>, job: Job, context: TaskContext, error: unknown): Promise<void> {
     const { db } = this.options;
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof LeaseLost) {
+      context.logger.warn({ err: error }, 'the job was taken over by another worker; this attempt stopped');
+      return;
+    }
     if (error instanceof WaitUntil) {
       await deferJob(db.kysely, job, error.until, message);
       return;
@@ -164,7 +180,7 @@ export class Worker {
     if (willDie) await this.dead(task, job, context, message);
   }
 
-  private async dead(task: TaskDefinition<unknown>, job: Job, context: Parameters<TaskDefinition['perform']>[1], error: string): Promise<void> {
+  private async dead(task: TaskDefinition<unknown>, job: Job, context: TaskContext, error: string): Promise<void> {
     if (!task.onDead) return;
     try {
       const payload = task.payload.parse(JSON.parse(job.payload));

@@ -2,17 +2,22 @@
 // a previous attempt may have created (by the finding's ID label) before creating again, spend the
 // shared creation budget, create, and record. Failures become job outcomes: wait (rate limit), pause
 // (reconnect needed), retry (GitLab down, lost answer) or fail for good (GitLab refused).
+// Exactly once across a paused worker: an attempt renews its job lease just before the POST and stops
+// when another worker has taken the job over. The one gap left (paused after that renewal, before the
+// request left) is closed after the fact: the first attempt to complete the reservation wins, and an
+// attempt that finds it completed with another issue retires the one it made (retire-duplicate.ts).
 import type { Kysely } from 'kysely';
 import { publicUrl } from '../config/index.ts';
 import { nowIso } from '../db/index.ts';
 import type { ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
 import type { Database, Push, PushItemState } from '../db/tables.ts';
-import { blockBudget, findConnection, GitlabError, ReconnectNeededError, takeBudget } from '../gitlab/index.ts';
-import { PauseJob, PermanentFailure, type TaskDeps, WaitUntil } from '../jobs/index.ts';
+import { blockBudget, findConnection, GitlabError, type GitlabIssue, ReconnectNeededError, takeBudget } from '../gitlab/index.ts';
+import { LeaseLost, PauseJob, PermanentFailure, type TaskDeps, WaitUntil } from '../jobs/index.ts';
 import { getScanRow, getTarget, toFindingInfo, toScanInfo, toVulnerabilityInfo } from '../services/index.ts';
-import { completeReservation, markCreateAttempted, releaseReservation, reserve } from './issue-reservation.ts';
+import { completeReservation, getTrackedIssue, markCreateAttempted, releaseReservation, reserve } from './issue-reservation.ts';
 import type { PushOptions } from './push-vulnerability.ts';
 import { renderIssue } from './render-issue.ts';
+import { retireDuplicate } from './retire-duplicate.ts';
 
 export const issueBudgetKey = (baseUrl: string, gitlabUserId: number) => `issues:${baseUrl}:${gitlabUserId}`;
 
@@ -22,8 +27,8 @@ async function setItem(db: Kysely<Database>, itemId: string, state: PushItemStat
     .set({ state, updated_at: nowIso(), ...(values.error !== undefined ? { error: values.error } : {}), ...(values.trackedIssueId ? { tracked_issue_id: values.trackedIssueId } : {}) })
     .where('id', '=', itemId);
   // A finished item stays finished: an attempt whose lease another worker took over (and finished) must
-  // not move it back to waiting, pending or failed, or the push would never finish.
-  if (state !== 'created' && state !== 'adopted') update = update.where('state', 'not in', ['created', 'adopted']);
+  // not move it back to waiting, pending or failed (the push would never finish), nor relabel it.
+  update = update.where('state', 'not in', ['created', 'adopted']);
   await update.execute();
 }
 
@@ -68,7 +73,14 @@ async function loadPushContext(db: Kysely<Database>, pushId: string): Promise<Pu
   return { push, projectPath: link?.project_path ?? String(push.project_id), options: JSON.parse(push.options) as PushOptions, scan, vulnerability, target };
 }
 
-export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, itemId: string): Promise<{ state: PushItemState; iid?: number }> {
+/** What the job attempt running this create can do: renew its lease (absent outside a worker). */
+export interface CreateAttempt {
+  holdLease?: () => Promise<boolean>;
+}
+
+type CreateResult = { state: PushItemState; iid?: number };
+
+export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, itemId: string, attempt: CreateAttempt = {}): Promise<CreateResult> {
   const item = await db.selectFrom('push_items').selectAll().where('id', '=', itemId).executeTakeFirst();
   if (!item) throw new PermanentFailure('the push item no longer exists');
   if (item.state === 'created' || item.state === 'adopted') return { state: item.state };
@@ -96,13 +108,29 @@ export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, i
 
   try {
     const { client } = await deps.gitlab.tokens.client(connection.id);
+    const gitlabUserId = Number(connection.gitlab_user_id);
+    // Settles the reservation with `issue`, or finds another attempt settled it first with its own.
+    const settle = async (issue: GitlabIssue, origin: 'created' | 'adopted'): Promise<CreateResult> => {
+      if (await completeReservation(db, tracked.id, issue, origin)) {
+        await setItem(db, item.id, origin, { trackedIssueId: tracked.id, error: null });
+        return { state: origin, iid: issue.iid };
+      }
+      const settled = await getTrackedIssue(db, tracked.id);
+      if (!settled || settled.iid === null) throw new Error('the issue reservation vanished while this attempt created the issue');
+      await retireDuplicate(db, client, deps.env.PRODUCT_LABEL, settled, issue, gitlabUserId);
+      await setItem(db, item.id, 'adopted', { trackedIssueId: tracked.id, error: null });
+      return { state: 'adopted', iid: Number(settled.iid) };
+    };
     if (tracked.create_attempted_at) {
       // A previous attempt may have created the issue and lost the answer: adopt it rather than repeat.
-      const found = (await client.issuesWithLabel(key.projectId, key.publicId)).sort((a, b) => a.iid - b.iid)[0];
+      // Two of them (an attempt paused past its lease, and the one that took over) leave two: the first
+      // stays, the other is retired.
+      const [found, ...extra] = (await client.issuesWithLabel(key.projectId, key.publicId)).sort((a, b) => a.iid - b.iid);
       if (found) {
-        await completeReservation(db, tracked.id, found, 'adopted');
-        await setItem(db, item.id, 'adopted', { trackedIssueId: tracked.id, error: null });
-        return { state: 'adopted', iid: found.iid };
+        const result = await settle(found, 'adopted');
+        const settled = await getTrackedIssue(db, tracked.id);
+        for (const issue of extra) if (settled) await retireDuplicate(db, client, deps.env.PRODUCT_LABEL, settled, issue, gitlabUserId);
+        return result;
       }
     }
     const budgetKey = issueBudgetKey(connection.base_url, Number(connection.gitlab_user_id));
@@ -115,6 +143,8 @@ export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, i
     const findingUrl = `${publicUrl(deps.env)}/scans/${scan.id}?vulnerability=${vulnerability.id}&finding=${finding.id}`;
     const extraNames = deps.env.REDACT_EXTRA_NAMES.split(',').map((n) => n.trim()).filter(Boolean);
     const { title, description } = renderIssue({ vulnerability, finding, scan, target, findingUrl }, { redact: { extraNames } });
+    // The last moment before the request that cannot be taken back: is the job still this attempt's?
+    if (attempt.holdLease && !(await attempt.holdLease())) throw new LeaseLost('another worker took this job over before the issue was created');
     await markCreateAttempted(db, tracked.id);
     const issue = await client.createIssue(key.projectId, {
       title,
@@ -125,11 +155,9 @@ export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, i
       ...(options.milestoneId ? { milestone_id: options.milestoneId } : {}),
       ...(options.dueDate ? { due_date: options.dueDate } : {}),
     });
-    await completeReservation(db, tracked.id, issue, 'created');
-    await setItem(db, item.id, 'created', { trackedIssueId: tracked.id, error: null });
-    return { state: 'created', iid: issue.iid };
+    return await settle(issue, 'created');
   } catch (error) {
-    if (error instanceof WaitUntil || error instanceof PauseJob) throw error;
+    if (error instanceof WaitUntil || error instanceof PauseJob || error instanceof LeaseLost) throw error;
     if (error instanceof ReconnectNeededError) throw new PauseJob(error.message);
     if (error instanceof GitlabError) {
       if (error.failure === 'rate_limited') {

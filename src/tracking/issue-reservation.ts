@@ -106,13 +106,20 @@ export function issueColumns(issue: GitlabIssueFields) {
   };
 }
 
-/** The reservation becomes the issue GitLab has. */
-export async function completeReservation(db: Kysely<Database>, trackedId: string, issue: GitlabIssueFields, origin: 'created' | 'adopted'): Promise<void> {
-  await db
+/** The reservation becomes the issue GitLab has: the first attempt to complete it wins. False when
+ * another attempt completed it first (it may have created another issue: the caller compares). */
+export async function completeReservation(db: Kysely<Database>, trackedId: string, issue: GitlabIssueFields, origin: 'created' | 'adopted'): Promise<boolean> {
+  const result = await db
     .updateTable('tracked_issues')
     .set({ ...issueColumns(issue), origin, reserved_by: null, updated_at: nowIso() })
     .where('id', '=', trackedId)
-    .execute();
+    .where('state', '=', 'creating')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function getTrackedIssue(db: Kysely<Database>, trackedId: string): Promise<TrackedIssue | undefined> {
+  return db.selectFrom('tracked_issues').selectAll().where('id', '=', trackedId).executeTakeFirst();
 }
 
 /** Give the reservation up (the create was refused for good): a later push may try again. */

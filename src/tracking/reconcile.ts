@@ -4,11 +4,28 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../db/index.ts';
 import { randomToken } from '../crypto/index.ts';
+import { PUBLIC_ID_PATTERN } from '../findings/index.ts';
 import type { Database, ProjectLink } from '../db/tables.ts';
 import { recordAudit } from '../services/index.ts';
 import { findConnection, GitlabError, ReconnectNeededError, webhookUrl } from '../gitlab/index.ts';
 import { enqueue, PauseJob, type TaskDeps, WaitUntil } from '../jobs/index.ts';
+import { retireDuplicate } from './retire-duplicate.ts';
 import { applyIssue, findTracked, syncNotes } from './sync-issue.ts';
+
+/** The settled tracked issue of this project whose finding-ID label `labels` carries. */
+async function trackedByIdLabel(db: Kysely<Database>, baseUrl: string, projectId: number, labels: string[]) {
+  const ids = labels.filter((l) => PUBLIC_ID_PATTERN.test(l));
+  if (ids.length === 0) return undefined;
+  return db
+    .selectFrom('tracked_issues')
+    .selectAll()
+    .where('base_url', '=', baseUrl)
+    .where('project_id', '=', projectId)
+    .where('public_id', 'in', ids)
+    .where('iid', 'is not', null)
+    .where('state', '!=', 'creating')
+    .executeTakeFirst();
+}
 
 export const RECONCILE_TASK = 'reconcile-link';
 
@@ -29,7 +46,13 @@ export async function reconcileLink(db: Kysely<Database>, deps: TaskDeps, linkId
     try {
       for (const issue of issues) {
         const tracked = await findTracked(db, connection.base_url, projectId, issue.iid);
-        if (!tracked) continue;
+        if (!tracked) {
+          // An issue of ours that the hub does not track: a duplicate that the attempt which made it
+          // could not retire (it stopped right after the create).
+          const of = await trackedByIdLabel(db, connection.base_url, projectId, issue.labels);
+          if (of) await retireDuplicate(db, client, deps.env.PRODUCT_LABEL, of, issue, Number(connection.gitlab_user_id));
+          continue;
+        }
         await applyIssue(db, client, deps.env.PRODUCT_LABEL, tracked, issue);
         const known = await db.selectFrom('comments').select((eb) => eb.fn.countAll<string>().as('n')).where('tracked_issue_id', '=', tracked.id).executeTakeFirstOrThrow();
         const count = (issue as { user_notes_count?: number }).user_notes_count;

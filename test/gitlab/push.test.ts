@@ -2,14 +2,10 @@
 // duplicate under lost answers and 5xx, paused while the connection needs reconnecting, paced by the
 // shared creation budget, and Created Issues refreshed in batches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitlabDeps } from '../../src/gitlab/index.ts';
-import { allTasks } from '../../src/jobs/tasks/index.ts';
-import { Worker } from '../../src/jobs/index.ts';
 import { importReport } from '../../src/services/index.ts';
-import { parseEnv } from '../../src/config/index.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { zapReport } from '../support/reports.ts';
-import { silentLogger } from '../support/silent-logger.ts';
+import { pushHelpers } from './push-support.ts';
 import { createGitlabHarness, type GitlabHarness, newTarget } from './support.ts';
 
 describe.each(DIALECTS)('create issues on %s', (dialect) => {
@@ -19,40 +15,7 @@ describe.each(DIALECTS)('create issues on %s', (dialect) => {
   });
   afterAll(async () => g?.close());
 
-  function worker(envOverrides: Record<string, string> = {}) {
-    const env = parseEnv({ ...Object.fromEntries(Object.entries(g.h.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])), ...envOverrides });
-    return new Worker({ db: g.h.t.db, logger: silentLogger, tasks: allTasks, concurrency: 8, pollMs: 20, retryDelayMs: () => 20, deps: { env, secretBox: g.h.secretBox, gitlab: createGitlabDeps(g.h.t.db, env, g.h.secretBox, fetch) } });
-  }
-
-  async function runUntilFinished(w: Worker, pushId: string, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await w.drain();
-      const summary = (await g.org.owner.get(`/api/pushes/${pushId}`)).json();
-      if (summary.finished) return summary;
-      if (Date.now() > deadline) throw new Error(`push not finished: ${JSON.stringify(summary.counts)} ${JSON.stringify(summary.items.slice(0, 2))} ${JSON.stringify(await g.h.t.db.kysely.selectFrom('jobs').select(['state', 'last_error', 'run_at']).where('task', '=', 'create-issue').limit(3).execute())}`);
-      await new Promise((r) => setTimeout(r, 30));
-    }
-  }
-
-  async function prepare(projectPath: string, instances: number, username = 'alice') {
-    const targetId = await newTarget(g.org.owner);
-    const token = g.sandbox.admin.createToken(username);
-    const connected = await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: g.sandbox.url, token });
-    if (connected.statusCode !== 200) throw new Error(connected.body);
-    const site = `https://app-${targetId.slice(-6)}.example`;
-    const [summary] = await importReport(g.h.t.db, { organizationId: g.org.id, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport(site, [{ name: 'Cross Site Scripting (Reflected)', risk: 3, instances }, { name: 'Other', risk: 1, instances: 2 }]), name: 'zap.json' } });
-    const scanId = summary!.scanId;
-    const project = g.sandbox.admin.project(projectPath)!;
-    const link = await g.org.owner.request('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId: project.id });
-    if (link.statusCode !== 200) throw new Error(link.body);
-    const report = (await g.org.owner.get(`/api/scans/${scanId}`)).json();
-    const vulnerabilityId = report.vulnerabilities.find((v: { name: string }) => v.name.startsWith('Cross Site'))!.id as string;
-    return { targetId, scanId, project, vulnerabilityId, token };
-  }
-
-  const issuesIn = (projectId: number) => g.sandbox.store.data.issues.filter((i) => i.projectId === projectId);
-  const labelsOf = (issue: { labelIds: number[] }) => issue.labelIds.map((id) => g.sandbox.store.label(id)?.name);
+  const { worker, runUntilFinished, prepare, issuesIn, labelsOf } = pushHelpers(() => g);
 
   it('creates one issue per finding with the product label, the finding ID label and the user’s labels, and lists them', async () => {
     const { scanId, project, vulnerabilityId } = await prepare('acme/platform/security/webgoat', 5);
