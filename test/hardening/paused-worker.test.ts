@@ -1,0 +1,107 @@
+// A worker paused past its job leases (hardening #9): SIGSTOP, not SIGKILL, so it wakes up later and
+// carries on with attempts that another worker has taken over meanwhile. One web and two worker
+// processes on one PostgreSQL database, leases of 2 s, a 300-finding push with 40 ms of GitLab latency;
+// one worker is stopped for 5 s three times. Exactly 300 issues remain, one per finding, each the one
+// the hub tracks; the push finishes with nothing failed. The figures (attempts that stopped on a lost
+// lease, copies retired) are printed.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db, migrateToLatest, openDatabase } from '../../src/db/index.ts';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
+import { createDatabaseUrl } from '../support/databases.ts';
+import { type Api, createScenario, freePort, type HubProcess, hubApi, preparePush, projectIssues, startAll, startHub, waitFor } from './pg-cluster.ts';
+
+const FINDINGS = 300;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a worker process paused past its leases on PostgreSQL', () => {
+  let sandbox: Sandbox;
+  let db: Db;
+  let remove: () => Promise<void>;
+  let hubs: HubProcess[] = [];
+  let api: Api;
+  let organizationId = '';
+  let dataDir = '';
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vb-paused-'));
+    const created = await createDatabaseUrl('postgres');
+    remove = created.remove;
+    db = openDatabase(created.url, { poolSize: 4 });
+    await migrateToLatest(db);
+    sandbox = await startSandbox({ rateLimits: 'off' });
+    const scenario = await createScenario(db);
+    organizationId = scenario.organizationId;
+    const port = await freePort();
+    const env = {
+      DATABASE_URL: created.url,
+      VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'),
+      VULNBRIDGE_DATA_DIR: dataDir,
+      GITLAB_ALLOWED_HOSTS: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      JOB_LEASE_MS: '2000',
+      RECONCILE_EVERY_MS: '3600000',
+    };
+    hubs = await startAll([startHub('web', env, { port }), startHub('worker', env), startHub('worker', env)]);
+    api = hubApi(hubs[0]!.url, scenario.token);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const hub of hubs) if (hub.alive()) hub.child.kill('SIGCONT');
+    await Promise.all(hubs.map((h) => h.stop()));
+    await db?.close();
+    await remove?.();
+    await sandbox?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it(`${FINDINGS} findings, one worker SIGSTOPped 3 × 5 s with 2 s leases: exactly ${FINDINGS} issues, each the tracked one`, { timeout: 240_000 }, async () => {
+    const prepared = await preparePush({ db, apis: [api], sandbox, organizationId, site: 'https://paused.example', instances: FINDINGS, projectPath: 'acme/platform/security/dvwa' });
+    sandbox.admin.setFaults('latency=40');
+    const started = await api('POST', `/api/scans/${prepared.scanId}/pushes`, { vulnerabilityId: prepared.vulnerabilityId });
+    expect(started.status).toBe(202);
+    const pushId = started.json.pushId as string;
+    const paused = hubs[1]!;
+    const created = () => projectIssues(sandbox, prepared.projectId).count;
+    try {
+      for (let stop = 1; stop <= 3; stop++) {
+        // Stop it while it has attempts in hand (some mid-request), then let it wake up 5 s later.
+        await waitFor(() => created() >= (stop * FINDINGS) / 5, 90_000, `issue ${(stop * FINDINGS) / 5} before stop ${stop}`, 10);
+        paused.child.kill('SIGSTOP');
+        await sleep(5000);
+        paused.child.kill('SIGCONT');
+      }
+      const summary = await waitFor(
+        async () => {
+          const response = await api('GET', `/api/pushes/${pushId}`);
+          return response.status === 200 && response.json.finished && response.json;
+        },
+        150_000,
+        'the push to finish',
+        200,
+      );
+      // A retirement runs in the attempt that settles second: let the last of them finish.
+      await sleep(3000);
+      const issues = projectIssues(sandbox, prepared.projectId);
+      const tracked = await db.kysely.selectFrom('tracked_issues').select(['iid', 'public_id']).where('project_id', '=', prepared.projectId).execute();
+      const retired = await db.kysely.selectFrom('audit_events').select('details').where('action', '=', 'gitlab.duplicate_retired').execute();
+      const leaseLost = hubs.slice(1).flatMap((h) => h.lines).filter((l) => l.includes('taken over by another worker')).length;
+      const attempts = await db.kysely.selectFrom('jobs').select('attempts').where('task', '=', 'create-issue').execute();
+      console.log(
+        `paused worker: ${FINDINGS} findings, 3 × 5 s SIGSTOP, lease 2 s; issues=${issues.count} distinct=${issues.distinct} created=${summary.counts.created} adopted=${summary.counts.adopted} failed=${summary.counts.failed}; attempts stopped on a lost lease=${leaseLost}; copies retired=${retired.length}; jobs with more than one attempt=${attempts.filter((a) => Number(a.attempts) > 1).length}`,
+      );
+      expect(summary.counts).toMatchObject({ total: FINDINGS, failed: 0 });
+      expect(issues).toMatchObject({ count: FINDINGS, labelled: FINDINGS, distinct: FINDINGS });
+      expect(new Set(tracked.map((t) => Number(t.iid)))).toEqual(new Set(issues.issues.map((i) => i.iid)));
+      // The pauses really took jobs over: without that this test would prove nothing.
+      expect(attempts.filter((a) => Number(a.attempts) > 1).length).toBeGreaterThan(0);
+      expect(hubs.every((h) => h.alive())).toBe(true);
+    } finally {
+      paused.child.kill('SIGCONT');
+      sandbox.admin.clearFaults();
+    }
+  });
+});
