@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/index.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { createDatabaseUrl } from '../support/databases.ts';
-import { type Api, createScenario, freePort, type HubProcess, hubApi, preparePush, projectIssues, startAll, startHub, waitFor } from './pg-cluster.ts';
+import { type Api, createScenario, freePort, type HubProcess, hubApi, preparePush, pushFinished, projectIssues, startAll, startHub, waitFor } from './pg-cluster.ts';
 
 const FINDINGS = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,15 +74,7 @@ describe('a worker process paused past its leases on PostgreSQL', () => {
         await sleep(5000);
         paused.child.kill('SIGCONT');
       }
-      const summary = await waitFor(
-        async () => {
-          const response = await api('GET', `/api/pushes/${pushId}`);
-          return response.status === 200 && response.json.finished && response.json;
-        },
-        150_000,
-        'the push to finish',
-        200,
-      );
+      const summary = await pushFinished(api, pushId, 150_000);
       // A retirement runs in the attempt that settles second: let the last of them finish.
       await sleep(3000);
       const issues = projectIssues(sandbox, prepared.projectId);

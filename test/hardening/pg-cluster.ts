@@ -277,6 +277,20 @@ export async function preparePush(options: { db: Db; apis: Api[]; sandbox: Sandb
   return { targetId, scanId, vulnerabilityId, projectId, api };
 }
 
+/** Polls a push through a hub's API until it is finished; resolves with its summary. */
+// biome-ignore lint/suspicious/noExplicitAny: API answers are read field by field in the tests
+export function pushFinished(api: Api, pushId: string, timeoutMs: number): Promise<any> {
+  return waitFor(
+    async () => {
+      const response = await api('GET', `/api/pushes/${pushId}`);
+      return response.status === 200 && response.json.finished && response.json;
+    },
+    timeoutMs,
+    'the push to finish',
+    100,
+  );
+}
+
 /** The issues of a sandbox project, and their finding ID labels (VB-…). */
 export function projectIssues(sandbox: Sandbox, projectId: number) {
   const issues = sandbox.store.data.issues.filter((i) => i.projectId === projectId);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/index.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { notePayload } from '../../src/sandbox/webhooks/payloads.ts';
-import { type Api, createScenario, freePort, type HubProcess, hubApi, PG_BIN, type PgCluster, preparePush, problems, projectIssues, startAll, startHub, startPgCluster, waitFor } from './pg-cluster.ts';
+import { type Api, createScenario, freePort, type HubProcess, hubApi, PG_BIN, type PgCluster, preparePush, problems, pushFinished, projectIssues, startAll, startHub, startPgCluster, waitFor } from './pg-cluster.ts';
 
 if (!PG_BIN) console.log('postgres-restart: skipped, no initdb under /usr/lib/postgresql/*/bin (a private cluster is needed to restart PostgreSQL)');
 
@@ -139,15 +139,7 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
       mark('up');
       expect(count(), 'the push was still running when the server went down and came back').toBeLessThan(300);
     }
-    const summary = await waitFor(
-      async () => {
-        const response = await api('GET', `/api/pushes/${pushId}`);
-        return response.status === 200 && response.json.finished && response.json;
-      },
-      90_000,
-      'the push to finish',
-      100,
-    );
+    const summary = await pushFinished(api, pushId, 90_000);
     mark('finished');
     const issues = projectIssues(sandbox, projectId);
     // Outcomes the workers could not record (the server went away under them): they survived each one.

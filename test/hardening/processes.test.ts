@@ -14,7 +14,7 @@ import { type Db, migrateToLatest, openDatabase } from '../../src/db/index.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { CREATE_ISSUE_TASK } from '../../src/tracking/index.ts';
 import { createDatabaseUrl } from '../support/databases.ts';
-import { type Api, createScenario, freePort, type HubProcess, hubApi, preparePush, projectIssues, startAll, startHub, waitFor } from './pg-cluster.ts';
+import { type Api, createScenario, freePort, type HubProcess, hubApi, preparePush, pushFinished, projectIssues, startAll, startHub, waitFor } from './pg-cluster.ts';
 
 const BUDGET = 40;
 const FINDINGS = 200;
@@ -113,15 +113,7 @@ describe('several web and worker processes on one PostgreSQL database', () => {
       if (window < windows) await endWindow();
     }
 
-    const summary = await waitFor(
-      async () => {
-        const response = await apis[0]!('GET', `/api/pushes/${pushId}`);
-        return response.status === 200 && response.json.finished && response.json;
-      },
-      30_000,
-      'the push to finish',
-      100,
-    );
+    const summary = await pushFinished(apis[0]!, pushId, 30_000);
     const issues = projectIssues(sandbox, prepared.projectId);
     const { rows } = await jobsNow();
     console.log(
