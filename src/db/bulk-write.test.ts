@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bulkWrite, settleBulkWrites } from './bulk-write.ts';
-import { openDatabase } from './database.ts';
+import { migrateToLatest, openDatabase, PAGE_SIZE } from './database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vb-bulk-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,5 +46,26 @@ describe('bulkWrite on SQLite', () => {
     await expect(bulkWrite(sqlite, () => db.kysely.transaction().execute(async () => Promise.reject(new Error('bad report'))))).rejects.toThrow('bad report');
     expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     await db.close();
+  });
+});
+
+describe('SQLite page size', () => {
+  it('gives a new database 16 KiB pages and leaves an existing database its own', async () => {
+    const fresh = openDatabase(`sqlite:${join(dir, 'fresh.sqlite')}`);
+    await migrateToLatest(fresh);
+    expect(fresh.sqlite!.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    await fresh.close();
+
+    // A database made before this default (SQLite's 4 KiB pages), with tables in it, keeps them.
+    const path = join(dir, 'older.sqlite');
+    const Sqlite = (await import('better-sqlite3')).default;
+    const older = new Sqlite(path);
+    older.exec('create table kept (id integer primary key)');
+    expect(older.pragma('page_size', { simple: true })).toBe(4096);
+    older.close();
+    const reopened = openDatabase(`sqlite:${path}`);
+    expect(reopened.sqlite!.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.sqlite!.prepare('select count(*) from kept').pluck().get()).toBe(0);
+    await reopened.close();
   });
 });
