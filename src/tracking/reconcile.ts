@@ -28,6 +28,9 @@ async function trackedByIdLabel(db: Kysely<Database>, baseUrl: string, projectId
 }
 
 export const RECONCILE_TASK = 'reconcile-link';
+/** A pass resumes from its watermark, so attempts are cheap; five outlast a worker killed three times
+ * mid-pass (each kill spends the attempt in hand), which with three left the pass dead. */
+const RECONCILE_ATTEMPTS = 5;
 
 export async function reconcileLink(db: Kysely<Database>, deps: TaskDeps, linkId: string): Promise<{ issues: number; notesSynced: number }> {
   const link = await db.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirst();
@@ -73,7 +76,7 @@ export async function reconcileLink(db: Kysely<Database>, deps: TaskDeps, linkId
     return { issues: issues.length, notesSynced };
   } catch (error) {
     if (error instanceof ReconnectNeededError) throw new PauseJob(error.message);
-    // GitLab said when to come back: wait that long without spending one of the pass's three attempts.
+    // GitLab said when to come back: wait that long without spending one of the pass's attempts.
     if (error instanceof GitlabError && error.failure === 'rate_limited') throw new WaitUntil(new Date(Date.now() + (error.retryAfterMs ?? 60_000)), `GitLab is rate limiting (${error.message})`);
     throw error;
   }
@@ -101,7 +104,13 @@ async function healHook(db: Kysely<Database>, deps: TaskDeps, client: Awaited<Re
       const reason = back
         ? `GitLab disabled the project webhook (${status}) after failed deliveries; changes made meanwhile were synced by reconciliation, and Vulnbridge re-enabled the webhook on ${utcMinute()}.`
         : `${HOOK_STILL_DISABLED} (${status}) after failed deliveries; changes reach Vulnbridge by reconciliation (a few minutes of delay) until the webhook works again.`;
-      await shared().set({ sync_reason: reason, updated_at: nowIso() }).execute();
+      // Two passes of one link at once (the timer's and one asked for) both find the hook disabled: only
+      // the one that changes the notice tells the audit log, so the user hears of it once.
+      const told = await shared()
+        .set({ sync_reason: reason, updated_at: nowIso() })
+        .where((eb) => eb.or([eb('sync_reason', 'is', null), eb('sync_reason', '!=', reason)]))
+        .executeTakeFirst();
+      if (Number(told.numUpdatedRows) === 0) return;
       await recordAudit(db, { organizationId: link.organization_id, actorUserId: null, action: back ? 'gitlab.hook_reenabled' : 'gitlab.hook_disabled', subjectType: 'project_link', subjectId: link.id, details: { hookId: Number(link.hook_id), alertStatus: status, disabledUntil: data.disabled_until ?? null } });
     } else if (link.sync_reason?.startsWith(HOOK_STILL_DISABLED)) {
       await shared().set({ sync_reason: `GitLab disabled the project webhook for a while; changes made meanwhile were synced by reconciliation, and the webhook works again since ${utcMinute()}.`, updated_at: nowIso() }).execute();
@@ -126,7 +135,7 @@ export async function scheduleReconciliation(db: Kysely<Database>, everyMs: numb
   const window = Math.floor(Date.now() / everyMs);
   let created = 0;
   for (const link of links) {
-    const job = await enqueue(db, { task: RECONCILE_TASK, payload: { linkId: link.id }, organizationId: link.organization_id, uniqueKey: `reconcile:${link.id}:${window}`, groupKey: `gitlab-target:${link.target_id}`, maxAttempts: 3 });
+    const job = await enqueue(db, { task: RECONCILE_TASK, payload: { linkId: link.id }, organizationId: link.organization_id, uniqueKey: `reconcile:${link.id}:${window}`, groupKey: `gitlab-target:${link.target_id}`, maxAttempts: RECONCILE_ATTEMPTS });
     if (job.created) created++;
   }
   return created;
