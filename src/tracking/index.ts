@@ -19,6 +19,7 @@ export {
   type RenderedIssue,
   TITLE_MAX_CHARS,
   cutChars,
+  findingMarker,
   renderIssue,
   safeTitle,
 } from './render-issue.ts';

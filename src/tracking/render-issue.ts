@@ -273,12 +273,17 @@ function build(input: RenderIssueInput, ro: RedactOptions, fields: Fields, bodie
   const truncated = input.finding.truncated.filter((s) => s.trim() !== '');
   if (truncated.length > 0) out.push(`_Fields shortened at import:_ ${truncated.map((s) => inlineCode(cutChars(s, 100))).join(', ')}`, '');
   out.push('---', '', safeLink('View in Vulnbridge', input.findingUrl), '');
-  const marker = `<!-- vulnbridge:finding=${input.finding.publicId.replace(/[^A-Za-z0-9_.-]/g, '').replace(/-{2,}/g, '-')} -->`;
+  const marker = findingMarker(input.finding.publicId);
   if (w.cut.length > 0) {
     out.unshift(`> **Note:** to stay below GitLab's size limit, the largest fields were cut: ${[...new Set(w.cut)].map((k) => LABELS[k]).join(', ')}.`, '');
   }
   out.push(marker);
   return { text: out.join('\n'), cut: w.cut };
+}
+
+/** The hidden line at the end of every issue description Vulnbridge writes, naming the finding. */
+export function findingMarker(publicId: string): string {
+  return `<!-- vulnbridge:finding=${publicId.replace(/[^A-Za-z0-9_.-]/g, '').replace(/-{2,}/g, '-')} -->`;
 }
 
 /** The largest cap C with sum(max(0, len − C)) ≥ excess (water-filling from the top). */

@@ -3,12 +3,15 @@
 // job over created the issue (found no issue with the ID label yet, so created it), or a create whose
 // answer was lost after the other attempt had finished. The issue the hub tracks stays as it is; the
 // other one is deleted when the connected user may (project Owner), otherwise closed with our product
-// and ID labels taken off and a note that names the issue that tracks the finding. Only issues the
-// connected GitLab user wrote, carrying the finding's ID label, are ever touched.
+// and ID labels taken off and a note that names the issue that tracks the finding. Only issues that
+// Vulnbridge wrote are ever touched: by the connected GitLab user, carrying the finding's ID label, and
+// with the hidden finding marker of our description (an issue the same person made by hand and
+// labelled has none).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { type GitlabClient, GitlabError, type GitlabIssue } from '../gitlab/index.ts';
 import { recordAudit } from '../services/index.ts';
+import { findingMarker } from './render-issue.ts';
 
 export interface TrackedRef {
   id: string;
@@ -26,7 +29,8 @@ export function isOurDuplicate(tracked: TrackedRef, issue: GitlabIssue, gitlabUs
     tracked.iid !== null &&
     issue.iid !== Number(tracked.iid) &&
     issue.labels.includes(tracked.public_id) &&
-    issue.author?.id === gitlabUserId
+    issue.author?.id === gitlabUserId &&
+    (issue.description ?? '').includes(findingMarker(tracked.public_id))
   );
 }
 

@@ -7,7 +7,7 @@
 // someone else wrote are never touched. On SQLite and PostgreSQL, against the sandbox over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLost } from '../../src/jobs/index.ts';
-import { createIssueForItem, reconcileLink } from '../../src/tracking/index.ts';
+import { createIssueForItem, findingMarker, reconcileLink } from '../../src/tracking/index.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { pushHelpers } from './push-support.ts';
 import { createGitlabHarness, type GitlabHarness } from './support.ts';
@@ -35,8 +35,9 @@ describe.each(DIALECTS)('exactly one issue per finding across competing attempts
   const tracked = (publicId: string) => g.h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('public_id', '=', publicId).executeTakeFirstOrThrow();
   const retirements = (publicId: string) =>
     g.h.t.db.kysely.selectFrom('audit_events').select('details').where('action', '=', 'gitlab.duplicate_retired').execute().then((rows) => rows.map((r) => JSON.parse(r.details)).filter((d) => d.publicId === publicId));
-  async function createAs(token: string, projectId: number, labels: string) {
-    const response = await fetch(`${g.sandbox.url}/api/v4/projects/${projectId}/issues`, { method: 'POST', headers: { 'PRIVATE-TOKEN': token, 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'a copy', labels }) });
+  /** An issue made through the API: `description` with our finding marker makes it look like one of ours. */
+  async function createAs(token: string, projectId: number, labels: string, description = '') {
+    const response = await fetch(`${g.sandbox.url}/api/v4/projects/${projectId}/issues`, { method: 'POST', headers: { 'PRIVATE-TOKEN': token, 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'a copy', labels, description }) });
     expect(response.status).toBe(201);
     return (await response.json()) as { iid: number };
   }
@@ -108,11 +109,14 @@ describe.each(DIALECTS)('exactly one issue per finding across competing attempts
     }
     const [lost] = withLabel(project.id, item.public_id);
     expect(lost).toBeDefined();
-    // A second copy by the same GitLab user (the other attempt), and one that Bob labelled by hand.
-    const copy = await createAs(token, project.id, `Vulnbridge,${item.public_id}`);
-    const bobs = await createAs(g.sandbox.admin.createToken('bob'), project.id, item.public_id);
+    // A second copy by the same GitLab user (the other attempt); one that Bob labelled by hand (even with
+    // our marker pasted in); and one that Alice herself made by hand and labelled (no marker).
+    const marker = findingMarker(item.public_id);
+    const copy = await createAs(token, project.id, `Vulnbridge,${item.public_id}`, `details\n${marker}`);
+    const bobs = await createAs(g.sandbox.admin.createToken('bob'), project.id, item.public_id, marker);
+    const alices = await createAs(token, project.id, `Vulnbridge,${item.public_id}`, 'follow-up: the same bug in the mobile app');
     expect(await createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => true })).toEqual({ state: 'adopted', iid: lost!.iid });
-    expect(withLabel(project.id, item.public_id).map((i) => i.iid).sort((a, b) => a - b)).toEqual([lost!.iid, bobs.iid]);
+    expect(withLabel(project.id, item.public_id).map((i) => i.iid).sort((a, b) => a - b)).toEqual([lost!.iid, bobs.iid, alices.iid]);
     expect(await retirements(item.public_id)).toEqual([expect.objectContaining({ duplicateIid: copy.iid, outcome: 'deleted' })]);
   });
 
@@ -120,7 +124,7 @@ describe.each(DIALECTS)('exactly one issue per finding across competing attempts
     const { project, item, token, targetId } = await onePush(OWNED);
     await createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => true });
     const [issue] = withLabel(project.id, item.public_id);
-    const copy = await createAs(token, project.id, `Vulnbridge,${item.public_id}`);
+    const copy = await createAs(token, project.id, `Vulnbridge,${item.public_id}`, findingMarker(item.public_id));
     const link = await g.h.t.db.kysely.selectFrom('project_links').select('id').where('target_id', '=', targetId).where('scan_id', 'is', null).executeTakeFirstOrThrow();
     await reconcileLink(g.h.t.db.kysely, deps(), link.id);
     expect(withLabel(project.id, item.public_id).map((i) => i.iid)).toEqual([issue!.iid]);
