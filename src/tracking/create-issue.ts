@@ -128,7 +128,7 @@ export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, i
       const [found, ...extra] = (await client.issuesWithLabel(key.projectId, key.publicId)).sort((a, b) => a.iid - b.iid);
       if (found) {
         const result = await settle(found, 'adopted');
-        const settled = await getTrackedIssue(db, tracked.id);
+        const settled = extra.length > 0 ? await getTrackedIssue(db, tracked.id) : undefined;
         for (const issue of extra) if (settled) await retireDuplicate(db, client, deps.env.PRODUCT_LABEL, settled, issue, gitlabUserId);
         return result;
       }

@@ -1,6 +1,7 @@
 // Reconciliation of one project link: issues carrying our product label updated since the watermark
 // (every page), and the notes of those whose note count moved. Missed, late, duplicated or reordered
-// webhooks cost latency, never data; "polling" links sync only this way. Also heals the project hook.
+// webhooks cost latency, never data; "polling" links sync only this way. Also heals the project hook,
+// and retires a duplicate issue of ours that no create attempt was left to retire (retire-duplicate.ts).
 import type { Kysely } from 'kysely';
 import { nowIso } from '../db/index.ts';
 import { randomToken } from '../crypto/index.ts';

@@ -4,58 +4,41 @@
 // one worker is stopped for 5 s three times. Exactly 300 issues remain, one per finding, each the one
 // the hub tracks; the push finishes with nothing failed. The figures (attempts that stopped on a lost
 // lease, copies retired) are printed.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, migrateToLatest, openDatabase } from '../../src/db/index.ts';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
+import type { Db } from '../../src/db/index.ts';
+import type { Sandbox } from '../../src/sandbox/index.ts';
 import { createDatabaseUrl } from '../support/databases.ts';
-import { type Api, createScenario, freePort, type HubProcess, hubApi, preparePush, pushFinished, projectIssues, startAll, startHub, waitFor } from './pg-cluster.ts';
+import { type Api, freePort, type HubProcess, type HubWorld, hubApi, preparePush, projectIssues, pushFinished, startAll, startHub, startHubWorld, waitFor } from './pg-cluster.ts';
 
 const FINDINGS = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a worker process paused past its leases on PostgreSQL', () => {
-  let sandbox: Sandbox;
+  let world: HubWorld;
   let db: Db;
+  let sandbox: Sandbox;
   let remove: () => Promise<void>;
   let hubs: HubProcess[] = [];
   let api: Api;
   let organizationId = '';
-  let dataDir = '';
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vb-paused-'));
     const created = await createDatabaseUrl('postgres');
     remove = created.remove;
-    db = openDatabase(created.url, { poolSize: 4 });
-    await migrateToLatest(db);
-    sandbox = await startSandbox({ rateLimits: 'off' });
-    const scenario = await createScenario(db);
-    organizationId = scenario.organizationId;
+    world = await startHubWorld(created.url);
+    ({ db, sandbox } = world);
+    organizationId = world.scenario.organizationId;
     const port = await freePort();
-    const env = {
-      DATABASE_URL: created.url,
-      VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'),
-      VULNBRIDGE_DATA_DIR: dataDir,
-      GITLAB_ALLOWED_HOSTS: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      JOB_LEASE_MS: '2000',
-      RECONCILE_EVERY_MS: '3600000',
-    };
+    const env = world.hubEnv(port, { JOB_LEASE_MS: '2000' });
     hubs = await startAll([startHub('web', env, { port }), startHub('worker', env), startHub('worker', env)]);
-    api = hubApi(hubs[0]!.url, scenario.token);
+    api = hubApi(hubs[0]!.url, world.scenario.token);
   }, 240_000);
 
   afterAll(async () => {
     for (const hub of hubs) if (hub.alive()) hub.child.kill('SIGCONT');
     await Promise.all(hubs.map((h) => h.stop()));
-    await db?.close();
+    await world?.close();
     await remove?.();
-    await sandbox?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it(`${FINDINGS} findings, one worker SIGSTOPped 3 × 5 s with 2 s leases: exactly ${FINDINGS} issues, each the tracked one`, { timeout: 240_000 }, async () => {

@@ -3,6 +3,7 @@
 // the machine's shared server; and the hub run as real `vulnbridge serve` child processes, with a small
 // API client (Bearer token) for their HTTP API.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import type { Db } from '../../src/db/index.ts';
+import { type Db, migrateToLatest, openDatabase } from '../../src/db/index.ts';
 import { createApiToken } from '../../src/http/auth/api-tokens.ts';
-import type { Sandbox } from '../../src/sandbox/index.ts';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { createOrganizationWithOwner, importReport } from '../../src/services/index.ts';
 import { zapReport } from '../support/reports.ts';
 
@@ -254,6 +255,46 @@ export async function createScenario(db: Db): Promise<Scenario> {
   const { organization, user } = await createOrganizationWithOwner(db.kysely, { organizationName: `Hardening ${tag}`, name: 'Owner', email: `owner-${tag}@example.com`, password: 'a long password!' });
   const { secret } = await createApiToken(db.kysely, { organizationId: organization.id, userId: user.id, role: 'owner' }, { name: 'hardening' });
   return { organizationId: organization.id, token: secret };
+}
+
+/** What every process test starts from: the database at `url`, migrated and opened here too; the
+ * sandbox; an organization whose Owner holds an API token; and the hub processes' environment. */
+export interface HubWorld {
+  db: Db;
+  sandbox: Sandbox;
+  scenario: Scenario;
+  /** The environment of `vulnbridge serve` processes on this world, answering on `port`, plus `extra`. */
+  hubEnv(port: number, extra?: Record<string, string>): Record<string, string>;
+  /** Closes the database handle and the sandbox, and removes the hubs' data directory. */
+  close(): Promise<void>;
+}
+
+export async function startHubWorld(url: string, options: { onError?: (error: Error) => void } = {}): Promise<HubWorld> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vb-hubs-'));
+  const db = openDatabase(url, { poolSize: 4, ...options });
+  await migrateToLatest(db);
+  const sandbox = await startSandbox({ rateLimits: 'off' });
+  const scenario = await createScenario(db);
+  const secretKey = randomBytes(32).toString('hex');
+  return {
+    db,
+    sandbox,
+    scenario,
+    hubEnv: (port, extra = {}) => ({
+      DATABASE_URL: url,
+      VULNBRIDGE_SECRET_KEY: secretKey,
+      VULNBRIDGE_DATA_DIR: dataDir,
+      GITLAB_ALLOWED_HOSTS: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      RECONCILE_EVERY_MS: '3600000',
+      ...extra,
+    }),
+    close: async () => {
+      await db.close().catch(() => undefined);
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Through the hubs' HTTP API (each step on the next of `apis`, so several web processes share the

@@ -3,15 +3,15 @@
 // while real `vulnbridge serve` processes (one web, two workers) push 300 findings and take a burst of
 // note webhooks. Nobody restarts the hub: it reconnects by itself, the push ends with exactly 300 issues,
 // and every delivery it acknowledged is processed.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, migrateToLatest, openDatabase } from '../../src/db/index.ts';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
+import type { Db } from '../../src/db/index.ts';
+import type { Sandbox } from '../../src/sandbox/index.ts';
 import { notePayload } from '../../src/sandbox/webhooks/payloads.ts';
-import { type Api, createScenario, freePort, type HubProcess, hubApi, PG_BIN, type PgCluster, preparePush, problems, pushFinished, projectIssues, startAll, startHub, startPgCluster, waitFor } from './pg-cluster.ts';
+import { type Api, freePort, type HubProcess, type HubWorld, hubApi, PG_BIN, type PgCluster, preparePush, problems, pushFinished, projectIssues, startAll, startHub, startHubWorld, startPgCluster, waitFor } from './pg-cluster.ts';
 
 if (!PG_BIN) console.log('postgres-restart: skipped, no initdb under /usr/lib/postgresql/*/bin (a private cluster is needed to restart PostgreSQL)');
 
@@ -26,7 +26,7 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
   let projectId = 0;
   let restarts = 0;
   const timeline: string[] = [];
-  let dataDir = '';
+  let world: HubWorld;
 
   const alive = () => {
     const dead = hubs.filter((h) => !h.alive());
@@ -35,38 +35,24 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
   };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vb-pgr-'));
     cluster = await startPgCluster();
     const url = await cluster.createDatabase('vb');
     // The test's own pool sees the restarts too: its idle clients' errors are expected.
-    db = openDatabase(url, { poolSize: 4, onError: () => undefined });
-    await migrateToLatest(db);
-    sandbox = await startSandbox({ rateLimits: 'off' });
-    const scenario = await createScenario(db);
-    organizationId = scenario.organizationId;
+    world = await startHubWorld(url, { onError: () => undefined });
+    ({ db, sandbox } = world);
+    organizationId = world.scenario.organizationId;
     const port = await freePort();
-    const env = {
-      DATABASE_URL: url,
-      VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'),
-      VULNBRIDGE_DATA_DIR: dataDir,
-      GITLAB_ALLOWED_HOSTS: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ISSUE_CREATE_PER_MINUTE: '100000',
-      JOB_LEASE_MS: '4000',
-      RECONCILE_EVERY_MS: '3600000',
-    };
+    const env = world.hubEnv(port, { ISSUE_CREATE_PER_MINUTE: '100000', JOB_LEASE_MS: '4000' });
     hubs = await startAll([startHub('web', env, { port }), startHub('worker', env), startHub('worker', env)]);
     web = hubs[0]!;
-    api = hubApi(web.url, scenario.token);
+    api = hubApi(web.url, world.scenario.token);
   }, 240_000);
 
   afterAll(async () => {
     if (process.env.VB_DEBUG_DIR) await dump(process.env.VB_DEBUG_DIR);
     await Promise.all(hubs.map((h) => h.stop()));
-    await db?.close().catch(() => undefined);
-    await sandbox?.close();
+    await world?.close();
     await cluster?.destroy();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** VB_DEBUG_DIR=<dir>: the processes' logs, the server's log, the jobs and deliveries, for a failure's post-mortem. */

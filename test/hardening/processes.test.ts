@@ -5,60 +5,42 @@
 // each of them create 40). The budget's window is the hub's own fixed minute (src/gitlab/rate-budget.ts);
 // the test ends each window by moving the database's clock for it (the window's start and the
 // deferred jobs' due times, one minute back) instead of waiting a real minute.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, migrateToLatest, openDatabase } from '../../src/db/index.ts';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
+import type { Db } from '../../src/db/index.ts';
+import type { Sandbox } from '../../src/sandbox/index.ts';
 import { CREATE_ISSUE_TASK } from '../../src/tracking/index.ts';
 import { createDatabaseUrl } from '../support/databases.ts';
-import { type Api, createScenario, freePort, type HubProcess, hubApi, preparePush, pushFinished, projectIssues, startAll, startHub, waitFor } from './pg-cluster.ts';
+import { type Api, freePort, type HubProcess, type HubWorld, hubApi, preparePush, projectIssues, pushFinished, startAll, startHub, startHubWorld, waitFor } from './pg-cluster.ts';
 
 const BUDGET = 40;
 const FINDINGS = 200;
 const MINUTE = 60_000;
 
 describe('several web and worker processes on one PostgreSQL database', () => {
-  let sandbox: Sandbox;
+  let world: HubWorld;
   let db: Db;
+  let sandbox: Sandbox;
   let remove: () => Promise<void>;
   let hubs: HubProcess[] = [];
   let apis: Api[] = [];
   let organizationId = '';
-  let dataDir = '';
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vb-procs-'));
     const created = await createDatabaseUrl('postgres');
     remove = created.remove;
-    db = openDatabase(created.url, { poolSize: 4 });
-    await migrateToLatest(db);
-    sandbox = await startSandbox({ rateLimits: 'off' });
-    const scenario = await createScenario(db);
-    organizationId = scenario.organizationId;
+    world = await startHubWorld(created.url);
+    ({ db, sandbox } = world);
+    organizationId = world.scenario.organizationId;
     const ports = [await freePort(), await freePort()];
-    const env = {
-      DATABASE_URL: created.url,
-      VULNBRIDGE_SECRET_KEY: randomBytes(32).toString('hex'),
-      VULNBRIDGE_DATA_DIR: dataDir,
-      GITLAB_ALLOWED_HOSTS: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${ports[0]}`,
-      ISSUE_CREATE_PER_MINUTE: String(BUDGET),
-      JOB_LEASE_MS: '10000',
-      RECONCILE_EVERY_MS: '3600000',
-    };
+    const env = world.hubEnv(ports[0]!, { ISSUE_CREATE_PER_MINUTE: String(BUDGET), JOB_LEASE_MS: '10000' });
     hubs = await startAll([...ports.map((port) => startHub('web', env, { port })), startHub('worker', env), startHub('worker', env), startHub('worker', env)]);
-    apis = hubs.slice(0, 2).map((h) => hubApi(h.url, scenario.token));
+    apis = hubs.slice(0, 2).map((h) => hubApi(h.url, world.scenario.token));
   }, 240_000);
 
   afterAll(async () => {
     await Promise.all(hubs.map((h) => h.stop()));
-    await db?.close();
+    await world?.close();
     await remove?.();
-    await sandbox?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** The create-issue jobs: how many run now, how many are due and not claimed yet, which workers hold them. */
