@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from './detect-format.ts';
 import { fingerprint, isPublicId, normalizeUrl, publicId } from './index.ts';
-import { FingerprintAssigner } from './fingerprint.ts';
+import { FingerprintAssigner, normalizeByParser, plainNormalizedUrl } from './fingerprint.ts';
 
 describe('fingerprint', () => {
   const base = { ruleKey: '40012', method: 'GET', url: 'http://Example.COM:80/search?q=1&b=2#frag', parameter: 'q' };
@@ -11,6 +12,36 @@ describe('fingerprint', () => {
     expect(normalizeUrl('https://h:8443')).toBe('https://h:8443/');
     expect(normalizeUrl('www.asdf.de:443')).toBe('www.asdf.de:443');
     expect(normalizeUrl('/a?z=1&a=2')).toBe('/a?a&z');
+  });
+
+  it('gives the URL parser\'s result on its fast path, for URLs built from the characters that parser rewrites', () => {
+    // Each part is mostly plain (so the fast path is taken often), sometimes one of the characters or
+    // shapes the parser rewrites, decodes or refuses.
+    const pick = (plain: string[], tricky: string[] = []) =>
+      tricky.length === 0 ? fc.constantFrom(...plain) : fc.oneof({ arbitrary: fc.constantFrom(...plain), weight: 6 }, { arbitrary: fc.constantFrom(...tricky), weight: 1 });
+    const piece = (plain: string[], tricky: string[], max: number) => fc.array(pick(plain, tricky), { minLength: 1, maxLength: max }).map((a) => a.join(''));
+    const label = piece(['a', 'Z', 'q', 'web', '0', '9', '-'], ['_', 'xn--', 'ä', '%41', '0x', '1'], 4);
+    const host = fc.tuple(fc.array(label, { minLength: 1, maxLength: 3 }), pick([''], ['.'])).map(([labels, dot]) => labels.join('.') + dot);
+    const port = pick(['', ':8080', ':80', ':443', ':3000'], [':0', ':08080', ':65535', ':65536', ':', ':1x']);
+    const segment = piece(['a', 'B', '7', 'x.y', '-', '_', '~', "'", '!', '$', '+', ';', '=', '@', ':', '%41'], ['.', '..', '%2e', '%2E', '%zz', ' ', '"', '<', '^', '`', '{', '|', '\\', 'ä', '\t'], 4);
+    const path = fc.array(segment, { maxLength: 4 }).map((s) => (s.length === 0 ? '' : `/${s.join('/')}`));
+    const name = piece(['id', 'Q', '_', '.', '-', '~'], ['+', '%20', '%41', '%', ' ', 'ä', "'", '*', '\t', '\u0001', '(', '!', ';'], 3);
+    const pair = fc.tuple(fc.oneof(name, fc.constant('')), pick(['', '=', '=1', '=a b', '=%zz', '==', '=ä', '=?', '=/'])).map(([n, v]) => n + v);
+    const query = fc.option(fc.array(pair, { maxLength: 4 }).map((p) => `?${p.join('&')}`), { nil: '' });
+    const url = fc
+      .tuple(pick(['http', 'https', 'HTTP', 'hTTps'], ['ftp', 'ws', 'file']), pick(['://'], ['://u@', '://u:p@', ':/', '://@']), host, port, path, query, pick(['', '#', '#f', '#a?b=1']), pick(['', ' '], ['\u0001']))
+      .map((p) => p.join(''));
+    let fast = 0;
+    fc.assert(
+      fc.property(url, (u) => {
+        if (plainNormalizedUrl(u.trim()) !== null) fast++;
+        expect(normalizeUrl(u)).toBe(normalizeByParser(u.trim()));
+      }),
+      { numRuns: 5000 },
+    );
+    // The generator reaches the fast path often enough for the comparison to mean something.
+    expect(fast).toBeGreaterThan(500);
+    expect(plainNormalizedUrl('http://bench.local:8080/a/b?id=1&sort=asc')).toBe('http://bench.local:8080/a/b?id&sort');
   });
 
   it('is stable when only parameter values, their order, the fragment or the method case change', () => {
