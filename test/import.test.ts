@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseReportBytes } from '../src/findings/index.ts';
 import { createOrganizationWithOwner, createTarget, deleteTarget, exportScan, importReport } from '../src/services/index.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.ts';
 
@@ -96,8 +97,11 @@ describe.each(DIALECTS)('scan import on %s', (dialect) => {
       const [inThread] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://thread.example' }, file: { path: good }, parseInWorker: false });
       const [inWorker] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: 'https://worker.example' }, file: { path: good }, parseInWorker: true });
       expect(inWorker).toMatchObject({ format: 'zap-json', vulnerabilities: 10, findings: 809, new: 809 });
+      // Every stored column but the ids, which differ by scan and target.
       const fields = async (scanId: string) =>
-        (await t.db.kysely.selectFrom('findings').select(['fingerprint', 'url', 'method', 'parameter', 'evidence', 'request_headers', 'response_body']).where('scan_id', '=', scanId).orderBy('fingerprint').execute());
+        (await t.db.kysely.selectFrom('findings').selectAll().where('scan_id', '=', scanId).orderBy('fingerprint').execute()).map(
+          ({ id, scan_id, vulnerability_id, identity_id, public_id, ...rest }) => rest,
+        );
       expect(await fields(inWorker!.scanId)).toEqual(await fields(inThread!.scanId));
       const scans = await t.db.kysely.selectFrom('scans').select(['source_sha256', 'source_bytes']).where('id', 'in', [inThread!.scanId, inWorker!.scanId]).execute();
       expect(scans[0]).toEqual(scans[1]);
@@ -144,6 +148,41 @@ describe.each(DIALECTS)('scan import on %s', (dialect) => {
     expect(match).toMatchObject({ url: firstRaw.instances[0]!.uri, method: firstRaw.instances[0]!.method, parameter: firstRaw.instances[0]!.param });
     // JSON round trip keeps every field.
     expect(JSON.parse(JSON.stringify(exported))).toEqual(exported);
+  });
+
+  // What is stored is what the parser made, column for column (the parser tests hold the parser to the
+  // files): each fixture of each format, parsed on the import thread and on a parser thread (where the
+  // findings cross as packed rows, builder.ts PackedFinding).
+  const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
+  const ROUND_TRIP = ['zap-anubissbe-1.json', 'zap-defectdojo-1.xml', 'nuclei-defectdojo-3.jsonl', 'nuclei-defectdojo-2.json', 'sarif-defectdojo-3.sarif', 'gitlab-dast-defectdojo-1.json', 'burp-defectdojo-1.xml'];
+  it.each(ROUND_TRIP.flatMap((name) => [false, true].map((parseInWorker) => [name, parseInWorker] as const)))('stores every field of %s as parsed (parser thread: %s)', async (name, parseInWorker) => {
+    const bytes = fixture(name);
+    const parsed = parseReportBytes(bytes);
+    const dir = mkdtempSync(join(tmpdir(), 'vb-round-trip-'));
+    try {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      // A report with findings on several sites (one Nuclei fixture) becomes one scan per site.
+      const summaries = await importReport(t.db, { organizationId, actorUserId: null, target: { url: `https://${parseInWorker ? 'w' : 't'}-${name.replace(/[^a-z0-9]/g, '')}.example` }, file: { path }, parseInWorker, splitSites: true });
+      // The scan report lists vulnerabilities most severe first, in report order within a severity.
+      const inOrder = parsed.vulnerabilities
+        .map((v, i) => ({ v, i }))
+        .sort((a, b) => SEVERITY_RANK[a.v.severity] - SEVERITY_RANK[b.v.severity] || a.i - b.i)
+        .map(({ v }) => v);
+      let stored = 0;
+      for (const summary of summaries) {
+        const exported = await exportScan(t.db.kysely, organizationId, summary.scanId);
+        const ofScan = (f: { site: string }) => summaries.length === 1 || f.site === exported.scan.site;
+        const expected = inOrder.map(({ findings, ...v }) => ({ ...v, findings: findings.filter(ofScan) })).filter((v) => summaries.length === 1 || v.findings.length > 0);
+        const actual = exported.vulnerabilities.map(({ id, scanId, findingCount, findings, ...v }) => ({ ...v, findings: findings.map(({ id, scanId, vulnerabilityId, publicId, ...f }) => f) }));
+        expect(actual).toEqual(expected);
+        stored += summary.findings;
+      }
+      expect(stored).toBe(parsed.vulnerabilities.reduce((n, v) => n + v.findings.length, 0));
+      expect(stored).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a report with findings on several sites unless asked to split it, then makes one scan per site', async () => {

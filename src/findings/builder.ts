@@ -208,3 +208,58 @@ export interface DrainedPart {
   index: number;
   findings: ParsedFinding[];
 }
+
+/**
+ * A finding in the form the import stores it: its text columns in this order, with the header lists
+ * and truncation marks already JSON. Parts come from the parser thread in this form: a flat array of
+ * strings costs the import thread about half as much to receive as the finding object, and the JSON
+ * is made on the parser thread, which has time to spare, instead of on the import thread, which has not.
+ */
+export type PackedFinding = [
+  fingerprint: string,
+  site: string,
+  url: string,
+  method: string,
+  parameter: string,
+  attack: string,
+  evidence: string,
+  otherInfo: string,
+  requestLine: string,
+  requestHeaders: string,
+  requestBody: string,
+  responseStatusLine: string,
+  responseHeaders: string,
+  responseBody: string,
+  truncated: string,
+];
+
+/** A DrainedPart with its findings packed. */
+export interface PackedPart {
+  vulnerability: ParsedVulnerability;
+  index: number;
+  packed: PackedFinding[];
+}
+
+export function packFinding(f: ParsedFinding): PackedFinding {
+  return [
+    f.fingerprint,
+    f.site,
+    f.url,
+    f.method,
+    f.parameter,
+    f.attack,
+    f.evidence,
+    f.otherInfo,
+    f.requestLine,
+    JSON.stringify(f.requestHeaders),
+    f.requestBody,
+    f.responseStatusLine,
+    JSON.stringify(f.responseHeaders),
+    f.responseBody,
+    JSON.stringify(f.truncated),
+  ];
+}
+
+export function packPart({ vulnerability, index, findings }: DrainedPart): PackedPart {
+  return { vulnerability, index, packed: findings.map(packFinding) };
+}

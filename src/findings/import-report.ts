@@ -11,14 +11,18 @@ import { type Db, nowIso } from '../db/index.ts';
 import type { Database, FindingsTable, VulnerabilitiesTable } from '../db/tables.ts';
 import { IdPool } from './import-identities.ts';
 import { importWriter, type PendingFinding } from './import-writers.ts';
-import type { DrainedPart } from './builder.ts';
+import { type DrainedPart, type PackedFinding, type PackedPart, packFinding } from './builder.ts';
 import { streamOfReport } from './report-stream.ts';
-import { type ParsedFinding, type ParsedReport, type ParsedVulnerability, type ReportHeader, SEVERITIES, type Severity } from './types.ts';
+import { type ParsedReport, type ParsedVulnerability, type ReportHeader, SEVERITIES, type Severity } from './types.ts';
 
-/** A ReportStream, or one whose pieces come from a parser thread (report-worker-stream.ts). */
+/** Positions in a PackedFinding. */
+const FINGERPRINT = 0;
+const SITE = 1;
+
+/** A ReportStream, or one whose pieces come from a parser thread (report-worker-stream.ts), packed. */
 export interface ImportStream {
   readonly header: ReportHeader;
-  next(): DrainedPart[] | null | Promise<DrainedPart[] | null>;
+  next(): Array<DrainedPart | PackedPart> | null | Promise<Array<DrainedPart | PackedPart> | null>;
   /** Bytes of the report that the pieces handed out so far cover; absent when it comes in one piece. */
   position?(): number;
 }
@@ -153,10 +157,12 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
   for (let part = await input.stream.next(); part !== null; part = await input.stream.next()) {
     const newVulnerabilities: VulnerabilitiesTable[] = [];
     const ready: PendingFinding[] = [];
-    for (const { vulnerability: v, index, findings } of part) {
-      const kept = input.site === undefined ? findings : findings.filter((f) => f.site === input.site);
+    for (const piece of part) {
+      const { vulnerability: v, index } = piece;
+      const findings = 'packed' in piece ? piece.packed : piece.findings.map(packFinding);
+      const kept = input.site === undefined ? findings : findings.filter((f) => f[SITE] === input.site);
       if (input.singleSite) {
-        for (const f of kept) sites.add(f.site);
+        for (const f of kept) sites.add(f[SITE]);
         if (sites.size > 1) throw new MultipleSitesError([...sites]);
       }
       let entry = stored.get(index);
@@ -168,7 +174,7 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
       }
       severityCounts[v.severity] += kept.length;
       for (const f of kept) {
-        ready.push({ row: findingRow(f, entry, ids.next(), input.organizationId, scanId), fingerprint: f.fingerprint });
+        ready.push({ row: findingRow(f, entry, ids.next(), input.organizationId, scanId), fingerprint: f[FINGERPRINT] });
         entry.findingCount++;
       }
     }
@@ -263,7 +269,8 @@ function vulnerabilityRow(v: ParsedVulnerability, entry: StoredVulnerability, or
 }
 
 /** A finding's row; identity_id and public_id are filled in once its identity is resolved. */
-function findingRow(f: ParsedFinding, entry: StoredVulnerability, id: string, organizationId: string, scanId: string): FindingsTable {
+function findingRow(f: PackedFinding, entry: StoredVulnerability, id: string, organizationId: string, scanId: string): FindingsTable {
+  const [fingerprint, site, url, method, parameter, attack, evidence, otherInfo, requestLine, requestHeaders, requestBody, responseStatusLine, responseHeaders, responseBody, truncated] = f;
   return {
     id,
     organization_id: organizationId,
@@ -271,21 +278,21 @@ function findingRow(f: ParsedFinding, entry: StoredVulnerability, id: string, or
     vulnerability_id: entry.id,
     identity_id: '',
     position: entry.findingCount,
-    fingerprint: f.fingerprint,
+    fingerprint,
     public_id: '',
-    site: f.site,
-    url: f.url,
-    method: f.method,
-    parameter: f.parameter,
-    attack: f.attack,
-    evidence: f.evidence,
-    other_info: f.otherInfo,
-    request_line: f.requestLine,
-    request_headers: JSON.stringify(f.requestHeaders),
-    request_body: f.requestBody,
-    response_status_line: f.responseStatusLine,
-    response_headers: JSON.stringify(f.responseHeaders),
-    response_body: f.responseBody,
-    truncated: JSON.stringify(f.truncated),
+    site,
+    url,
+    method,
+    parameter,
+    attack,
+    evidence,
+    other_info: otherInfo,
+    request_line: requestLine,
+    request_headers: requestHeaders,
+    request_body: requestBody,
+    response_status_line: responseStatusLine,
+    response_headers: responseHeaders,
+    response_body: responseBody,
+    truncated,
   };
 }

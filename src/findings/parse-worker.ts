@@ -2,6 +2,7 @@
 // as a FileReportStream and posts its header, then its pieces, at most a few ahead of what the import
 // thread has asked for, then 'end'; a ReportError (or any other error) is posted as 'error'.
 import { parentPort } from 'node:worker_threads';
+import { packPart } from './builder.ts';
 import { ReportError } from './errors.ts';
 import { openReportFile } from './report-stream.ts';
 import type { WorkerReply, WorkerRequest } from './report-worker-stream.ts';
@@ -39,7 +40,7 @@ async function run(path: string, options: Extract<WorkerRequest, { type: 'open' 
         const part = stream.next();
         credits--;
         if (part === null) break;
-        post({ type: 'part', part, position: stream.position?.() ?? stream.bytes });
+        post({ type: 'part', part: part.map(packPart), position: stream.position?.() ?? stream.bytes });
       }
       post({ type: 'end' });
     } finally {

@@ -1,12 +1,13 @@
 /**
  * A report file parsed on a worker thread while the import thread stores what is already parsed: on a
  * two-core machine reading and parsing (about a third of a large import) overlaps the database work
- * instead of adding to it. The worker runs openReportFile (report-stream.ts), so pieces, header,
- * digest and every ReportError are those of the in-thread stream; it stays at most AHEAD pieces ahead,
- * so memory holds a few alerts, never the report. Used by the import for large files.
+ * instead of adding to it. The worker runs openReportFile (report-stream.ts), so pieces (packed, as
+ * builder.ts PackedPart), header, digest and every ReportError are those of the in-thread stream; it
+ * stays at most AHEAD pieces ahead, so memory holds a few alerts, never the report. Used by the import
+ * for large files.
  */
 import { Worker } from 'node:worker_threads';
-import type { DrainedPart } from './builder.ts';
+import type { PackedPart } from './builder.ts';
 import { type ReportPosition, ReportError } from './errors.ts';
 import type { ParseOptions, ReportFormat, ReportHeader } from './types.ts';
 
@@ -15,7 +16,7 @@ export type WorkerRequest = { type: 'open'; path: string; options: ParseOptions 
 export type WorkerReply =
   | { type: 'header'; header: ReportHeader; sha256: string; bytes: number }
   | { type: 'read'; bytes: number }
-  | { type: 'part'; part: DrainedPart[]; position: number }
+  | { type: 'part'; part: PackedPart[]; position: number }
   | { type: 'end' }
   | { type: 'error'; report: { format: ReportFormat | 'unknown'; reason: string; position: ReportPosition } }
   | { type: 'error'; message: string };
@@ -25,7 +26,7 @@ export interface AsyncFileReportStream {
   readonly header: ReportHeader;
   readonly sha256: string;
   readonly bytes: number;
-  next(): Promise<DrainedPart[] | null>;
+  next(): Promise<PackedPart[] | null>;
   /** Bytes of the report that the pieces handed out so far cover. */
   position(): number;
   /** Stops the worker (idempotent); call it whether or not the stream was read to its end. */
