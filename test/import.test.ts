@@ -185,6 +185,25 @@ describe.each(DIALECTS)('scan import on %s', (dialect) => {
     }
   });
 
+  it('keeps a same-place finding\'s public ID when a later scan lists another finding at that place before it', async () => {
+    const line = (evidence: string) => JSON.stringify({ 'template-id': 't1', info: { name: 'T', severity: 'low' }, type: 'http', host: 'http://o.example', 'matched-at': 'http://o.example/a', 'extracted-results': [evidence] });
+    const target = { url: 'https://same-place.example' };
+    const publicIds = async (scanId: string) => {
+      const exported = await exportScan(t.db.kysely, organizationId, scanId);
+      return Object.fromEntries(exported.vulnerabilities.flatMap((v) => v.findings).map((f) => [f.evidence, f.publicId]));
+    };
+    const [first] = await importReport(t.db, { organizationId, actorUserId: null, target, file: { bytes: Buffer.from(`${line('AAA')}\n`), name: 'n1.jsonl' } });
+    const [second] = await importReport(t.db, { organizationId, actorUserId: null, target, file: { bytes: Buffer.from(`${line('BBB')}\n${line('AAA')}\n`), name: 'n2.jsonl' } });
+    const [third] = await importReport(t.db, { organizationId, actorUserId: null, target, file: { bytes: Buffer.from(`${line('AAA')}\n${line('BBB')}\n`), name: 'n3.jsonl' } });
+    const before = await publicIds(first!.scanId);
+    const after = await publicIds(second!.scanId);
+    expect(after.AAA).toBe(before.AAA);
+    expect(second).toMatchObject({ new: 1, recurring: 1, missing: 0 });
+    // The same findings listed in the other order: the same identities.
+    expect(await publicIds(third!.scanId)).toEqual(after);
+    expect(third).toMatchObject({ new: 0, recurring: 2, missing: 0 });
+  });
+
   it('refuses a report with findings on several sites unless asked to split it, then makes one scan per site', async () => {
     const two = structuredClone(zap);
     const second = structuredClone(two.site[0]!);

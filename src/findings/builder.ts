@@ -1,4 +1,4 @@
-import { FingerprintAssigner } from './fingerprint.ts';
+import { FingerprintAssigner, type FingerprintParts, fingerprint } from './fingerprint.ts';
 import { capText, cleanText } from './normalize.ts';
 import type {
   Confidence,
@@ -56,6 +56,8 @@ export class ReportBuilder {
   private readonly fingerprints = new FingerprintAssigner();
   /** How many vulnerabilities drain() has already handed out. */
   private announced = 0;
+  /** Findings added since the last drain() or build(), whose fingerprints are not settled yet. */
+  private unsettled: Array<{ finding: ParsedFinding; parts: FingerprintParts; discriminator: string }> = [];
 
   constructor(
     readonly format: ReportFormat,
@@ -117,10 +119,7 @@ export class ReportBuilder {
     const url = text.url ?? '';
     const parameter = text.parameter ?? '';
     const finding: ParsedFinding = {
-      fingerprint: this.fingerprints.assign(
-        { ruleKey: v.ruleKey, method, url, parameter },
-        `${text.evidence ?? ''}\u0000${text.attack ?? ''}`,
-      ),
+      fingerprint: '',
       site: seed.site ?? '',
       url,
       method,
@@ -137,7 +136,24 @@ export class ReportBuilder {
       truncated,
     };
     v.findings.push(finding);
+    this.unsettled.push({ finding, parts: { ruleKey: v.ruleKey, method, url, parameter }, discriminator: `${text.evidence ?? ''}\u0000${text.attack ?? ''}` });
     return finding;
+  }
+
+  /**
+   * Gives the findings added since the last call their fingerprints. Findings at the same place are
+   * settled in the order of their evidence and attack, not in the order the report lists them: the
+   * same findings listed in another order get the same fingerprints (a tool's order among same-place
+   * findings is not stable from one scan to the next). Only findings handed out in the same piece are
+   * ordered so; a streamed ZAP alert is one piece, and other formats are parsed whole.
+   */
+  private settle(): void {
+    if (this.unsettled.length === 0) return;
+    const order = this.unsettled.map((u, i) => ({ u, i, plain: fingerprint(u.parts) }));
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    order.sort((a, b) => cmp(a.plain, b.plain) || cmp(a.u.discriminator, b.u.discriminator) || a.i - b.i);
+    for (const { u, plain } of order) u.finding.fingerprint = this.fingerprints.assign(u.parts, u.discriminator, plain);
+    this.unsettled = [];
   }
 
   /** Header names and values are cleaned; the list is cut when its total size passes the cap. */
@@ -158,6 +174,7 @@ export class ReportBuilder {
   }
 
   build(meta: ReportMeta): ParsedReport {
+    this.settle();
     return { ...this.header(meta), vulnerabilities: [...this.vulns.values()] };
   }
 
@@ -180,6 +197,7 @@ export class ReportBuilder {
    * model never exists at once. A vulnerability created with no finding yet is handed out too.
    */
   drain(): DrainedPart[] {
+    this.settle();
     const out: DrainedPart[] = [];
     let index = 0;
     for (const vulnerability of this.vulns.values()) {

@@ -110,8 +110,8 @@ export function fingerprint(parts: FingerprintParts, extra?: string): string {
 export class FingerprintAssigner {
   private readonly seen = new Set<string>();
 
-  assign(parts: FingerprintParts, discriminator: string): string {
-    const plain = fingerprint(parts);
+  /** `plain` is fingerprint(parts), when the caller has it already. */
+  assign(parts: FingerprintParts, discriminator: string, plain = fingerprint(parts)): string {
     if (!this.seen.has(plain)) return this.take(plain);
     const withEvidence = fingerprint(parts, discriminator);
     if (!this.seen.has(withEvidence)) return this.take(withEvidence);
