@@ -42,6 +42,13 @@ export function asString(value: unknown): string {
   return '';
 }
 
+/** Base64 (line breaks allowed) decoded as UTF-8 text (bytes that are not UTF-8 become U+FFFD); null when it is not base64. */
+export function base64Text(value: string): string | null {
+  const compact = value.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return null;
+  return Buffer.from(compact, 'base64').toString('utf8');
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

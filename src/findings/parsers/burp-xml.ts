@@ -1,6 +1,6 @@
 import { ReportBuilder } from '../builder.ts';
 import { ReportError } from '../errors.ts';
-import { findCwe, richText, severityFromWord, splitHttpMessage, splitReferences } from '../normalize.ts';
+import { base64Text, findCwe, richText, severityFromWord, splitHttpMessage, splitReferences } from '../normalize.ts';
 import type { Confidence, ParsedReport, Severity } from '../types.ts';
 import { child, childText, children, readXml, type XmlElement } from '../xml-reader.ts';
 import type { ParserContext } from './context.ts';
@@ -80,11 +80,9 @@ export function parseBurpXml(ctx: ParserContext): ParsedReport {
 function decode(el: XmlElement | undefined, format: 'burp-xml'): string {
   if (!el) return '';
   if (el.attrs.base64 !== 'true') return el.text;
-  const compact = el.text.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
-    throw new ReportError(format, 'a base64 request or response is not valid base64', { line: el.line });
-  }
-  return Buffer.from(compact, 'base64').toString('utf8');
+  const decoded = base64Text(el.text);
+  if (decoded === null) throw new ReportError(format, 'a base64 request or response is not valid base64', { line: el.line });
+  return decoded;
 }
 
 /** Burp's <references> is HTML with links: the link targets, else the text lines. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseReport } from '../index.ts';
 import { allFindings, sharedReport, vulnByRule } from '../testing.ts';
@@ -35,6 +36,17 @@ describe('SARIF 2.1.0', () => {
     expect(sqli.cwe).toBe(89);
     expect(sqli.findings[0]).toMatchObject({ url: 'http://bodgeit.com:8080/bodgeit/basket.jsp', method: 'POST', attack: '5-2' });
     expect(sqli.findings[0]?.responseStatusLine).toBe('HTTP/1.1 500');
+    // Request bodies that ZAP writes as base64 ("binary"), decoded.
+    expect(sqli.findings[0]?.requestBody).toBe('productid=5-2&price=4.7&quantity=3');
+    const post = xss.findings.find((x) => x.method === 'POST')!;
+    expect(post.url).toBe('http://bodgeit.com:8080/bodgeit/contact.jsp');
+    expect(post.requestBody).toBe('null=&anticsrf=0.15080537110733694&comments=%3C%2Ftd%3E%3CscrIpt%3Ealert%281%29%3B%3C%2FscRipt%3E%3Ctd%3E');
+  });
+
+  it('refuses a body whose "binary" is not base64, naming where', async () => {
+    const doc = JSON.parse(readFileSync(sharedReport('zap-smithy-1.sarif.json').path, 'utf8'));
+    doc.runs[0].results[2].webRequest.body.binary = 'not base64!';
+    await expect(parseReport(Buffer.from(JSON.stringify(doc)))).rejects.toMatchObject({ format: 'sarif', position: { path: '$.runs[0].results[2].webRequest.body.binary' } });
   });
 
   it('parses Gitleaks sarif-defectdojo-3.sarif, whose results name their rule only in the message', async () => {

@@ -4,6 +4,7 @@ import { parseJsonSlice } from '../json-split.ts';
 import {
   asArray,
   asString,
+  base64Text,
   confidenceFromWord,
   findCwe,
   headerListFrom,
@@ -58,7 +59,7 @@ export function parseSarif(ctx: ParserContext): ParsedReport {
       if (!isRecord(result)) throw new ReportError(format, 'a result must be an object', { path });
       const kind = asString(result.kind);
       if (kind === 'pass' || kind === 'notApplicable') return;
-      addResult(b, result, findRule(result, rules, path), ctx.maxFieldBytes);
+      addResult(b, result, findRule(result, rules, path), ctx.maxFieldBytes, path);
     });
   });
   return b.build({ tool: tool || 'SARIF', toolVersion, startedAt, finishedAt });
@@ -120,7 +121,7 @@ function severityOf(rule: Obj, result: Obj): Severity {
   return LEVEL[level] ?? severityFromWord(level) ?? 'medium';
 }
 
-function addResult(b: ReportBuilder, result: Obj, found: { rule: Obj; key: string }, max: number): void {
+function addResult(b: ReportBuilder, result: Obj, found: { rule: Obj; key: string }, max: number, path: string): void {
   const { rule, key } = found;
   const props = isRecord(rule.properties) ? rule.properties : {};
   const solution = isRecord(props.solution) ? text(props.solution) : text(rule.help);
@@ -161,11 +162,22 @@ function addResult(b: ReportBuilder, result: Obj, found: { rule: Obj; key: strin
     otherInfo: [message === ruleText ? '' : message, ...propertyLines(resProps)].filter((s) => s !== '').join('\n'),
     requestLine: req ? [asString(req.method), asString(req.target), proto(req)].filter((s) => s !== '').join(' ') : '',
     requestHeaders: headerListFrom(req?.headers),
-    requestBody: isRecord(req?.body) ? asString(req.body.text) : '',
+    requestBody: bodyText(req, jsonPath(path, 'webRequest')),
     responseStatusLine: res ? [proto(res), asString(res.statusCode), asString(res.reasonPhrase)].filter((s) => s !== '').join(' ') : '',
     responseHeaders: headerListFrom(res?.headers),
-    responseBody: isRecord(res?.body) ? asString(res.body.text) : '',
+    responseBody: bodyText(res, jsonPath(path, 'webResponse')),
   });
+}
+
+/** A web request's or response's body (an artifactContent): its text, else its base64 `binary` decoded. */
+function bodyText(message: Obj | null, path: string): string {
+  const body = message?.body;
+  if (!isRecord(body)) return '';
+  if (typeof body.text === 'string') return body.text;
+  if (typeof body.binary !== 'string') return '';
+  const decoded = base64Text(body.binary);
+  if (decoded === null) throw new ReportError('sarif', 'the body\'s "binary" is not valid base64', { path: jsonPath(jsonPath(path, 'body'), 'binary') });
+  return decoded;
 }
 
 /** Scalar result properties as `key: value` lines (Gitleaks puts commit, author, file there). */
