@@ -86,6 +86,10 @@ describe('bad input is refused whole with format, position and reason', () => {
     const err = await refusal(bytes);
     expect(err.reason).toMatch(/invalid UTF-8 \(byte 0xc3/);
     expect(err.position).toEqual({ line: 2, column: 19 });
+    // The error names the format the file looks like, though none was given.
+    expect(err.format).toBe('zap-json');
+    const nuclei = Buffer.concat([Buffer.from('{"template-id":"t","matched-at":"'), Buffer.from([0xff]), Buffer.from('"}\n')]);
+    expect((await refusal(nuclei)).format).toBe('nuclei-jsonl');
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{}', 'utf16le')]);
     expect((await refusal(utf16)).reason).toMatch(/UTF-16/);
   });

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
+import { detectFormat } from './detect-format.ts';
 import { lineColumnAt, ReportError } from './errors.ts';
 import type { ReportFormat, ReportInput } from './types.ts';
 
@@ -32,9 +33,18 @@ export function checkEncoding(buf: Buffer, format: ReportFormat | 'unknown'): Lo
   const start = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   if (!isUtf8(buf)) {
     const offset = firstInvalidUtf8(buf);
-    throw new ReportError(format, `invalid UTF-8 (byte 0x${(buf[offset] ?? 0).toString(16).padStart(2, '0')} at offset ${offset})`, lineColumnAt(buf, offset));
+    throw new ReportError(format === 'unknown' ? formatOf(buf, start) : format, `invalid UTF-8 (byte 0x${(buf[offset] ?? 0).toString(16).padStart(2, '0')} at offset ${offset})`, lineColumnAt(buf, offset));
   }
   return { buf, start };
+}
+
+/** The format a file that is refused anyway looks like, to name it in the error; 'unknown' when it looks like none. */
+function formatOf(buf: Buffer, start: number): ReportFormat | 'unknown' {
+  try {
+    return detectFormat(buf, start);
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Offset of the first byte that breaks UTF-8 (only called once isUtf8 has said there is one). */
