@@ -116,6 +116,18 @@ describe('valid edge cases', () => {
     expect(f?.evidence).toMatch(/…\[truncated by Vulnbridge: 5242880 bytes in the report, 65536 kept\]$/);
   });
 
+  it('marks a huge HTML description as cut, with its size in the report, even when its text would fit', async () => {
+    // 800,000 bytes of HTML whose text is 100,000 bytes: over twice the 64 KiB cap, so only its head is read.
+    const html = '<b>a</b>'.repeat(100_000);
+    const r = await parseReport(zapJson(alert().replace('"desc":"<p>d</p>"', `"desc":"${html}"`)), { maxFieldBytes: 64 * 1024 });
+    const description = r.vulnerabilities[0]?.description ?? '';
+    // Only the head (twice the cap, 131,072 characters: 16,384 tags' text) is read, and the cut is marked.
+    expect(description).toMatch(/^a{16384}\n…\[truncated by Vulnbridge: 800000 bytes in the report, 16384 kept\]$/);
+    const small = '<b>a</b>'.repeat(1_000);
+    const fits = await parseReport(zapJson(alert().replace('"desc":"<p>d</p>"', `"desc":"${small}"`)), { maxFieldBytes: 64 * 1024 });
+    expect(fits.vulnerabilities[0]?.description).toBe('a'.repeat(1_000));
+  });
+
   it('turns NUL and lone surrogates into U+FFFD so any database can store the text', async () => {
     const r = await parseReport(zapJson(alert().replace('"method":"GET"', '"method":"GET","evidence":"a\\u0000b\\ud800c"')));
     expect(r.vulnerabilities[0]?.findings[0]?.evidence).toBe('a\uFFFDb\uFFFDc');

@@ -15,24 +15,31 @@ export interface Capped {
   truncated: boolean;
 }
 
-/** Cuts text longer than maxBytes UTF-8 bytes (on a character boundary) and marks the cut visibly. */
-export function capText(value: string, maxBytes: number): Capped {
+/**
+ * Cuts text longer than maxBytes UTF-8 bytes (on a character boundary) and marks the cut visibly.
+ * `cutFrom`: the text is already a cut of a field of that many bytes, so it is marked in any case.
+ */
+export function capText(value: string, maxBytes: number, cutFrom?: number): Capped {
   const text = cleanText(value);
   // Every UTF-16 unit is at most 3 UTF-8 bytes, so short strings need no measuring.
-  if (text.length * 3 <= maxBytes) return { text, truncated: false };
+  if (cutFrom === undefined && text.length * 3 <= maxBytes) return { text, truncated: false };
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes <= maxBytes) return { text, truncated: false };
-  let cut = Buffer.from(text, 'utf8').subarray(0, maxBytes).toString('utf8');
-  if (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
-  return { text: `${cut}\n…[truncated by Vulnbridge: ${bytes} bytes in the report, ${maxBytes} kept]`, truncated: true };
+  if (cutFrom === undefined && bytes <= maxBytes) return { text, truncated: false };
+  let cut = bytes <= maxBytes ? text : Buffer.from(text, 'utf8').subarray(0, maxBytes).toString('utf8');
+  if (bytes > maxBytes && cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
+  return { text: `${cut}\n…[truncated by Vulnbridge: ${cutFrom ?? bytes} bytes in the report, ${Math.min(bytes, maxBytes)} kept]`, truncated: true };
 }
 
-/** Text for a descriptive field that may hold HTML: converted to plain text, then capped. */
+/**
+ * Text for a descriptive field that may hold HTML: converted to plain text, then capped. Of a field
+ * over twice the cap only the head is converted, and the result is marked as cut (with the field's
+ * size) even when the head's text fits: the rest of the field is not in it.
+ */
 export function richText(value: unknown, maxBytes: number): string {
   const raw = asString(value);
   if (raw === '') return '';
-  const head = raw.length > maxBytes * 2 ? raw.slice(0, maxBytes * 2) : raw;
-  return capText(htmlToText(head), maxBytes).text;
+  if (raw.length <= maxBytes * 2) return capText(htmlToText(raw), maxBytes).text;
+  return capText(htmlToText(raw.slice(0, maxBytes * 2)), maxBytes, Buffer.byteLength(raw, 'utf8')).text;
 }
 
 /** Any scalar as a string; objects and arrays as ''. */
