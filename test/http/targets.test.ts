@@ -112,6 +112,32 @@ describe.each(DIALECTS)('scans API on %s', (dialect) => {
     expect(page.findings).toHaveLength(55);
   });
 
+  // Every format through the API, detected from the content: the counts the export then holds are the
+  // file's (worked out from each file: instances, results, issues, lines).
+  it.each([
+    ['zap-anubissbe-1.json', 'zap-json', 131],
+    ['zap-defectdojo-1.xml', 'zap-xml', 130],
+    ['nuclei-defectdojo-3.jsonl', 'nuclei-jsonl', 18],
+    ['nuclei-defectdojo-2.json', 'nuclei-json', 6],
+    ['sarif-defectdojo-3.sarif', 'sarif', 8],
+    ['gitlab-dast-defectdojo-1.json', 'gitlab-dast', 10],
+    ['burp-defectdojo-1.xml', 'burp-xml', 16],
+  ])('uploads %s as %s with its %i findings', async (name, format, findings) => {
+    const c = org.members.contributor;
+    const target = (await c.post('/api/targets', { name, baseUrl: `https://${name.replace(/[^a-z0-9]/g, '')}.example` })).json().target;
+    const { body, contentType } = multipart(readFileSync(new URL(`../../../shared/fixtures/reports/${name}`, import.meta.url)), name, { splitSites: 'true' });
+    const upload = await c.request('POST', `/api/targets/${target.id}/scans`, body, { 'content-type': contentType });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const imports: { scanId: string; format: string; findings: number }[] = upload.json().imports;
+    expect(imports.every((i) => i.format === format)).toBe(true);
+    let exported = 0;
+    for (const i of imports) {
+      const scan = (await org.members.reader.get(`/api/scans/${i.scanId}/export`)).json();
+      exported += scan.vulnerabilities.reduce((n: number, v: { findings: unknown[] }) => n + v.findings.length, 0);
+    }
+    expect(exported).toBe(findings);
+  });
+
   it('refuses a broken upload with 422 naming the problem, and a Reader’s upload with 403', async () => {
     const c = org.members.contributor;
     const target = (await c.post('/api/targets', { name: 'Bad', baseUrl: 'https://bad.example' })).json().target;
