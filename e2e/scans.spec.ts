@@ -1,8 +1,10 @@
 // Scan import in a real browser against the real server: upload a real ZAP report from a target's
 // page (with progress), the result counts, the scan report (severity summary, vulnerabilities, a
 // virtualised list of 755 findings scrolled to its end, a finding's details, deep links), a refused
-// truncated report, scanner text that tries XSS, the Scans page, and axe on each.
+// truncated report, scanner text that tries XSS, the Scans page, every other format through the
+// dialog, and axe on each.
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import { baseUrl, expectAccessible, failOnPageErrors, owner, signIn } from './helpers.ts';
 import { brokenZapReport, largeZapReport, xssPayload, xssZapReport, zapAlerts, zapReportPath } from './scan-fixtures.ts';
@@ -323,4 +325,32 @@ test('the Scans page lists every scan with its target', async ({ page }) => {
   await expect(page.getByRole('row', { name: /XSS probe/ })).toContainText('High 1');
   await expectAccessible(page, 'scans');
   await page.screenshot({ path: `${screenshots}/scans.png` });
+});
+
+// Every other format through the upload dialog, detected from the content; the counts are the files'
+// (worked out from each: ZAP XML instances, Nuclei results, SARIF results, GitLab DAST vulnerabilities,
+// Burp issues). A report with several sites makes several scans, whose findings add up.
+const OTHER_FORMATS = [
+  ['zap-defectdojo-1.xml', 130],
+  ['nuclei-defectdojo-2.json', 6],
+  ['sarif-defectdojo-3.sarif', 8],
+  ['gitlab-dast-defectdojo-1.json', 10],
+  ['burp-defectdojo-1.xml', 16],
+] as const;
+
+test('every other format uploads through the dialog with the findings its file holds', async ({ page }) => {
+  await signIn(page, owner.email, owner.password);
+  for (const [name, findings] of OTHER_FORMATS) {
+    const label = `Format ${name}`;
+    await createTarget(page, label, `https://${name.replace(/[^a-z0-9]/g, '')}.example`);
+    await page.getByRole('link', { name: label }).click();
+    await expect(page.getByRole('heading', { name: label, level: 1 })).toBeVisible();
+    await page.getByRole('button', { name: 'Upload report' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Upload a scan report' });
+    await dialog.locator('input[type=file]').setInputFiles(fileURLToPath(new URL(`../../shared/fixtures/reports/${name}`, import.meta.url)));
+    await dialog.getByRole('button', { name: 'Upload and import' }).click();
+    await expect(dialog.getByText('Report imported')).toBeVisible({ timeout: 20_000 });
+    const counts = await dialog.getByTestId('result-findings').allTextContents();
+    expect(counts.reduce((n, c) => n + Number(c.replace(/\D/g, '')), 0), name).toBe(findings);
+  }
 });
