@@ -61,7 +61,7 @@ type Mutation =
 
 const SPICE = ['"', '{', '}', '[', ']', ',', ':', '<', '>', '</', '&', '&#0;', '&xxe;', '\\', '\\u0000', '\u0000', '\n', '<!DOCTYPE x [<!ENTITY e "x">]>', ']]>', 'null', '1e999', '-', '\uFFFF', '\ud800'];
 
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...SPICE), fc.string({ maxLength: 8 })) }),
