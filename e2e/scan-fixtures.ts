@@ -1,10 +1,10 @@
-// Report files for the scans browser tests: the real ZAP report from the shared fixtures (resolved
+// Report files for the scans browser tests: the real ZAP report from test/fixtures/reports (resolved
 // relative to the repository, so CI's copy is used), a truncated copy, and a small hostile report.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const zapReportPath = fileURLToPath(
-  new URL('../../shared/fixtures/reports/zap-bcgov-1.json', import.meta.url),
+  new URL('../test/fixtures/reports/zap-bcgov-1.json', import.meta.url),
 );
 
 interface ZapInstance {

@@ -347,7 +347,7 @@ test('every other format uploads through the dialog with the findings its file h
     await expect(page.getByRole('heading', { name: label, level: 1 })).toBeVisible();
     await page.getByRole('button', { name: 'Upload report' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Upload a scan report' });
-    await dialog.locator('input[type=file]').setInputFiles(fileURLToPath(new URL(`../../shared/fixtures/reports/${name}`, import.meta.url)));
+    await dialog.locator('input[type=file]').setInputFiles(fileURLToPath(new URL(`../test/fixtures/reports/${name}`, import.meta.url)));
     await dialog.getByRole('button', { name: 'Upload and import' }).click();
     await expect(dialog.getByText('Report imported')).toBeVisible({ timeout: 20_000 });
     const counts = await dialog.getByTestId('result-findings').allTextContents();

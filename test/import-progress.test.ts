@@ -20,7 +20,7 @@ const SITE = 'https://progress.example';
 const zapFile = join(dir, 'zap.json');
 writeFileSync(zapFile, zapReport(SITE, [1, 2, 3, 1, 2, 3].map((risk, i) => ({ name: `Alert ${i}`, risk: risk as 1 | 2 | 3, instances: 500 }))));
 const burpFile = join(dir, 'burp.xml');
-writeFileSync(burpFile, readFileSync(new URL('../../shared/fixtures/reports/burp-defectdojo-1.xml', import.meta.url)));
+writeFileSync(burpFile, readFileSync(new URL('./fixtures/reports/burp-defectdojo-1.xml', import.meta.url)));
 
 function nonDecreasing(values: number[]): boolean {
   return values.every((v, i) => i === 0 || v >= (values[i - 1] ?? 0));

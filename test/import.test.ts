@@ -8,7 +8,7 @@ import { parseReportBytes } from '../src/findings/index.ts';
 import { createOrganizationWithOwner, createTarget, deleteTarget, exportScan, importReport } from '../src/services/index.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.ts';
 
-const FIXTURES = new URL('../../shared/fixtures/reports/', import.meta.url);
+const FIXTURES = new URL('./fixtures/reports/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
 
 interface ZapJson {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type ParseOptions, parseReport, ReportError } from './index.ts';
-import { SHARED_REPORTS } from './testing.ts';
+import { REPORT_FIXTURES } from './testing.ts';
 
-const fixture = (name: string) => readFileSync(fileURLToPath(new URL(name, SHARED_REPORTS)));
+const fixture = (name: string) => readFileSync(fileURLToPath(new URL(name, REPORT_FIXTURES)));
 
 async function refusal(input: string | Buffer, options?: ParseOptions): Promise<ReportError> {
   try {

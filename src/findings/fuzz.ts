@@ -32,7 +32,7 @@ export function loadSeeds(): Record<ReportFormat, Buffer[]> {
       readFileSync(
         name.startsWith('local:')
           ? new URL(`./parsers/__fixtures__/${name.slice(6)}`, import.meta.url)
-          : new URL(`../../../shared/fixtures/reports/${name}`, import.meta.url),
+          : new URL(`../../test/fixtures/reports/${name}`, import.meta.url),
       ),
     );
   }

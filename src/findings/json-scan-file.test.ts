@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { countStream, openReportFile, parseReport, ReportError } from './index.ts';
 import { scanJsonFile } from './json-scan-file.ts';
 import { splitJson } from './json-split.ts';
-import { sharedReport } from './testing.ts';
+import { reportFixture } from './testing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vb-scan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,7 +33,7 @@ const tricky = `\uFEFF{ "@version" : "2.15.0", "we\\"ird\\\\" : [1, {"a": "]}"}]
 
 describe('scanJsonFile: the structural pass of json-split over a file read in chunks', () => {
   it('finds the same elements and skeleton as json-split on the whole buffer, at every chunk size', async () => {
-    const files = [write('tricky.json', tricky), sharedReport('zap-bcgov-1.json').path, sharedReport('zap-anubissbe-1.json').path];
+    const files = [write('tricky.json', tricky), reportFixture('zap-bcgov-1.json').path, reportFixture('zap-anubissbe-1.json').path];
     for (const file of files) {
       const buf = readFileSync(file);
       const start = buf[0] === 0xef ? 3 : 0;
@@ -77,7 +77,7 @@ describe('scanJsonFile: the structural pass of json-split over a file read in ch
 
 describe('openReportFile', () => {
   it('streams a ZAP JSON file to the same findings parseReport finds, with its sha256 and size', async () => {
-    const { path } = sharedReport('zap-bcgov-1.json');
+    const { path } = reportFixture('zap-bcgov-1.json');
     const whole = await parseReport({ path });
     const stream = await openReportFile(path);
     try {
@@ -91,7 +91,7 @@ describe('openReportFile', () => {
   });
 
   it('names the exact position of a broken alert even though the file was read in chunks', async () => {
-    const text = readFileSync(sharedReport('zap-bcgov-1.json').path, 'utf8');
+    const text = readFileSync(reportFixture('zap-bcgov-1.json').path, 'utf8');
     const broken = text.replace('"riskcode": "2"', '"riskcode": "2",,');
     expect(broken).not.toBe(text);
     const file = write('broken.json', broken);

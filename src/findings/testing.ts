@@ -2,12 +2,12 @@
 import { fileURLToPath } from 'node:url';
 import type { ParsedFinding, ParsedReport } from './types.ts';
 
-/** The shared real-report fixtures, resolved from this file: <repo>/../shared/fixtures/reports/. */
-export const SHARED_REPORTS = new URL('../../../shared/fixtures/reports/', import.meta.url);
+/** The real-report fixtures, resolved from this file: <repo>/test/fixtures/reports/ (see its SOURCES.md). */
+export const REPORT_FIXTURES = new URL('../../test/fixtures/reports/', import.meta.url);
 export const LOCAL_FIXTURES = new URL('./parsers/__fixtures__/', import.meta.url);
 
-export function sharedReport(name: string): { path: string } {
-  return { path: fileURLToPath(new URL(name, SHARED_REPORTS)) };
+export function reportFixture(name: string): { path: string } {
+  return { path: fileURLToPath(new URL(name, REPORT_FIXTURES)) };
 }
 
 export function localFixture(name: string): { path: string } {

@@ -7,7 +7,7 @@ import type { Client } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { createGitlabHarness, type GitlabHarness, newTarget } from './support.ts';
 
-const REPORT = readFileSync(new URL('../../../shared/fixtures/reports/zap-anubissbe-1.json', import.meta.url));
+const REPORT = readFileSync(new URL('../fixtures/reports/zap-anubissbe-1.json', import.meta.url));
 
 describe.each(DIALECTS)('project picker and project links on %s', (dialect) => {
   let g: GitlabHarness;

@@ -11,7 +11,7 @@ import { importReport } from '../../src/services/index.ts';
 import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
 
-const report = readFileSync(new URL('../../../shared/fixtures/reports/zap-anubissbe-1.json', import.meta.url));
+const report = readFileSync(new URL('../fixtures/reports/zap-anubissbe-1.json', import.meta.url));
 
 interface ServerEvent {
   event: string;

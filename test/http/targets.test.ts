@@ -95,7 +95,7 @@ describe.each(DIALECTS)('scans API on %s', (dialect) => {
   it('uploads a report, lists the scan, and pages through a vulnerability’s findings', async () => {
     const c = org.members.contributor;
     const target = (await c.post('/api/targets', { name: 'Gov', baseUrl: 'https://gov.example' })).json().target;
-    const { body, contentType } = multipart(readFileSync(new URL('../../../shared/fixtures/reports/zap-bcgov-1.json', import.meta.url)), 'zap.json');
+    const { body, contentType } = multipart(readFileSync(new URL('../fixtures/reports/zap-bcgov-1.json', import.meta.url)), 'zap.json');
     const upload = await c.request('POST', `/api/targets/${target.id}/scans`, body, { 'content-type': contentType });
     expect(upload.statusCode, upload.body).toBe(201);
     const [summary] = upload.json().imports;
@@ -125,7 +125,7 @@ describe.each(DIALECTS)('scans API on %s', (dialect) => {
   ])('uploads %s as %s with its %i findings', async (name, format, findings) => {
     const c = org.members.contributor;
     const target = (await c.post('/api/targets', { name, baseUrl: `https://${name.replace(/[^a-z0-9]/g, '')}.example` })).json().target;
-    const { body, contentType } = multipart(readFileSync(new URL(`../../../shared/fixtures/reports/${name}`, import.meta.url)), name, { splitSites: 'true' });
+    const { body, contentType } = multipart(readFileSync(new URL(`../fixtures/reports/${name}`, import.meta.url)), name, { splitSites: 'true' });
     const upload = await c.request('POST', `/api/targets/${target.id}/scans`, body, { 'content-type': contentType });
     expect(upload.statusCode, upload.body).toBe(201);
     const imports: { scanId: string; format: string; findings: number }[] = upload.json().imports;

@@ -53,7 +53,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     if (claimed) await failJob(h.t.db.kysely, claimed, 'boom');
     ids.jobId = job.id;
     await a.owner.post('/api/targets', { name: 'A shop', baseUrl: 'https://a.example' });
-    const [imported] = await importReport(h.t.db, { organizationId: b.id, actorUserId: null, target: { id: ids.targetId ?? '' }, file: { bytes: readFileSync(new URL('../../../shared/fixtures/reports/zap-anubissbe-1.json', import.meta.url)), name: 'zap.json' } });
+    const [imported] = await importReport(h.t.db, { organizationId: b.id, actorUserId: null, target: { id: ids.targetId ?? '' }, file: { bytes: readFileSync(new URL('../fixtures/reports/zap-anubissbe-1.json', import.meta.url)), name: 'zap.json' } });
     ids.scanId = imported?.scanId ?? '';
     const instance = await b.owner.post('/api/gitlab/instances', { name: 'B GitLab', baseUrl: 'https://gitlab.b.example', clientId: 'b-client', clientSecret: 'b-secret' });
     ids.instanceId = instance.json().instance.id;

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseReport } from '../index.ts';
-import { allFindings, localFixture, sharedReport, vulnByRule } from '../testing.ts';
+import { allFindings, localFixture, reportFixture, vulnByRule } from '../testing.ts';
 
 // Expected values were read from the fixture files with jq/grep/base64, not from the parser's output.
 
 describe('GitLab DAST', () => {
   it('parses gitlab-dast-defectdojo-1.json (hybrid with ZAP keys, 10 entries, 4 rules)', async () => {
-    const r = await parseReport(sharedReport('gitlab-dast-defectdojo-1.json'));
+    const r = await parseReport(reportFixture('gitlab-dast-defectdojo-1.json'));
     expect(r.format).toBe('gitlab-dast');
     expect(r).toMatchObject({ tool: 'OWASP Zed Attack Proxy (ZAP)', toolVersion: 'D-2020-08-26' });
     expect(r.startedAt).toBe('2021-04-23T15:46:34.000Z');
@@ -38,7 +38,7 @@ describe('GitLab DAST', () => {
 
 describe('Burp Suite XML', () => {
   it('parses burp-defectdojo-1.xml (inline DTD, 16 issues, base64 messages)', async () => {
-    const r = await parseReport(sharedReport('burp-defectdojo-1.xml'));
+    const r = await parseReport(reportFixture('burp-defectdojo-1.xml'));
     expect(r).toMatchObject({ format: 'burp-xml', tool: 'Burp Suite', toolVersion: '1.6.05' });
     expect(allFindings(r)).toHaveLength(16);
     const byKey = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));

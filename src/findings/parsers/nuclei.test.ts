@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseReport } from '../index.ts';
-import { allFindings, sharedReport, vulnByRule } from '../testing.ts';
+import { allFindings, reportFixture, vulnByRule } from '../testing.ts';
 
 // Expected values were read from the fixture files with jq, not from the parser's output.
 
 describe('Nuclei', () => {
   it('parses the v3 JSON array export nuclei-defectdojo-2.json (6 results, DNS and SSL types)', async () => {
-    const r = await parseReport(sharedReport('nuclei-defectdojo-2.json'));
+    const r = await parseReport(reportFixture('nuclei-defectdojo-2.json'));
     expect(r.format).toBe('nuclei-json');
     expect(r.tool).toBe('Nuclei');
     expect(allFindings(r)).toHaveLength(6);
@@ -39,7 +39,7 @@ describe('Nuclei', () => {
   });
 
   it('parses the legacy v2 JSON Lines nuclei-defectdojo-3.jsonl (18 lines, 7 templates)', async () => {
-    const r = await parseReport(sharedReport('nuclei-defectdojo-3.jsonl'));
+    const r = await parseReport(reportFixture('nuclei-defectdojo-3.jsonl'));
     expect(r.format).toBe('nuclei-jsonl');
     const findings = allFindings(r);
     expect(findings).toHaveLength(18);
@@ -66,7 +66,7 @@ describe('Nuclei', () => {
   });
 
   it('parses the 0-byte nuclei-defectdojo-4.jsonl as an empty report', async () => {
-    const r = await parseReport(sharedReport('nuclei-defectdojo-4.jsonl'));
+    const r = await parseReport(reportFixture('nuclei-defectdojo-4.jsonl'));
     expect(r).toMatchObject({ format: 'nuclei-jsonl', vulnerabilities: [], sites: [] });
   });
 });

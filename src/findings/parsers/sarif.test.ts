@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseReport } from '../index.ts';
-import { allFindings, sharedReport, vulnByRule } from '../testing.ts';
+import { allFindings, reportFixture, vulnByRule } from '../testing.ts';
 
 // Expected values were read from the fixture files with jq, not from the parser's output.
 
 describe('SARIF 2.1.0', () => {
   it('parses ZAP sarif-json zap-smithy-1.sarif.json (20 rules, 3 results with web request/response)', async () => {
-    const r = await parseReport(sharedReport('zap-smithy-1.sarif.json'));
+    const r = await parseReport(reportFixture('zap-smithy-1.sarif.json'));
     expect(r.format).toBe('sarif');
     expect(r).toMatchObject({ tool: 'ZAP', toolVersion: '2.16.0' });
     // Rules without results are not vulnerabilities of this scan.
@@ -44,13 +44,13 @@ describe('SARIF 2.1.0', () => {
   });
 
   it('refuses a body whose "binary" is not base64, naming where', async () => {
-    const doc = JSON.parse(readFileSync(sharedReport('zap-smithy-1.sarif.json').path, 'utf8'));
+    const doc = JSON.parse(readFileSync(reportFixture('zap-smithy-1.sarif.json').path, 'utf8'));
     doc.runs[0].results[2].webRequest.body.binary = 'not base64!';
     await expect(parseReport(Buffer.from(JSON.stringify(doc)))).rejects.toMatchObject({ format: 'sarif', position: { path: '$.runs[0].results[2].webRequest.body.binary' } });
   });
 
   it('parses Gitleaks sarif-defectdojo-3.sarif, whose results name their rule only in the message', async () => {
-    const r = await parseReport(sharedReport('sarif-defectdojo-3.sarif'));
+    const r = await parseReport(reportFixture('sarif-defectdojo-3.sarif'));
     expect(r).toMatchObject({ format: 'sarif', tool: 'Gitleaks', toolVersion: 'v7.4.0' });
     expect(allFindings(r)).toHaveLength(8);
     expect(r.vulnerabilities.map((v) => [v.ruleKey, v.findings.length])).toEqual([

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseReport } from '../index.ts';
-import { allFindings, sharedReport, vulnByRule } from '../testing.ts';
+import { allFindings, reportFixture, vulnByRule } from '../testing.ts';
 
 // Expected values were read from the fixture files with jq/grep, not from the parser's output.
 
 describe('ZAP traditional JSON', () => {
   it('parses zap-anubissbe-1.json (ZAP 2.15.0, 19 alerts, 131 instances)', async () => {
-    const r = await parseReport(sharedReport('zap-anubissbe-1.json'));
+    const r = await parseReport(reportFixture('zap-anubissbe-1.json'));
     expect(r.format).toBe('zap-json');
     expect(r.tool).toBe('ZAP');
     expect(r.toolVersion).toBe('2.15.0');
@@ -52,7 +52,7 @@ describe('ZAP traditional JSON', () => {
   });
 
   it('parses zap-bcgov-1.json (no @programName, 10 alerts, 809 instances)', async () => {
-    const r = await parseReport(sharedReport('zap-bcgov-1.json'));
+    const r = await parseReport(reportFixture('zap-bcgov-1.json'));
     expect(r.format).toBe('zap-json');
     expect(r.tool).toBe('ZAP');
     expect(r.toolVersion).toBe('2.11.0');
@@ -74,7 +74,7 @@ describe('ZAP traditional JSON', () => {
 
 describe('ZAP traditional XML', () => {
   it('parses zap-defectdojo-1.xml (CRLF, 15 alerts, 130 instances, omitted children)', async () => {
-    const r = await parseReport(sharedReport('zap-defectdojo-1.xml'));
+    const r = await parseReport(reportFixture('zap-defectdojo-1.xml'));
     expect(r.format).toBe('zap-xml');
     expect(r.toolVersion).toBe('2.10.0');
     expect(r.finishedAt).toBe('2021-06-20T09:30:00.000Z');
@@ -107,7 +107,7 @@ describe('ZAP traditional XML', () => {
   });
 
   it('parses zap-defectdojo-2.xml (traditional-xml-plus, German date)', async () => {
-    const r = await parseReport(sharedReport('zap-defectdojo-2.xml'));
+    const r = await parseReport(reportFixture('zap-defectdojo-2.xml'));
     expect(r.toolVersion).toBe('2.11.1');
     expect(r.vulnerabilities).toHaveLength(1);
     const v = r.vulnerabilities[0]!;
@@ -140,7 +140,7 @@ describe('ZAP traditional XML', () => {
   });
 
   it('parses the empty zap-defectdojo-3.xml as a valid report with zero findings', async () => {
-    const r = await parseReport(sharedReport('zap-defectdojo-3.xml'));
+    const r = await parseReport(reportFixture('zap-defectdojo-3.xml'));
     expect(r.format).toBe('zap-xml');
     expect(r.toolVersion).toBe('2.9.0');
     expect(r.sites).toEqual([{ name: 'https://isaac.nl', host: 'isaac.nl', port: 443, ssl: true }]);
