@@ -1,9 +1,10 @@
 // What every command that touches the database needs: the parsed environment, a logger, the migrated
 // database and the secret box. A configuration problem stops here with every bad variable listed.
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { ConfigError, type Env, loadSecretKey, parseEnv } from '../config/index.ts';
 import { createSecretBox, type SecretBox } from '../crypto/index.ts';
-import { type Db, migrateToLatest, openDatabase } from '../db/index.ts';
+import { type Db, dialectOf, migrateToLatest, openDatabase } from '../db/index.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 
 export interface Runtime {
@@ -14,8 +15,28 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+export interface RuntimeOptions {
+  /** Generate the secret key into the data directory when none is set (serve, demo, user create…). */
+  generateKey?: boolean;
+  migrate?: boolean;
+  quiet?: boolean;
+  /**
+   * The command works on data that must exist already (import, export, push, connect): a SQLite database
+   * file that is not there is refused before anything is written, so a failed command leaves no
+   * database or key behind in the current folder. The secret key is then read only when first used.
+   */
+  existingDatabase?: boolean;
+}
+
+/** A SQLite DATABASE_URL naming a file that does not exist yet. */
+export function missingSqliteFile(url: string): string | null {
+  if (dialectOf(url) !== 'sqlite') return null;
+  const path = url.replace(/^sqlite:(\/\/)?/i, '');
+  return path === ':memory:' || existsSync(path) ? null : path;
+}
+
 /** Logs go to standard error, so a command's standard output stays its result (`--json`). */
-export async function openRuntime(options: { generateKey?: boolean; migrate?: boolean; quiet?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   let env: Env;
   try {
     env = parseEnv();
@@ -34,14 +55,35 @@ export async function openRuntime(options: { generateKey?: boolean; migrate?: bo
       ])
     : pino.destination(2);
   const logger = createLogger({ level: options.quiet ? 'warn' : env.LOG_LEVEL, destination });
-  const key = loadSecretKey(env, { generate: options.generateKey ?? false });
-  if (key.origin === 'generated') {
-    logger.warn({ path: key.path }, 'generated a new secret key (VULNBRIDGE_SECRET_KEY was not set); keep this file, it decrypts stored GitLab tokens');
+  if (options.existingDatabase) {
+    const missing = missingSqliteFile(env.DATABASE_URL);
+    if (missing) {
+      throw new Error(`no database at ${missing} yet: create the first organization with \`vulnbridge user create\` or \`vulnbridge serve\`'s set-up page (or set DATABASE_URL)`);
+    }
   }
+  let secretBox: SecretBox | null = null;
+  const openSecretBox = (): SecretBox => {
+    if (secretBox) return secretBox;
+    const key = loadSecretKey(env, { generate: options.generateKey ?? false });
+    if (key.origin === 'generated') {
+      logger.warn({ path: key.path }, 'generated a new secret key (VULNBRIDGE_SECRET_KEY was not set); keep this file, it decrypts stored GitLab tokens');
+    }
+    secretBox = createSecretBox(key.key);
+    return secretBox;
+  };
+  if (!options.existingDatabase) openSecretBox();
   const db = openDatabase(env.DATABASE_URL, { onError: (error) => logger.warn({ err: error }, 'database connection lost; reconnecting') });
   if (options.migrate ?? true) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
   }
-  return { env, logger, db, secretBox: createSecretBox(key.key), close: () => db.close() };
+  return {
+    env,
+    logger,
+    db,
+    get secretBox() {
+      return openSecretBox();
+    },
+    close: () => db.close(),
+  };
 }

@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .action(async (options: { target: string; url: string; token?: string; organizationId?: string; json?: boolean }) => {
       const token = options.token ?? process.env.GITLAB_TOKEN;
       if (!token) throw new Error('give the token with --token or GITLAB_TOKEN');
-      const runtime = await openRuntime({ generateKey: true, quiet: true });
+      const runtime = await openRuntime({ generateKey: true, quiet: true, existingDatabase: true });
       try {
         const allowed = parseAllowedHosts(runtime.env.GITLAB_ALLOWED_HOSTS);
         const baseUrl = checkInstanceUrl(options.url, allowed);

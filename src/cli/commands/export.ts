@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description('print a scan as normalised JSON: the scan, its vulnerabilities and all their findings')
     .option('--organization-id <id>', 'the organization (default: the only one)')
     .action(async (scanId: string, options: { organizationId?: string }) => {
-      const runtime = await openRuntime({ generateKey: true, quiet: true });
+      const runtime = await openRuntime({ generateKey: true, quiet: true, existingDatabase: true });
       try {
         const organizationId = await resolveOrganization(runtime.db, options.organizationId);
         const scan = await exportScan(runtime.db.kysely, organizationId, scanId);

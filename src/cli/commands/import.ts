@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .action(async (file: string, options: { target: string; format?: string; splitSites?: boolean; organizationId?: string; json?: boolean; progress?: boolean }) => {
       if (options.format !== undefined && !isReportFormat(options.format)) throw new Error(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
       const size = (await stat(file)).size;
-      const runtime = await openRuntime({ generateKey: true, quiet: true });
+      const runtime = await openRuntime({ generateKey: true, quiet: true, existingDatabase: true });
       let bar: ProgressBar | null = null;
       const say = (line: string) => {
         if (!options.json) process.stderr.write(`${line}\n`);

@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option('--organization-id <id>', 'the organization (default: the only one)')
     .option('--json', 'print {"created","adopted","failed","issues":[…]} when the push has finished')
     .action(async (options: { scan: string; vulnerability: string; project?: string; label?: string[]; confidential: boolean; organizationId?: string; json?: boolean }) => {
-      const runtime = await openRuntime({ generateKey: true, quiet: true });
+      const runtime = await openRuntime({ generateKey: true, quiet: true, existingDatabase: true });
       const say = (line: string) => {
         if (!options.json) process.stderr.write(`${line}\n`);
       };
