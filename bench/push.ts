@@ -11,7 +11,7 @@ import { createSecretBox } from '../src/crypto/index.ts';
 import { migrateToLatest, openDatabase } from '../src/db/index.ts';
 import { createGitlabDeps, GitlabClient, linkProject, saveConnection } from '../src/gitlab/index.ts';
 import { Worker } from '../src/jobs/index.ts';
-import { allTasks } from '../src/jobs/tasks/index.ts';
+import { allTasks } from '../src/tasks/index.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createOrganizationWithOwner, importReport } from '../src/services/index.ts';
 import { createPush, summarizePush } from '../src/tracking/index.ts';

@@ -1,7 +1,6 @@
 // The hub's server as a reusable piece: HTTP (Fastify) and/or a worker with its housekeeping and
 // reconciliation timers, on an already opened runtime. `vulnbridge serve` and `vulnbridge demo` use it.
-import { HOUSEKEEPING_EVERY_MS } from '../jobs/tasks/housekeeping.ts';
-import { allTasks } from '../jobs/tasks/index.ts';
+import { allTasks, HOUSEKEEPING_EVERY_MS } from '../tasks/index.ts';
 import { enqueue, Worker } from '../jobs/index.ts';
 import { scheduleReconciliation } from '../tracking/index.ts';
 import { createGitlabDeps } from '../gitlab/index.ts';

@@ -9,4 +9,4 @@ export { listPickerProjects, type PickerProject, topMostGroups } from './project
 export { checkInstanceUrl, createGuardedFetch, isNonPublicAddress, parseAllowedHosts } from './ssrf.ts';
 export { ReconnectNeededError, TokenProvider } from './token-provider.ts';
 export { blockBudget, type BudgetDecision, takeBudget } from './rate-budget.ts';
-export { createGitlabDeps } from './deps.ts';
+export { createGitlabDeps, type GitlabDeps } from './deps.ts';

@@ -12,5 +12,5 @@ export {
   resumeGroup,
   retryDeadJob,
 } from './queue.ts';
-export { defineTask, LeaseLost, PauseJob, PermanentFailure, requireDeps, type TaskContext, type TaskDefinition, type TaskDeps, WaitUntil } from './task.ts';
+export { defineTask, LeaseLost, PauseJob, PermanentFailure, requireDeps, type TaskContext, type TaskDefinition, WaitUntil } from './task.ts';
 export { Worker, type WorkerOptions } from './worker.ts';

@@ -1,25 +1,16 @@
 // A task is a typed job kind: its payload schema, how it is performed, and what happens when it dies.
+// The engine names no domain type: what tasks need besides the database (D) is given to the Worker by
+// the composition root and handed to each task as it is (src/tasks defines the kinds and their deps).
 import type { z } from 'zod';
-import type { Db } from '../db/index.ts';
-import type { Job } from '../db/tables.ts';
-import type { Env } from '../config/index.ts';
-import type { SecretBox } from '../crypto/index.ts';
-import type { TokenProvider } from '../gitlab/index.ts';
-import type { Logger } from '../lib/logger.ts';
+import type { Db, Job } from '../db/index.ts';
+import type { Logger } from '../lib/index.ts';
 
-/** What tasks that talk to GitLab need besides the database. */
-export interface TaskDeps {
-  env: Env;
-  secretBox: SecretBox;
-  gitlab: { fetch: typeof fetch; tokens: TokenProvider };
-}
-
-export interface TaskContext {
+export interface TaskContext<D = unknown> {
   db: Db;
   job: Job;
   logger: Logger;
   signal: AbortSignal;
-  deps: TaskDeps | undefined;
+  deps: D | undefined;
   /**
    * Renews this attempt's lease on its job now. False when the lease is gone: another worker has taken
    * the job over (this attempt was paused or starved past its lease), so this attempt must not start an
@@ -28,21 +19,22 @@ export interface TaskContext {
   holdLease(): Promise<boolean>;
 }
 
-export function requireDeps(context: TaskContext): TaskDeps {
+/** The worker's dependencies, or a clear failure for a worker that was started without them. */
+export function requireDeps<D>(context: TaskContext<D>): D {
   if (!context.deps) throw new Error(`task ${context.job.task} needs the worker to be given its dependencies`);
   return context.deps;
 }
 
-export interface TaskDefinition<P = unknown> {
+export interface TaskDefinition<P = unknown, D = unknown> {
   name: string;
   payload: z.ZodType<P>;
   maxAttempts?: number;
-  perform(payload: P, context: TaskContext): Promise<unknown>;
+  perform(payload: P, context: TaskContext<D>): Promise<unknown>;
   /** Called once when the job goes dead (out of attempts or a permanent failure). */
-  onDead?(payload: P, context: TaskContext, error: string): Promise<void>;
+  onDead?(payload: P, context: TaskContext<D>, error: string): Promise<void>;
 }
 
-export function defineTask<P>(definition: TaskDefinition<P>): TaskDefinition<P> {
+export function defineTask<P, D = unknown>(definition: TaskDefinition<P, D>): TaskDefinition<P, D> {
   return definition;
 }
 

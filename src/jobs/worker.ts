@@ -1,30 +1,29 @@
 // The worker loop: claims due jobs, runs their task under a lease that it keeps extending, and records
 // the outcome with a fenced transition (a worker whose lease was taken over cannot overwrite the result).
 import { hostname } from 'node:os';
-import type { Db } from '../db/index.ts';
+import type { Db, Job } from '../db/index.ts';
 import { newId } from '../db/index.ts';
-import type { Job } from '../db/tables.ts';
-import type { Logger } from '../lib/logger.ts';
+import type { Logger } from '../lib/index.ts';
 import { claimJobs, completeJob, deferJob, extendLease, failJob, pauseJob } from './queue.ts';
-import { LeaseLost, PauseJob, PermanentFailure, type TaskContext, type TaskDefinition, type TaskDeps, WaitUntil } from './task.ts';
+import { LeaseLost, PauseJob, PermanentFailure, type TaskContext, type TaskDefinition, WaitUntil } from './task.ts';
 
-export interface WorkerOptions {
+export interface WorkerOptions<D = unknown> {
   db: Db;
   logger: Logger;
   // biome-ignore lint/suspicious/noExplicitAny: a registry holds tasks of every payload type
-  tasks: TaskDefinition<any>[];
+  tasks: TaskDefinition<any, D>[];
   concurrency?: number;
   leaseMs?: number;
   pollMs?: number;
   workerId?: string;
-  deps?: TaskDeps;
+  deps?: D;
   /** Delay before retrying a failed job (default: exponential backoff with jitter). */
   retryDelayMs?: (attempt: number) => number;
 }
 
-export class Worker {
+export class Worker<D = unknown> {
   readonly id: string;
-  private readonly tasks: Map<string, TaskDefinition<unknown>>;
+  private readonly tasks: Map<string, TaskDefinition<unknown, D>>;
   private readonly running = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private wake: (() => void) | null = null;
@@ -33,9 +32,9 @@ export class Worker {
   private readonly leaseMs: number;
   private readonly pollMs: number;
 
-  constructor(private readonly options: WorkerOptions) {
+  constructor(private readonly options: WorkerOptions<D>) {
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${newId().slice(-8)}`;
-    this.tasks = new Map(options.tasks.map((task) => [task.name, task as TaskDefinition<unknown>]));
+    this.tasks = new Map(options.tasks.map((task) => [task.name, task as TaskDefinition<unknown, D>]));
     this.concurrency = options.concurrency ?? 4;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 500;
@@ -124,7 +123,7 @@ export class Worker {
     const logger = root.child({ jobId: job.id, task: job.task, attempt: job.attempts });
     const task = this.tasks.get(job.task);
     if (!task) return;
-    const context: TaskContext = { db, job, logger, signal: this.abort.signal, deps: this.options.deps, holdLease: () => this.holdLease(job) };
+    const context: TaskContext<D> = { db, job, logger, signal: this.abort.signal, deps: this.options.deps, holdLease: () => this.holdLease(job) };
     if (job.attempts > job.max_attempts) {
       await failJob(db.kysely, job, 'lease expired after the last attempt (the worker stopped mid-job)', { permanent: true });
       await this.dead(task, job, context, 'lease expired after the last attempt');
@@ -157,7 +156,7 @@ export class Worker {
     return false;
   }
 
-  private async recordFailure(task: TaskDefinition<unknown>, job: Job, context: TaskContext, error: unknown): Promise<void> {
+  private async recordFailure(task: TaskDefinition<unknown, D>, job: Job, context: TaskContext<D>, error: unknown): Promise<void> {
     const { db } = this.options;
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof LeaseLost) {
@@ -180,7 +179,7 @@ export class Worker {
     if (willDie) await this.dead(task, job, context, message);
   }
 
-  private async dead(task: TaskDefinition<unknown>, job: Job, context: TaskContext, error: string): Promise<void> {
+  private async dead(task: TaskDefinition<unknown, D>, job: Job, context: TaskContext<D>, error: string): Promise<void> {
     if (!task.onDead) return;
     try {
       const payload = task.payload.parse(JSON.parse(job.payload));

@@ -11,8 +11,8 @@ import { publicUrl } from '../config/index.ts';
 import { nowIso } from '../db/index.ts';
 import type { ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
 import type { Database, Push, PushItemState } from '../db/tables.ts';
-import { blockBudget, findConnection, GitlabError, type GitlabIssue, ReconnectNeededError, takeBudget } from '../gitlab/index.ts';
-import { LeaseLost, PauseJob, PermanentFailure, type TaskDeps, WaitUntil } from '../jobs/index.ts';
+import { blockBudget, findConnection, GitlabError, type GitlabIssue, ReconnectNeededError, takeBudget, type GitlabDeps } from '../gitlab/index.ts';
+import { LeaseLost, PauseJob, PermanentFailure, WaitUntil } from '../jobs/index.ts';
 import { getScanRow, getTarget, toFindingInfo, toScanInfo, toVulnerabilityInfo } from '../services/index.ts';
 import { completeReservation, getTrackedIssue, markCreateAttempted, releaseReservation, reserve } from './issue-reservation.ts';
 import type { PushOptions } from './push-vulnerability.ts';
@@ -80,7 +80,7 @@ export interface CreateAttempt {
 
 type CreateResult = { state: PushItemState; iid?: number };
 
-export async function createIssueForItem(db: Kysely<Database>, deps: TaskDeps, itemId: string, attempt: CreateAttempt = {}): Promise<CreateResult> {
+export async function createIssueForItem(db: Kysely<Database>, deps: GitlabDeps, itemId: string, attempt: CreateAttempt = {}): Promise<CreateResult> {
   const item = await db.selectFrom('push_items').selectAll().where('id', '=', itemId).executeTakeFirst();
   if (!item) throw new PermanentFailure('the push item no longer exists');
   if (item.state === 'created' || item.state === 'adopted') return { state: item.state };

@@ -4,8 +4,8 @@
 import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../db/index.ts';
 import type { Database } from '../db/tables.ts';
-import { connectionGroupKey, findConnection, ReconnectNeededError } from '../gitlab/index.ts';
-import { enqueue, PauseJob, PermanentFailure, type TaskDeps } from '../jobs/index.ts';
+import { connectionGroupKey, findConnection, ReconnectNeededError, type GitlabDeps } from '../gitlab/index.ts';
+import { enqueue, PauseJob, PermanentFailure } from '../jobs/index.ts';
 import { DomainError, notFound } from '../lib/errors.ts';
 import { COMMENT_MARKER, commentMarker } from './sync-issue.ts';
 
@@ -35,7 +35,7 @@ export async function addHubComment(db: Kysely<Database>, input: { organizationI
   });
 }
 
-export async function postComment(db: Kysely<Database>, deps: TaskDeps, commentId: string, attempt: number): Promise<string> {
+export async function postComment(db: Kysely<Database>, deps: GitlabDeps, commentId: string, attempt: number): Promise<string> {
   const comment = await db.selectFrom('comments').selectAll().where('id', '=', commentId).executeTakeFirst();
   if (!comment) return 'gone';
   if (comment.outbound_state === 'posted' || comment.gitlab_note_id !== null) return 'posted';

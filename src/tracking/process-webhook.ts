@@ -3,8 +3,8 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../db/index.ts';
 import type { Database } from '../db/tables.ts';
-import { findConnection, GitlabError, ReconnectNeededError } from '../gitlab/index.ts';
-import { PauseJob, type TaskDeps } from '../jobs/index.ts';
+import { findConnection, GitlabError, ReconnectNeededError, type GitlabDeps } from '../gitlab/index.ts';
+import { PauseJob } from '../jobs/index.ts';
 import { findTracked, removeNote, syncIssue, upsertNote } from './sync-issue.ts';
 
 interface HookPayload {
@@ -22,7 +22,7 @@ async function finish(db: Kysely<Database>, deliveryId: string, outcome: string)
   return outcome;
 }
 
-export async function processDelivery(db: Kysely<Database>, deps: TaskDeps, deliveryId: string): Promise<string> {
+export async function processDelivery(db: Kysely<Database>, deps: GitlabDeps, deliveryId: string): Promise<string> {
   const delivery = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
   if (!delivery) return 'gone';
   if (delivery.processed_at) return delivery.outcome ?? 'done';

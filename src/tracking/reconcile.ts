@@ -8,8 +8,8 @@ import { randomToken } from '../crypto/index.ts';
 import { PUBLIC_ID_PATTERN } from '../findings/index.ts';
 import type { Database, ProjectLink } from '../db/tables.ts';
 import { recordAudit } from '../services/index.ts';
-import { findConnection, GitlabError, ReconnectNeededError, webhookUrl } from '../gitlab/index.ts';
-import { enqueue, PauseJob, type TaskDeps, WaitUntil } from '../jobs/index.ts';
+import { findConnection, GitlabError, ReconnectNeededError, webhookUrl, type GitlabDeps } from '../gitlab/index.ts';
+import { enqueue, PauseJob, WaitUntil } from '../jobs/index.ts';
 import { retireDuplicate } from './retire-duplicate.ts';
 import { applyIssue, findTracked, syncNotes } from './sync-issue.ts';
 
@@ -33,7 +33,7 @@ export const RECONCILE_TASK = 'reconcile-link';
  * mid-pass (each kill spends the attempt in hand), which with three left the pass dead. */
 const RECONCILE_ATTEMPTS = 5;
 
-export async function reconcileLink(db: Kysely<Database>, deps: TaskDeps, linkId: string): Promise<{ issues: number; notesSynced: number }> {
+export async function reconcileLink(db: Kysely<Database>, deps: GitlabDeps, linkId: string): Promise<{ issues: number; notesSynced: number }> {
   const link = await db.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirst();
   if (!link) return { issues: 0, notesSynced: 0 };
   const connection = await findConnection(db, link.organization_id, link.target_id);
@@ -91,7 +91,7 @@ const utcMinute = () => `${new Date().toISOString().slice(0, 16).replace('T', ' 
 /** A hook GitLab disabled after failures is re-enabled by a successful test, and the link says what
  * happened (the project's sync notice and the audit log); a deleted one is re-created with a fresh
  * secret (every link row that shared it follows); without Maintainer, the link polls. */
-async function healHook(db: Kysely<Database>, deps: TaskDeps, client: Awaited<ReturnType<TaskDeps['gitlab']['tokens']['client']>>['client'], link: ProjectLink) {
+async function healHook(db: Kysely<Database>, deps: GitlabDeps, client: Awaited<ReturnType<GitlabDeps['gitlab']['tokens']['client']>>['client'], link: ProjectLink) {
   if (!link.hook_id) return;
   const shared = () => db.updateTable('project_links').where('target_id', '=', link.target_id).where('project_id', '=', link.project_id).where('hook_id', '=', link.hook_id);
   const hookPath = `/projects/${link.project_id}/hooks/${link.hook_id}`;

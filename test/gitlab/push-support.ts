@@ -3,7 +3,7 @@
 import { parseEnv } from '../../src/config/index.ts';
 import { createGitlabDeps } from '../../src/gitlab/index.ts';
 import { Worker } from '../../src/jobs/index.ts';
-import { allTasks } from '../../src/jobs/tasks/index.ts';
+import { allTasks } from '../../src/tasks/index.ts';
 import { importReport } from '../../src/services/index.ts';
 import { zapReport } from '../support/reports.ts';
 import { silentLogger } from '../support/silent-logger.ts';

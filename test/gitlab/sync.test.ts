@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitlabDeps } from '../../src/gitlab/index.ts';
 import { Worker } from '../../src/jobs/index.ts';
-import { allTasks } from '../../src/jobs/tasks/index.ts';
+import { allTasks } from '../../src/tasks/index.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { importReport } from '../../src/services/index.ts';
 import { reconcileLink } from '../../src/tracking/index.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createGitlabDeps, findConnection, linkProject } from '../../gitlab/index.ts';
 import { Worker } from '../../jobs/index.ts';
-import { allTasks } from '../../jobs/tasks/index.ts';
+import { allTasks } from '../../tasks/index.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { getScanRow } from '../../services/index.ts';
 import { createPush, summarizePush } from '../../tracking/index.ts';

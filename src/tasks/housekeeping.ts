@@ -1,8 +1,8 @@
 // Periodic clean-up: expired sessions, stale sign-in throttles, and finished jobs older than 14 days.
 // Dead jobs are kept: the UI shows them with their last error until someone retries them.
 import { z } from 'zod';
-import { nowIso } from '../../db/index.ts';
-import { defineTask } from '../task.ts';
+import { nowIso } from '../db/index.ts';
+import { defineTask } from './deps.ts';
 
 export const HOUSEKEEPING_EVERY_MS = 60 * 60_000;
 

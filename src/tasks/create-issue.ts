@@ -1,6 +1,8 @@
+// One GitLab issue for one push item (a finding in a project): exactly once, across retries and workers.
 import { z } from 'zod';
-import { CREATE_ISSUE_TASK, createIssueForItem, markItemFailed } from '../../tracking/index.ts';
-import { defineTask, requireDeps } from '../task.ts';
+import { requireDeps } from '../jobs/index.ts';
+import { CREATE_ISSUE_TASK, createIssueForItem, markItemFailed } from '../tracking/index.ts';
+import { defineTask } from './deps.ts';
 
 export const createIssueTask = defineTask({
   name: CREATE_ISSUE_TASK,
