@@ -29,6 +29,7 @@ export { type CreatedIssue, listCreatedIssues, refreshCreatedIssues } from './cr
 export { CREATE_ISSUE_TASK, createPush, DEFAULT_PUSH_OPTIONS, type PushOptions, type PushSummary, retryPushItem, summarizePush } from './push-vulnerability.ts';
 // Two-way sync: webhook processing, comments both ways, reconciliation.
 export { processDelivery } from './process-webhook.ts';
+export { listPushes, projectOptions } from './push-views.ts';
 export { addHubComment, markCommentFailed, POST_COMMENT_TASK, postComment, trackedIssueOfFinding } from './post-comment.ts';
 export { RECONCILE_TASK, reconcileLink, scheduleReconciliation } from './reconcile.ts';
 export { applyIssue, COMMENT_MARKER, commentMarker, syncIssue, syncNotes, upsertNote } from './sync-issue.ts';

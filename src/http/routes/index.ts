@@ -10,15 +10,13 @@ import { oauthCallbackRoute, startAuthorizeRoute } from './gitlab/oauth.ts';
 import { getProjectLinkRoute, linkProjectRoute, listProjectsRoute } from './gitlab/projects.ts';
 import { getEventsRoute } from './events/get-events.ts';
 import { getHealth } from './health/get-health.ts';
-import {
-  createPushRoute,
-  getPushRoute,
-  listCreatedIssuesRoute,
-  listPushesRoute,
-  projectOptionsRoute,
-  refreshCreatedIssuesRoute,
-  retryPushItemRoute,
-} from './pushes/pushes.ts';
+import { getIssueOptionsRoute } from './issues/get-issue-options.ts';
+import { listCreatedIssuesRoute } from './issues/list-created-issues.ts';
+import { refreshCreatedIssuesRoute } from './issues/refresh-created-issues.ts';
+import { createPushRoute } from './pushes/create-push.ts';
+import { getPushRoute } from './pushes/get-push.ts';
+import { listPushesRoute } from './pushes/list-pushes.ts';
+import { retryPushItemRoute } from './pushes/retry-push-item.ts';
 import { listJobsRoute } from './jobs/list-jobs.ts';
 import { retryJobRoute } from './jobs/retry-job.ts';
 import { createMemberRoute } from './members/create-member.ts';
@@ -85,7 +83,7 @@ export const routes: RouteModule[] = [
   retryPushItemRoute,
   listCreatedIssuesRoute,
   refreshCreatedIssuesRoute,
-  projectOptionsRoute,
+  getIssueOptionsRoute,
   getSettingsRoute,
   updateSettingsRoute,
   listCommentsRoute,
