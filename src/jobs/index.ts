@@ -8,6 +8,7 @@ export {
   type EnqueueOptions,
   enqueue,
   failJob,
+  listJobs,
   pauseGroup,
   resumeGroup,
   retryDeadJob,

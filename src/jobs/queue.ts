@@ -2,7 +2,7 @@
 // transaction (outbox pattern), claimed with UPDATE … RETURNING (plus FOR UPDATE SKIP LOCKED on
 // PostgreSQL) under a lease, retried with exponential backoff and jitter, dead when out of attempts.
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DialectName } from '../db/index.ts';
+import type { Db, DialectName } from '../db/index.ts';
 import { newId, nowIso } from '../db/index.ts';
 import type { Database, Job, JobState } from '../db/tables.ts';
 
@@ -201,4 +201,22 @@ export async function countJobs(db: Executor, where: { task?: string; state?: Jo
   if (where.state) query = query.where('state', '=', where.state);
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** An organization's jobs for the Jobs screen, newest first (at most 200), optionally of one state. */
+export async function listJobs(db: Db, organizationId: string, state?: JobState) {
+  let query = db.kysely.selectFrom('jobs').selectAll().where('organization_id', '=', organizationId);
+  if (state) query = query.where('state', '=', state);
+  const rows = await query.orderBy('updated_at', 'desc').limit(200).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    task: r.task,
+    state: r.state,
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+    runAt: r.run_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
 }

@@ -1,5 +1,5 @@
 import { settingsSchema } from '../../../contracts/index.ts';
-import { getSlaDays, setSlaDays } from '../../../services/index.ts';
+import { getSlaDays } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 
@@ -8,16 +8,5 @@ export const getSettingsRoute: RouteModule = (app, { db }) => {
     '/api/settings',
     { config: { access: 'reader' }, schema: { tags: ['settings'], summary: 'Organization settings: the per-severity SLA in days (null: no default due date)', response: { 200: settingsSchema } } },
     async (request) => ({ slaDays: await getSlaDays(db.kysely, principalOf(request).organizationId) }),
-  );
-};
-
-export const updateSettingsRoute: RouteModule = (app, { db }) => {
-  app.put(
-    '/api/settings',
-    { config: { access: 'administrator' }, schema: { tags: ['settings'], summary: 'Set the per-severity SLA', body: settingsSchema, response: { 200: settingsSchema } } },
-    async (request) => {
-      const p = principalOf(request);
-      return { slaDays: await setSlaDays(db.kysely, p.organizationId, p.userId, request.body.slaDays) };
-    },
   );
 };
