@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrgChanges } from '../../src/http/routes/events/org-changes.ts';
+import { createOrgChanges } from '../../src/http/events/org-changes.ts';
 import { importReport } from '../../src/services/index.ts';
 import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';

@@ -1,11 +1,11 @@
 // Server-sent events for the signed-in organization: `event: change` with the kinds of data that
 // changed (comments, issues, pushes, scans) so the web app refetches just those, and a keep-alive
 // comment every 15 s so proxies keep the stream open. Changes come from the database (see
-// org-changes.ts), so a change written by any process reaches every stream.
+// http/events/org-changes.ts), so a change written by any process reaches every stream.
 import type { ServerResponse } from 'node:http';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
-import { createOrgChanges } from './org-changes.ts';
+import { createOrgChanges } from '../../events/org-changes.ts';
 
 export const KEEP_ALIVE_MS = 15_000;
 

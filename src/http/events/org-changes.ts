@@ -2,7 +2,7 @@
 // on one database agree: a cheap fingerprint per kind (row count and latest change time of the
 // organization's rows), read about once a second by one poller per organization in this process and
 // shared by every stream of that organization that this process serves.
-import type { Db } from '../../../db/index.ts';
+import type { Db } from '../../db/index.ts';
 
 export const CHANGE_KINDS = ['comments', 'issues', 'pushes', 'scans'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
