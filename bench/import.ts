@@ -61,7 +61,8 @@ async function child(mode: Mode, file: string, dbUrl: string): Promise<void> {
     };
   } else {
     const { migrateToLatest, openDatabase } = await import('../src/db/index.ts');
-    const { createOrganizationWithOwner, importReport } = await import('../src/services/index.ts');
+    const { createOrganizationWithOwner } = await import('../src/services/index.ts');
+    const { importReport } = await import('../src/imports/index.ts');
     const db = openDatabase(dbUrl);
     close = () => db.close();
     await migrateToLatest(db);

@@ -13,7 +13,8 @@ import { createGitlabDeps, GitlabClient, linkProject, saveConnection } from '../
 import { Worker } from '../src/jobs/index.ts';
 import { allTasks } from '../src/tasks/index.ts';
 import { createLogger } from '../src/lib/logger.ts';
-import { createOrganizationWithOwner, importReport } from '../src/services/index.ts';
+import { createOrganizationWithOwner } from '../src/services/index.ts';
+import { importReport } from '../src/imports/index.ts';
 import { createPush, summarizePush } from '../src/tracking/index.ts';
 import { createDatabaseUrl } from '../test/support/databases.ts';
 import { zapReport } from '../test/support/reports.ts';

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { createSecretBox } from '../src/crypto/index.ts';
 import { migrateToLatest, newId, nowIso, openDatabase } from '../src/db/index.ts';
-import { createOrganizationWithOwner, createTarget, importReport } from '../src/services/index.ts';
+import { createOrganizationWithOwner, createTarget } from '../src/services/index.ts';
+import { importReport } from '../src/imports/index.ts';
 import { zapReport } from '../test/support/reports.ts';
 import { spawnSandbox } from './push.ts';
 

@@ -13,7 +13,7 @@ import { sqlInjectionReport } from './scan-fixtures.ts';
 import { type Db, openDatabase } from '../src/db/index.ts';
 import { createOrganizationWithOwner } from '../src/services/index.ts';
 import { baseUrl, expectAccessible, failOnPageErrors, signIn } from './helpers.ts';
-import { sandbox, sandboxUser } from './sandbox.ts';
+import { sandbox, sandboxAdmin, sandboxUser } from './sandbox.ts';
 
 const screenshots = 'docs/screenshots';
 mkdirSync(screenshots, { recursive: true });
@@ -27,7 +27,7 @@ test.beforeEach(({ page }) => failOnPageErrors(page));
 // delete, and the GitLab spec expects to see that label created in juice-shop.
 const projectPath = 'acme/platform/security/security-mobile-047';
 const site = 'https://shop-comments.example.com';
-const person = { organizationName: 'Comment Testers', name: 'Carla Commenter', email: 'carla@comments.test', password: 'carla comments password 1' };
+const person = { organizationName: 'Comment Testers', name: 'Carla Commenter', email: 'carla@comments.test', password: 'amber kettles hum at dusk' };
 const alice = () => sandboxUser('alice');
 const bob = () => sandboxUser('bob');
 const hubText = `Verified the fix on staging ${Date.now().toString(36)}`;
@@ -250,4 +250,66 @@ test('bob’s comment on the GitLab issue page appears live in the open drawer, 
   await gitlab('PUT', `/projects/${projectId}/issues/${iid}?state_event=close`);
   await expect(page.getByRole('dialog').getByTestId('issue-state')).toHaveText('CLOSED', { timeout: 5000 });
   await expectAccessible(page, 'finding drawer with a closed issue', '[role="dialog"]');
+});
+
+// Issue #14: a hub comment is posted with the connected user's GitLab rights, so its text must not act:
+// no quick action, mention or reference. GitLab receives it signed with its hub author. And a comment
+// waiting on a connection that needs reconnecting says so instead of "Posting…" forever.
+test('a hub comment reaches GitLab signed by its hub author and inert; while GitLab needs reconnecting it shows paused', async ({ page, browser }) => {
+  const stamp = Date.now().toString(36);
+  const thread = await openFinding(page);
+  const evil = `Retest ${stamp}: still **open**.\n/reopen\n/assign @bob\ncc @all, see #1`;
+  await thread.getByLabel('Add a comment').fill(evil);
+  await thread.getByRole('button', { name: 'Comment', exact: true }).click();
+  const mine = thread.getByTestId('comment').filter({ hasText: `Retest ${stamp}` });
+  await expect(mine.getByTestId('comment-state')).toHaveAttribute('data-state', 'posted', { timeout: 15_000 });
+
+  // As GitLab received it: the attribution line, then the text with the acting tokens in code spans.
+  const note = ((await gitlab('GET', `/projects/${projectId}/issues/${iid}/notes?per_page=100`)) as SandboxNote[]).find((n) => n.body.includes(`Retest ${stamp}`))!;
+  expect(note.body).toMatch(new RegExp(`^\\*\\*${person.name}\\*\\* \\(Vulnbridge\\) wrote:\\n\\nRetest ${stamp}: still \\*\\*open\\*\\*\\.\\n\`/reopen\`\\n`));
+  const issue = (await gitlab('GET', `/projects/${projectId}/issues/${iid}`)) as { state: string; assignees: unknown[] };
+  expect(issue.state).toBe('closed'); // closed in GitLab by the test before; `/reopen` did not run
+  expect(issue.assignees).toEqual([]);
+
+  // As a developer sees it on the issue page.
+  const gitlabContext = await browser.newContext();
+  try {
+    const gitlabPage = await gitlabContext.newPage();
+    await gitlabPage.goto(`${sandbox().url}/users/sign_in?redirect_to=${encodeURIComponent(`/${projectPath}/-/issues/${iid}`)}`);
+    await gitlabPage.getByLabel('Username or primary email').fill(bob().username);
+    await gitlabPage.getByLabel('Password').fill(bob().password);
+    await gitlabPage.getByRole('button', { name: 'Sign in' }).click();
+    const shown = gitlabPage.locator('.note').filter({ hasText: `Retest ${stamp}` });
+    await expect(shown).toContainText(`${person.name} (Vulnbridge) wrote:`);
+    await expect(shown.locator('.md strong').first()).toHaveText(person.name);
+    await expect(shown).not.toContainText('vulnbridge:comment');
+    await expect(shown.locator('code').filter({ hasText: '/reopen' })).toHaveCount(1);
+    await expect(shown.locator('code').filter({ hasText: '@all' })).toHaveCount(1);
+    await shown.scrollIntoViewIfNeeded();
+    await gitlabPage.screenshot({ path: test.info().outputPath('gitlab-note-from-hub.png'), fullPage: true });
+  } finally {
+    await gitlabContext.close();
+  }
+
+  // The connection's token is revoked: the next comment waits, and says why.
+  const session = await page.request.get(`${baseUrl()}/api/auth/session`);
+  const headers = { 'X-CSRF-Token': ((await session.json()) as { csrfToken: string }).csrfToken };
+  const connect = async (token: string) => {
+    const response = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, { headers, data: { baseUrl: sandbox().url, token } });
+    expect(response.ok(), await response.text()).toBe(true);
+  };
+  const first = ((await sandboxAdmin('POST', '/tokens', { username: 'alice' })) as { token: string }).token;
+  await connect(first);
+  await sandboxAdmin('POST', '/tokens/revoke', { token: first });
+  await thread.getByLabel('Add a comment').fill(`Written while GitLab is disconnected ${stamp}`);
+  await thread.getByRole('button', { name: 'Comment', exact: true }).click();
+  const waiting = thread.getByTestId('comment').filter({ hasText: `Written while GitLab is disconnected ${stamp}` });
+  await expect(waiting.getByTestId('comment-state')).toHaveAttribute('data-state', 'paused', { timeout: 20_000 });
+  await expect(waiting.getByTestId('comment-state')).toContainText('paused: reconnect GitLab');
+  await expect(waiting).not.toContainText('Posting');
+  await waiting.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath('comment-paused.png') });
+  // Reconnected: it is posted.
+  await connect(((await sandboxAdmin('POST', '/tokens', { username: 'alice' })) as { token: string }).token);
+  await expect(waiting.getByTestId('comment-state')).toHaveAttribute('data-state', 'posted', { timeout: 30_000 });
 });

@@ -8,6 +8,7 @@ import {
   failOnPageErrors,
   owner,
   reader,
+  setupCode,
   signIn,
   signOut,
 } from './helpers.ts';
@@ -36,6 +37,7 @@ test('first-run set-up creates the Owner and signs in; sign-out and sign-in work
   await expectAccessible(page, 'set-up');
 
   // A short password is refused on its field before anything is sent.
+  await page.getByLabel('Set-up code').fill(setupCode());
   await page.getByLabel('Organization name').fill(owner.organizationName);
   await page.getByLabel('Your name').fill(owner.name);
   await page.getByLabel('Email').fill(owner.email);
@@ -47,7 +49,19 @@ test('first-run set-up creates the Owner and signs in; sign-out and sign-in work
   await expect(page.getByText('Choose a password of at least 12 characters.')).toBeVisible();
   await expectAccessible(page, 'set-up with a field error');
 
+  // The server refuses a password that contains the email address, and says why on the field.
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(`${owner.email} 2024!`);
+  await page.getByRole('button', { name: 'Create organization and sign in' }).click();
+  await expect(page.getByText('The password contains your e-mail address.')).toBeVisible();
+
+  // A wrong set-up code is refused on its field, and nothing is created.
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(owner.password);
+  await page.getByLabel('Set-up code').fill('AAAA-BBBB-CCCC');
+  await page.getByRole('button', { name: 'Create organization and sign in' }).click();
+  await expect(page.getByText(/That set-up code is not right/)).toBeVisible();
+  await expectAccessible(page, 'set-up with a wrong code');
+
+  await page.getByLabel('Set-up code').fill(setupCode());
   await page.getByRole('button', { name: 'Create organization and sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Targets' })).toBeVisible();
   await expect(page.getByRole('banner')).toContainText('Vulnbridge');
@@ -127,24 +141,30 @@ test('an Owner creates, lists, renames and deletes a target', async ({ page }) =
   await signOut(page, owner.name);
 });
 
-test('an Owner adds a Reader, who sees targets but no write buttons', async ({ page }) => {
+test('an Owner invites a Reader, who accepts and sees targets but no write buttons', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByRole('tab', { name: 'Members', selected: true })).toBeVisible();
-  await page.getByRole('button', { name: 'Add member' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add member' });
+  // Members join by invitation (issue #14): no password on the form; the link is shown once.
+  await page.getByRole('button', { name: 'Invite member' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Invite member' });
   await dialog.getByLabel('Email').fill(reader.email);
-  await dialog.getByLabel('Name').fill(reader.name);
-  await dialog.getByRole('textbox', { name: 'Temporary password', exact: true }).fill(reader.password);
   await dialog.getByRole('combobox', { name: 'Role' }).click();
   await page.getByRole('option', { name: /Reader/ }).click();
-  await dialog.getByRole('button', { name: 'Add member' }).click();
+  await dialog.getByRole('button', { name: 'Create invitation link' }).click();
+  const link = (await dialog.getByTestId('invitation-link').textContent()) ?? '';
+  expect(link).toMatch(/\/invitations\/[\w-]{40,}$/);
+  await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole('row', { name: new RegExp(reader.name) })).toContainText('Reader');
+  await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(reader.email) })).toContainText('Reader');
   await expectAccessible(page, 'settings');
   await signOut(page, owner.name);
 
-  await signIn(page, reader.email, reader.password);
+  await page.goto(link);
+  await page.getByLabel('Your name').fill(reader.name);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(reader.password);
+  await page.getByRole('button', { name: 'Create account and accept' }).click();
+  await expect(page.getByRole('heading', { name: 'Targets' })).toBeVisible();
   await expect(page.getByRole('row', { name: /Admin console/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'New target' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /^Rename / })).toHaveCount(0);
@@ -183,6 +203,8 @@ test('settings: API tokens show their secret once and can be revoked; jobs list 
   await page.getByRole('button', { name: 'New token' }).click();
   const dialog = page.getByRole('dialog', { name: 'New API token' });
   await dialog.getByLabel('Name').fill('GitLab CI');
+  await expect(dialog.getByRole('checkbox', { name: /^Read/ })).toBeChecked();
+  await dialog.getByRole('checkbox', { name: /^Write/ }).check();
   await dialog.getByRole('button', { name: 'Create token' }).click();
   await expect(dialog.getByText('Copy the token now: it will not be shown again.')).toBeVisible();
   const secret = (await dialog.getByTestId('token-secret').textContent()) ?? '';
@@ -198,6 +220,11 @@ test('settings: API tokens show their secret once and can be revoked; jobs list 
   expect((await page.request.get(`${baseUrl()}/api/targets`, { headers: auth })).status()).toBe(200);
   const row = page.getByRole('row', { name: /GitLab CI/ });
   await expect(row).toContainText('Active');
+  await expect(row).toContainText('ReadWrite');
+  // A token cannot make another token (token management needs a signed-in session).
+  expect((await page.request.post(`${baseUrl()}/api/tokens`, { headers: auth, data: { name: 'minted' } })).status()).toBe(403);
+  await page.reload();
+  await expect(row).not.toContainText('Never');
   await row.getByRole('button', { name: 'Revoke GitLab CI' }).click();
   const confirm = page.getByRole('dialog', { name: 'Revoke token?' });
   await confirm.getByRole('button', { name: 'Revoke token' }).click();

@@ -35,7 +35,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   try {
     server = await startServer(repoRoot, {
       port: hubPort,
-      env: { PUBLIC_URL: hubOrigin, GITLAB_ALLOWED_HOSTS: '127.0.0.1' },
+      env: { PUBLIC_URL: hubOrigin, GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host },
     });
   } catch (error) {
     await sandbox.close();
@@ -54,6 +54,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.VB_E2E_BASE_URL = hubOrigin;
   process.env.VB_E2E_DATABASE = server.database;
   process.env.VB_E2E_DATABASE_URL = server.databaseUrl;
+  process.env.VB_E2E_SETUP_CODE = server.setupCode;
   process.env.VB_E2E_SANDBOX = JSON.stringify(info);
   const via = proxy ? ` through a capturing proxy on ${hubOrigin}` : '';
   process.stdout.write(`e2e: Vulnbridge on ${server.baseUrl}${via} (${server.database}), GitLab sandbox on ${sandbox.url}\n`);

@@ -12,8 +12,15 @@ export const owner = {
 export const reader = {
   name: 'Rita Reader',
   email: 'rita@acme.test',
-  password: 'reader password 2024',
+  password: 'quiet lanterns drift 2024',
 };
+
+/** The one-time set-up code the server printed in its log (global-setup read it there). */
+export function setupCode(): string {
+  const code = process.env.VB_E2E_SETUP_CODE;
+  if (!code) throw new Error('VB_E2E_SETUP_CODE is not set: run the tests with `npx playwright test`');
+  return code;
+}
 
 /** The server global-setup started. */
 export function baseUrl(): string {

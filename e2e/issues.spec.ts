@@ -5,7 +5,7 @@
 // GitLab and Refresh shows it CLOSED. Axe on the popup, the progress and Created Issues; screenshots.
 import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, signIn } from './helpers.ts';
+import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
 import { sandbox, sandboxAdmin, sandboxUser } from './sandbox.ts';
 
 const screenshots = 'docs/screenshots';
@@ -24,12 +24,12 @@ let targetId = '';
 let scanId = '';
 let gitlabProjectId = 0;
 let readerId = '';
-const issuesReader = { name: 'Ivy Viewer', email: 'ivy@acme.test', password: 'ivy reader password 2024', role: 'reader' };
+const issuesReader = { name: 'Ivy Viewer', email: 'ivy@acme.test', password: 'violet ledger quiet 2024', role: 'reader' };
 
 test.beforeAll(async ({ request }) => {
   const setup = await request.get(`${baseUrl()}/api/setup`);
   if ((await setup.json()).needsSetup) {
-    const created = await request.post(`${baseUrl()}/api/setup`, { data: owner });
+    const created = await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } });
     expect(created.ok()).toBe(true);
   }
 });
@@ -257,9 +257,19 @@ test('Created Issues shows every issue OPEN; one closed in GitLab shows CLOSED a
 
 test('a Reader sees Created Issues but no Create Issue button', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
-  const added = await page.request.post(`${baseUrl()}/api/members`, { headers: await csrfHeaders(page), data: issuesReader });
-  expect(added.status(), await added.text()).toBe(201);
-  readerId = ((await added.json()) as { member: { userId: string } }).member.userId;
+  // Members join by invitation (issue #14): the Owner invites, the Reader accepts with their own password.
+  const invited = await page.request.post(`${baseUrl()}/api/invitations`, {
+    headers: await csrfHeaders(page),
+    data: { email: issuesReader.email, role: issuesReader.role },
+  });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const { token } = (await invited.json()) as { token: string };
+  await page.context().clearCookies();
+  const accepted = await page.request.post(`${baseUrl()}/api/invitations/accept`, {
+    data: { token, email: issuesReader.email, name: issuesReader.name, password: issuesReader.password },
+  });
+  expect(accepted.status(), await accepted.text()).toBe(200);
+  readerId = ((await accepted.json()) as { user: { id: string } }).user.id;
   await page.context().clearCookies();
 
   await signIn(page, issuesReader.email, issuesReader.password);

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, signIn } from './helpers.ts';
+import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
 import { brokenZapReport, largeZapReport, xssPayload, xssZapReport, zapAlerts, zapReportPath } from './scan-fixtures.ts';
 
 const screenshots = 'docs/screenshots';
@@ -20,7 +20,7 @@ test.beforeEach(({ page }) => failOnPageErrors(page));
 test.beforeAll(async ({ request }) => {
   const setup = await request.get(`${baseUrl()}/api/setup`);
   if ((await setup.json()).needsSetup) {
-    const created = await request.post(`${baseUrl()}/api/setup`, { data: owner });
+    const created = await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } });
     expect(created.ok()).toBe(true);
   }
 });

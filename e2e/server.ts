@@ -19,6 +19,8 @@ export interface RunningServer {
   /** The server's DATABASE_URL, for specs that prepare data the UI cannot (a second organization). */
   databaseUrl: string;
   logFile: string;
+  /** The one-time set-up code the server printed in its log (first run: no user yet). */
+  setupCode: string;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,18 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, logFile: stri
   }
   const log = await readFile(logFile, 'utf8').catch(() => '');
   throw new Error(`the server did not answer /api/health within 60 s:\n${log}`);
+}
+
+/** The set-up code the server prints once it listens ("… enter the set-up code: XXXX-XXXX-XXXX"). */
+async function waitForSetupCode(logFile: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const log = await readFile(logFile, 'utf8').catch(() => '');
+    const match = /enter the set-up code: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(log);
+    if (match?.[1]) return match[1];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the server printed no set-up code within 30 s in ${logFile}`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -131,11 +145,13 @@ export async function startServer(repoRoot: string, options: ServerOptions = {})
     await rm(dataDir, { recursive: true, force: true });
   };
 
+  let setupCode: string;
   try {
     await waitForHealth(baseUrl, child, logFile);
+    setupCode = await waitForSetupCode(logFile);
   } catch (error) {
     await cleanUp().catch(() => {});
     throw error;
   }
-  return { baseUrl, database: usePostgres ? 'postgres' : 'sqlite', databaseUrl, logFile, stop: cleanUp };
+  return { baseUrl, database: usePostgres ? 'postgres' : 'sqlite', databaseUrl, logFile, setupCode, stop: cleanUp };
 }

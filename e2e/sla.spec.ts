@@ -1,13 +1,13 @@
 // Settings → SLA: an Administrator sets the days until due per severity; the value is stored and shown.
 import { expect, test } from '@playwright/test';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, signIn } from './helpers.ts';
+import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
 
 test.use({ baseURL: process.env.VB_E2E_BASE_URL });
 test.beforeEach(({ page }) => failOnPageErrors(page));
 
 test.beforeAll(async ({ request }) => {
   const setup = await request.get(`${baseUrl()}/api/setup`);
-  if ((await setup.json()).needsSetup) expect((await request.post(`${baseUrl()}/api/setup`, { data: owner })).ok()).toBe(true);
+  if ((await setup.json()).needsSetup) expect((await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } })).ok()).toBe(true);
 });
 
 test('an Owner changes the per-severity SLA that gives new issues their due date', async ({ page }) => {

@@ -27,15 +27,27 @@ export interface AllowRule {
 export const ALLOW: AllowRule[] = [
   {
     kind: 'hub-session',
-    route: /^POST \/api\/(auth\/sign-in|setup)$/,
+    route: /^POST \/api\/(auth\/sign-in|auth\/switch-organization|invitations\/accept|setup)$/,
     part: 'header:set-cookie',
     why: 'starting a session hands the browser its httpOnly session cookie; that Set-Cookie is the one place the value travels',
+  },
+  {
+    kind: 'hub-invitation-token',
+    route: /^POST \/api\/invitations$/,
+    part: 'body',
+    why: 'an invitation link is shown once to the inviter, in the 201 response that creates it (only its sha256 is stored)',
   },
   {
     kind: 'hub-api-token',
     route: /^POST \/api\/tokens$/,
     part: 'body',
     why: 'an API token is shown once, in the 201 response that creates it (only its sha256 is stored)',
+  },
+  {
+    kind: 'scanner-secret',
+    route: /^POST \/api\/scans\/[^/]+\/findings\/[^/]+\/reveal$/,
+    part: 'body',
+    why: 'a Contributor asked to see a finding as the scanner wrote it; every other answer masks it, and each reveal is audited',
   },
 ];
 

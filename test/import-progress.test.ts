@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrganizationWithOwner, type ImportProgress, importReport } from '../src/services/index.ts';
+import { createOrganizationWithOwner } from '../src/services/index.ts';
+import { type ImportProgress, importReport } from '../src/imports/index.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { zapReport } from './support/reports.ts';
 

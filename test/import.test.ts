@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReportBytes } from '../src/findings/index.ts';
-import { createOrganizationWithOwner, createTarget, deleteTarget, exportScan, importReport } from '../src/services/index.ts';
+import { createOrganizationWithOwner, createTarget, deleteTarget, exportScan } from '../src/services/index.ts';
+import { importReport } from '../src/imports/index.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.ts';
 
 const FIXTURES = new URL('./fixtures/reports/', import.meta.url);

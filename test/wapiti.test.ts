@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrganizationWithOwner, exportScan, importReport } from '../src/services/index.ts';
+import { createOrganizationWithOwner, exportScan } from '../src/services/index.ts';
+import { importReport } from '../src/imports/index.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.ts';
 
 const WAPITI = '/usr/bin/wapiti';

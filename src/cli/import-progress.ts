@@ -2,7 +2,7 @@
 // the result): step 1 of 2 follows the read through the file (its structure and encoding checked),
 // step 2 of 2 the storing, by the bytes of the report whose findings are stored, with their count.
 import cliProgress from 'cli-progress';
-import type { ImportProgress } from '../services/index.ts';
+import type { ImportProgress } from '../imports/index.ts';
 
 /** Files from this size on get a bar; smaller ones import in well under a second. */
 export const PROGRESS_MIN_BYTES = 1024 * 1024;

@@ -1,5 +1,6 @@
 // The `vulnbridge` command. Each sub-command lives in ./commands/<name>.ts and exports `register`.
 import { Command } from 'commander';
+import { runWithAuditContext } from '../audit/index.ts';
 import { register as registerConnect } from './commands/connect.ts';
 import { register as registerDemo } from './commands/demo.ts';
 import { register as registerExport } from './commands/export.ts';
@@ -19,9 +20,13 @@ for (const register of [registerServe, registerMigrate, registerUser, registerIm
 }
 
 try {
-  await program.parseAsync(process.argv);
+  // Audit events a command records say they came from the command line (requests and jobs of `serve`
+  // and `demo` set their own context).
+  await runWithAuditContext({ source: 'cli' }, () => program.parseAsync(process.argv));
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`vulnbridge: ${message}\n`);
+  // The operator at the command line may see why GitLab could not be reached (the API keeps it in the log).
+  const detail = (error as { detail?: unknown } | null)?.detail;
+  process.stderr.write(`vulnbridge: ${message}${typeof detail === 'string' && detail ? ` (${detail})` : ''}\n`);
   process.exitCode = 1;
 }

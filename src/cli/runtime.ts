@@ -1,11 +1,13 @@
 // What every command that touches the database needs: the parsed environment, a logger, the migrated
 // database and the secret box. A configuration problem stops here with every bad variable listed.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
-import { ConfigError, type Env, loadSecretKey, parseEnv } from '../config/index.ts';
+import { ConfigError, type Env, loadSecretKey, parseEnv, permissionWarnings } from '../config/index.ts';
 import { createSecretBox, type SecretBox } from '../crypto/index.ts';
 import { type Db, dialectOf, migrateToLatest, openDatabase } from '../db/index.ts';
-import { createLogger, type Logger } from '../lib/logger.ts';
+import { createLogger, type Logger } from '../lib/index.ts';
+import { logDestination } from './log-destination.ts';
 
 export interface Runtime {
   env: Env;
@@ -35,6 +37,14 @@ export function missingSqliteFile(url: string): string | null {
   return path === ':memory:' || existsSync(path) ? null : path;
 }
 
+/** What only the hub's user should read: the data directory, the key in it and the SQLite files. */
+function privatePaths(env: Env): string[] {
+  const paths = [env.VULNBRIDGE_DATA_DIR, join(env.VULNBRIDGE_DATA_DIR, 'secret.key')];
+  const sqlite = dialectOf(env.DATABASE_URL) === 'sqlite' ? env.DATABASE_URL.replace(/^sqlite:(\/\/)?/i, '') : ':memory:';
+  if (sqlite !== ':memory:') paths.push(sqlite, `${sqlite}-wal`, `${sqlite}-shm`);
+  return paths;
+}
+
 /** Logs go to standard error, so a command's standard output stays its result (`--json`). */
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   let env: Env;
@@ -50,10 +60,10 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   // LOG_FILE: a copy of every line, appended synchronously (a process killed mid-run loses none).
   const destination = env.LOG_FILE
     ? pino.multistream([
-        { level: 'trace', stream: pino.destination(2) },
+        { level: 'trace', stream: logDestination({ destination: 2 }) },
         { level: 'trace', stream: pino.destination({ dest: env.LOG_FILE, append: true, mkdir: true, sync: true }) },
       ])
-    : pino.destination(2);
+    : logDestination({ destination: 2 });
   const logger = createLogger({ level: options.quiet ? 'warn' : env.LOG_LEVEL, destination });
   if (options.existingDatabase) {
     const missing = missingSqliteFile(env.DATABASE_URL);
@@ -73,6 +83,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   };
   if (!options.existingDatabase) openSecretBox();
   const db = openDatabase(env.DATABASE_URL, { onError: (error) => logger.warn({ err: error }, 'database connection lost; reconnecting') });
+  for (const warning of permissionWarnings(privatePaths(env))) logger.warn(warning);
   if (options.migrate ?? true) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');

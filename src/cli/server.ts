@@ -4,7 +4,8 @@ import { allTasks, HOUSEKEEPING_EVERY_MS } from '../tasks/index.ts';
 import { enqueue, Worker } from '../jobs/index.ts';
 import { scheduleReconciliation } from '../tracking/index.ts';
 import { createGitlabDeps } from '../gitlab/index.ts';
-import { buildApp } from '../http/app.ts';
+import { buildApp } from '../http/index.ts';
+import { issueSetupCode } from '../services/index.ts';
 import type { Runtime } from './runtime.ts';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -22,6 +23,12 @@ export interface RunningServer {
   port: number | null;
   /** Stops HTTP, the timers and the worker; the runtime stays open (its owner closes it). */
   close(): Promise<void>;
+}
+
+/** Where a browser on this machine reaches a server listening on `host` (any address: the loopback one). */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -56,7 +63,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await app.listen({ port: env.PORT, host: env.HOST });
     const address = app.server.address();
     port = typeof address === 'object' && address ? address.port : env.PORT;
-    logger.info({ url: `http://localhost:${port}`, database: db.dialect }, `Vulnbridge is serving on http://localhost:${port}`);
+    const url = env.PUBLIC_URL?.replace(/\/+$/, '') ?? `http://${displayHost(env.HOST)}:${port}`;
+    logger.info({ url, host: env.HOST, database: db.dialect }, `Vulnbridge is serving on ${url}`);
+    // First run: a one-time code, printed once here, that the set-up page asks for (only its hash is stored).
+    const setupCode = await issueSetupCode(db.kysely);
+    if (setupCode) logger.warn({ setupUrl: `${url}/setup` }, `Open ${url}/setup and enter the set-up code: ${setupCode}`);
   }
   return {
     port,

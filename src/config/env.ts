@@ -20,13 +20,19 @@ export const envSchema = z.object({
       message: 'must be a SQLite file path or a postgres:// URL',
     }),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   VULNBRIDGE_SECRET_KEY: secretKey.optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   /** Also append every log line to this file (standard error keeps them too). */
   LOG_FILE: z.string().min(1).optional(),
-  GITLAB_ALLOWED_HOSTS: z.string().default(''),
+  /** `host:port` (or `host` for the scheme's default port only) entries, comma-separated; IPv6 in brackets. */
+  GITLAB_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .refine((value) => value.split(',').every((entry) => /^\s*((\[[0-9a-f:.]+\]|[a-z0-9._-]+)(:\d{1,5})?|[0-9a-f:.]*:[0-9a-f:.]*)?\s*$/i.test(entry)), {
+      message: 'must be a comma-separated list of host or host:port (IPv6 in brackets, e.g. [::1]:8929)',
+    }),
   VULNBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
   GITLAB_COM_URL: z.url({ protocol: /^https?$/ }).default('https://gitlab.com'),
   GITLAB_COM_CLIENT_ID: z.string().min(1).optional(),

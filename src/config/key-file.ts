@@ -1,9 +1,10 @@
 // The secret key for a fresh checkout: read from the environment, or generated once into the data
-// directory (mode 0600) so `npm start` works with nothing set by hand.
+// directory (mode 0600, in a 0700 directory when it creates it) so `npm start` works with nothing set by hand.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeKey, type Env } from './env.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-files.ts';
 
 export interface SecretKeySource {
   key: Buffer;
@@ -25,8 +26,8 @@ export function loadSecretKey(env: Env, options: { generate: boolean }): SecretK
   if (!options.generate) {
     throw new Error('VULNBRIDGE_SECRET_KEY is not set (generate one with `openssl rand -hex 32`)');
   }
-  mkdirSync(env.VULNBRIDGE_DATA_DIR, { recursive: true });
+  ensurePrivateDir(env.VULNBRIDGE_DATA_DIR);
   const key = randomBytes(32);
-  writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  writeFileSync(path, `${key.toString('hex')}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   return { key, origin: 'generated', path };
 }

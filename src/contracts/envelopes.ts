@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { apiTokenSchema, memberSchema } from './auth.ts';
 import { gitlabConnectionSchema, gitlabInstanceSchema, projectLinkSchema } from './gitlab.ts';
 import { jobSchema } from './jobs.ts';
-import { findingSchema, importSummarySchema, scanSchema } from './scans.ts';
+import { findingViewSchema, importSummarySchema, scanSchema } from './scans.ts';
 import { targetSchema } from './targets.ts';
 import { createdIssueSchema, pushSummarySchema } from './tracking.ts';
 
@@ -27,7 +27,7 @@ export const jobListSchema = z.object({ jobs: z.array(jobSchema) });
 export const scanListSchema = z.object({ scans: z.array(scanSchema) });
 export const importResultSchema = z.object({ imports: z.array(importSummarySchema) });
 export const findingPageSchema = z.object({
-  findings: z.array(findingSchema),
+  findings: z.array(findingViewSchema),
   total: z.number(),
   offset: z.number(),
   limit: z.number(),

@@ -1,4 +1,6 @@
+export * from './audit.ts';
 export * from './auth.ts';
+export * from './invitations.ts';
 export * from './common.ts';
 export * from './jobs.ts';
 export * from './targets.ts';

@@ -75,7 +75,8 @@ export const commentSchema = z.object({
   /** GitLab Markdown as written; clients render it sanitised (or as text). */
   body: z.string(),
   internal: z.boolean(),
-  outboundState: z.enum(['pending', 'posted', 'failed']).nullable(),
+  /** Hub comments only: `paused` is `pending` while the GitLab connection needs reconnecting. */
+  outboundState: z.enum(['pending', 'paused', 'posted', 'failed']).nullable(),
   error: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -1,10 +1,10 @@
 // The database: DATABASE_URL selects the dialect (a SQLite file path, or a postgres:// URL). One Kysely
 // query layer for both.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { ensurePrivateDir, ensurePrivateFile } from '../config/index.ts';
 import { settleBulkWrites } from './bulk-write.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './tables.ts';
@@ -45,7 +45,12 @@ export function openDatabase(url: string, options: { poolSize?: number; onError?
     return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
   }
   const path = url.replace(/^sqlite:(\/\/)?/i, '');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // Only this user may read the data: a new directory is 0700 and a new database file 0600 (SQLite
+  // gives its -wal and -shm files the database file's mode).
+  if (path !== ':memory:') {
+    ensurePrivateDir(dirname(path));
+    ensurePrivateFile(path);
+  }
   const sqlite = new SQLite(path);
   // A new database gets 16 KiB pages: findings are rows of about a kilobyte of scanner text, and larger
   // pages store them with fewer overflow pages and shallower indexes (an import of 100,000 findings took
@@ -73,4 +78,9 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The database answers (health checks). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db.kysely);
 }

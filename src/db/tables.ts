@@ -47,9 +47,24 @@ export interface ApiTokensTable {
   token_hash: string; // sha256 of the secret part
   prefix: string; // first characters, shown so people can tell tokens apart
   role: Role; // never more than the creator's role
+  scopes: string; // comma-separated TokenScope values (read, write, admin), at least one
   created_at: string;
   last_used_at: string | null;
   expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface InvitationsTable {
+  id: string;
+  organization_id: string;
+  email: string;
+  role: Role; // never more than the inviter's role
+  token_hash: string; // sha256 of the link's token; the token itself is never stored
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
   revoked_at: string | null;
 }
 
@@ -78,6 +93,11 @@ export interface AuditEventsTable {
   subject_id: string | null;
   details: string; // JSON
   created_at: string;
+  source: string | null; // web | api | cli | worker (null: recorded before 0012)
+  ip: string | null;
+  user_agent: string | null;
+  api_token_id: string | null;
+  api_token_name: string | null;
 }
 
 export interface JobsTable {
@@ -121,6 +141,8 @@ export interface ScansTable {
   recurring_count: number;
   missing_count: number;
   severity_counts: string; // JSON {critical,high,medium,low,info} of findings
+  warnings: Generated<string>; // JSON [{kind,count,message}]: optional fields the report left out (0011)
+  empty: Generated<number>; // 1 when the report held no finding at all (0011)
 }
 
 export interface VulnerabilitiesTable {
@@ -174,6 +196,7 @@ export interface FindingsTable {
   response_headers: string; // JSON [name, value][]
   response_body: string;
   truncated: string; // JSON field names
+  additional_exchanges: string; // JSON [{requestLine, requestHeaders, …}]: pairs after the first (0011)
 }
 
 export interface GitlabInstancesTable {
@@ -336,6 +359,12 @@ export interface CommentsTable {
   updated_at: string;
 }
 
+export interface SetupCodesTable {
+  id: string;
+  code_hash: string; // sha256 of the normalized code
+  created_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -343,6 +372,8 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   login_throttle: LoginThrottleTable;
+  invitations: InvitationsTable;
+  setup_codes: SetupCodesTable;
   targets: TargetsTable;
   audit_events: AuditEventsTable;
   jobs: JobsTable;

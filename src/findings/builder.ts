@@ -3,10 +3,12 @@ import { capText, cleanText } from './normalize.ts';
 import type {
   Confidence,
   HeaderList,
+  HttpExchange,
   ParsedFinding,
   ParsedReport,
   ParsedSite,
   ParsedVulnerability,
+  ParseWarning,
   ReportFormat,
   ReportHeader,
   Severity,
@@ -42,6 +44,8 @@ export interface FindingSeed {
   responseStatusLine?: string;
   responseHeaders?: HeaderList;
   responseBody?: string;
+  /** More request/response pairs of the same finding (raw text, capped like the first). */
+  additionalExchanges?: HttpExchange[];
 }
 
 const CAPPED_TEXT: TextField[] = ['url', 'parameter', 'attack', 'evidence', 'otherInfo', 'requestBody', 'responseBody'];
@@ -58,6 +62,7 @@ export class ReportBuilder {
   private announced = 0;
   /** Findings added since the last drain() or build(), whose fingerprints are not settled yet. */
   private unsettled: Array<{ finding: ParsedFinding; parts: FingerprintParts; discriminator: string }> = [];
+  private readonly warned = new Map<string, { unit: [string, string]; what: string; count: number }>();
 
   constructor(
     readonly format: ReportFormat,
@@ -81,6 +86,21 @@ export class ReportBuilder {
     const ssl = u.protocol === 'https:';
     this.addSite({ name, host: u.hostname, port: u.port ? Number(u.port) : ssl ? 443 : 80, ssl });
     return name;
+  }
+
+  /**
+   * Counts one more occurrence of an optional field the report left out; warnings() words it as
+   * "12 results had no CWE" (`unit` singular and plural, then `what`).
+   */
+  warn(kind: string, unit: [singular: string, plural: string], what: string): void {
+    const entry = this.warned.get(kind);
+    if (entry) entry.count++;
+    else this.warned.set(kind, { unit, what, count: 1 });
+  }
+
+  /** The warnings counted so far, in order of first occurrence. */
+  warnings(): ParseWarning[] {
+    return [...this.warned].map(([kind, { unit, what, count }]) => ({ kind, count, message: `${count} ${count === 1 ? unit[0] : unit[1]} ${what}` }));
   }
 
   vulnerability(seed: VulnerabilitySeed): ParsedVulnerability {
@@ -133,6 +153,7 @@ export class ReportBuilder {
       responseStatusLine: capText(seed.responseStatusLine ?? '', 8192).text,
       responseHeaders,
       responseBody: text.responseBody ?? '',
+      additionalExchanges: (seed.additionalExchanges ?? []).map((x) => this.capExchange(x, truncated)),
       truncated,
     };
     v.findings.push(finding);
@@ -156,6 +177,23 @@ export class ReportBuilder {
     this.unsettled = [];
   }
 
+  /** A further request/response pair, capped as the finding's own (a cut marks the finding's request/response fields). */
+  private capExchange(x: HttpExchange, truncated: TextField[]): HttpExchange {
+    const body = (value: string, field: TextField) => {
+      const capped = capText(value, this.maxFieldBytes);
+      if (capped.truncated && !truncated.includes(field)) truncated.push(field);
+      return capped.text;
+    };
+    return {
+      requestLine: capText(x.requestLine, 8192).text,
+      requestHeaders: this.capHeaders(x.requestHeaders, 'requestHeaders', truncated),
+      requestBody: body(x.requestBody, 'requestBody'),
+      responseStatusLine: capText(x.responseStatusLine, 8192).text,
+      responseHeaders: this.capHeaders(x.responseHeaders, 'responseHeaders', truncated),
+      responseBody: body(x.responseBody, 'responseBody'),
+    };
+  }
+
   /** Header names and values are cleaned; the list is cut when its total size passes the cap. */
   private capHeaders(headers: HeaderList, field: TextField, truncated: TextField[]): HeaderList {
     const out: HeaderList = [];
@@ -175,7 +213,7 @@ export class ReportBuilder {
 
   build(meta: ReportMeta): ParsedReport {
     this.settle();
-    return { ...this.header(meta), vulnerabilities: [...this.vulns.values()] };
+    return { ...this.header(meta), vulnerabilities: [...this.vulns.values()], warnings: this.warnings() };
   }
 
   /** The report without its vulnerabilities: what a streaming reader knows before the first finding. */
@@ -249,6 +287,7 @@ export type PackedFinding = [
   responseHeaders: string,
   responseBody: string,
   truncated: string,
+  additionalExchanges: string,
 ];
 
 /** A DrainedPart with its findings packed. */
@@ -275,6 +314,7 @@ export function packFinding(f: ParsedFinding): PackedFinding {
     JSON.stringify(f.responseHeaders),
     f.responseBody,
     JSON.stringify(f.truncated),
+    JSON.stringify(f.additionalExchanges),
   ];
 }
 

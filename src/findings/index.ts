@@ -33,7 +33,18 @@ export {
   PUBLIC_ID_PATTERN,
   publicId,
 } from './fingerprint.ts';
+export { type DrainedPart, type PackedFinding, type PackedPart, packFinding } from './builder.ts';
 export { DEFAULT_MAX_FIELD_BYTES } from './normalize.ts';
+export {
+  DEFAULT_SECRET_HEADERS,
+  DEFAULT_SECRET_NAME_PATTERN,
+  DEFAULT_SECRET_PARAMS,
+  REDACTED,
+  type RedactOptions,
+  redactHeaders,
+  redactText,
+  redactUrl,
+} from './redact.ts';
 export * from './types.ts';
 
 export { isReportFormat } from './parse-guard.ts';
@@ -47,6 +58,7 @@ export {
   streamOfReport,
 } from './report-stream.ts';
 export { type AsyncFileReportStream, openReportFileInWorker } from './report-worker-stream.ts';
+export { groupSites, preferredSiteName, siteKey } from './sites.ts';
 
 export async function parseReport(input: ReportInput, options: ParseOptions = {}): Promise<ParsedReport> {
   const buf = await loadInput(input);

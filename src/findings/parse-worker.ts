@@ -42,7 +42,7 @@ async function run(path: string, options: Extract<WorkerRequest, { type: 'open' 
         if (part === null) break;
         post({ type: 'part', part: part.map(packPart), position: stream.position?.() ?? stream.bytes });
       }
-      post({ type: 'end' });
+      post({ type: 'end', warnings: stream.warnings() });
     } finally {
       await stream.close();
     }

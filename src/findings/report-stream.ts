@@ -16,7 +16,7 @@ import { checkOptions, guardParse, prepareParse, toReportError } from './parse-g
 import type { ByteSource, SteppedParse } from './parsers/context.ts';
 import { PARSERS } from './parsers/registry.ts';
 import { ZAP_SPLIT_PATH, zapJsonSteps, zapJsonStepsOf } from './parsers/zap-json.ts';
-import type { ParseOptions, ParsedReport, ReportHeader } from './types.ts';
+import type { ParseOptions, ParsedReport, ParseWarning, ReportHeader } from './types.ts';
 
 export type { DrainedPart as ReportPart } from './builder.ts';
 
@@ -29,6 +29,8 @@ export interface ReportStream {
   next(): DrainedPart[] | null;
   /** Bytes of the report that the pieces handed out so far cover; absent when the report came whole. */
   position?(): number;
+  /** The report's warnings (optional fields it left out): complete once next() has returned null. */
+  warnings(): ParseWarning[];
 }
 
 /** A report file being streamed: its digest and size come from the one read of the file. */
@@ -56,7 +58,7 @@ export async function openReportFile(path: string, options: ParseOptions = {}, o
       return closed;
     };
     const { position } = stream;
-    return { header: stream.header, next: () => stream.next(), ...(position ? { position } : {}), sha256, bytes, close };
+    return { header: stream.header, next: () => stream.next(), warnings: () => stream.warnings(), ...(position ? { position } : {}), sha256, bytes, close };
   } catch (error) {
     await fd.close();
     throw error;
@@ -136,15 +138,17 @@ function steppedStream(parse: SteppedParse, builder: ReportBuilder): ReportStrea
     header: parse.header,
     next: () => guardParse(builder.format, () => (parse.step() ? builder.drain() : null)),
     position: () => parse.position(),
+    warnings: () => builder.warnings(),
   };
 }
 
 /** A parsed report as a stream of one piece (so one import path serves both). */
 export function streamOfReport(report: ParsedReport): ReportStream {
-  const { vulnerabilities, ...header } = report;
+  const { vulnerabilities, warnings, ...header } = report;
   let done = false;
   return {
     header,
+    warnings: () => warnings,
     next: () => {
       if (done) return null;
       done = true;

@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { PackedPart } from './builder.ts';
 import { type ReportPosition, ReportError } from './errors.ts';
-import type { ParseOptions, ReportFormat, ReportHeader } from './types.ts';
+import type { ParseOptions, ParseWarning, ReportFormat, ReportHeader } from './types.ts';
 
 export type WorkerRequest = { type: 'open'; path: string; options: ParseOptions } | { type: 'more'; parts: number };
 
@@ -17,7 +17,7 @@ export type WorkerReply =
   | { type: 'header'; header: ReportHeader; sha256: string; bytes: number }
   | { type: 'read'; bytes: number }
   | { type: 'part'; part: PackedPart[]; position: number }
-  | { type: 'end' }
+  | { type: 'end'; warnings: ParseWarning[] }
   | { type: 'error'; report: { format: ReportFormat | 'unknown'; reason: string; position: ReportPosition } }
   | { type: 'error'; message: string };
 
@@ -29,6 +29,8 @@ export interface AsyncFileReportStream {
   next(): Promise<PackedPart[] | null>;
   /** Bytes of the report that the pieces handed out so far cover. */
   position(): number;
+  /** The report's warnings: complete once next() has returned null. */
+  warnings(): ParseWarning[];
   /** Stops the worker (idempotent); call it whether or not the stream was read to its end. */
   close(): Promise<void>;
 }
@@ -85,12 +87,14 @@ export async function openReportFileInWorker(path: string, options: ParseOptions
   worker.postMessage({ type: 'more', parts: AHEAD } satisfies WorkerRequest);
   let done = false;
   let position = 0;
+  let warnings: ParseWarning[] = [];
   return {
     header: first.header,
     sha256: first.sha256,
     bytes: first.bytes,
     close,
     position: () => position,
+    warnings: () => warnings,
     next: async () => {
       if (done) return null;
       if (failure) throw failure;
@@ -101,7 +105,10 @@ export async function openReportFileInWorker(path: string, options: ParseOptions
         return reply.part;
       }
       done = true;
-      if (reply.type === 'end') return null;
+      if (reply.type === 'end') {
+        warnings = reply.warnings;
+        return null;
+      }
       throw reply.type === 'error' ? errorOf(reply) : new Error(`the report parser thread answered ${reply.type} unexpectedly`);
     },
   };

@@ -67,8 +67,33 @@ export interface ParsedFinding {
   responseStatusLine: string;
   responseHeaders: HeaderList;
   responseBody: string;
+  /**
+   * More request/response pairs of the same finding, after the one above (a Burp issue may carry
+   * several); usually empty. Not part of the fingerprint.
+   */
+  additionalExchanges: HttpExchange[];
   /** Fields shortened by the size cap (each also ends with a visible truncation marker). */
   truncated: TextField[];
+}
+
+/** One more request and response of a finding (same shape as the finding's own). */
+export interface HttpExchange {
+  requestLine: string;
+  requestHeaders: HeaderList;
+  requestBody: string;
+  responseStatusLine: string;
+  responseHeaders: HeaderList;
+  responseBody: string;
+}
+
+/**
+ * Something a report left out that the import did without (an optional field missing in some results),
+ * counted per kind: `message` reads like "12 results had no CWE".
+ */
+export interface ParseWarning {
+  kind: string;
+  count: number;
+  message: string;
 }
 
 export interface ParsedVulnerability {
@@ -87,8 +112,8 @@ export interface ParsedVulnerability {
   findings: ParsedFinding[];
 }
 
-/** A report without its vulnerabilities (what a streaming import knows up front). */
-export type ReportHeader = Omit<ParsedReport, 'vulnerabilities'>;
+/** A report without its vulnerabilities and warnings (what a streaming import knows up front). */
+export type ReportHeader = Omit<ParsedReport, 'vulnerabilities' | 'warnings'>;
 
 export interface ParsedReport {
   format: ReportFormat;
@@ -100,6 +125,8 @@ export interface ParsedReport {
   /** Sites or targets named in the report, including those with no finding, in report order. */
   sites: ParsedSite[];
   vulnerabilities: ParsedVulnerability[];
+  /** Optional fields the report left out, counted per kind (see each parser's header). */
+  warnings: ParseWarning[];
 }
 
 export interface ParseOptions {

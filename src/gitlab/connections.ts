@@ -2,8 +2,7 @@
 // the connection id), its status, and the transitions that pause and resume its jobs.
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../crypto/index.ts';
-import { newId, nowIso } from '../db/index.ts';
-import type { Database, GitlabConnection } from '../db/tables.ts';
+import { type Database, type GitlabConnection, newId, nowIso } from '../db/index.ts';
 import { pauseGroup, resumeGroup } from '../jobs/index.ts';
 import { recordAudit } from '../services/index.ts';
 import type { GitlabUser } from './client.ts';

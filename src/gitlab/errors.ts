@@ -18,6 +18,9 @@ export class GitlabError extends Error {
     readonly status: number | null = null,
     /** When GitLab said when to come back (Retry-After), in ms from now. */
     readonly retryAfterMs: number | null = null,
+    /** What went wrong underneath (refused, reset, TLS, DNS, blocked): for the server log only, never shown
+     * to a user, so an answer cannot tell a closed port from a refused handshake. */
+    readonly detail: string | null = null,
   ) {
     super(message);
     this.name = 'GitlabError';
@@ -26,6 +29,16 @@ export class GitlabError extends Error {
   get transient(): boolean {
     return this.failure === 'network' || this.failure === 'server' || this.failure === 'rate_limited';
   }
+}
+
+/** The one message for a GitLab that did not answer, whatever the cause (the cause goes in `detail`). */
+export function unreachable(baseUrl: string, error: unknown, what: string): GitlabError {
+  let origin = baseUrl;
+  try {
+    origin = new URL(baseUrl).origin;
+  } catch {}
+  const cause = (error as { cause?: Error }).cause;
+  return new GitlabError('network', `could not reach GitLab at ${origin}`, null, null, `${what}: ${cause?.message ?? (error as Error).message}`);
 }
 
 export function failureOf(status: number, body: unknown): GitlabFailure {

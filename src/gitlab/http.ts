@@ -1,6 +1,6 @@
 // The transport under the typed client: base URL, token, JSON, GitLab's pagination headers, errors as
 // GitlabError values, and the retry policy. `fetch` is injected (the guarded one in production).
-import { describeGitlabBody, failureOf, GitlabError, parseRetryAfter } from './errors.ts';
+import { describeGitlabBody, failureOf, GitlabError, parseRetryAfter, unreachable } from './errors.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retry-policy.ts';
 
 export type Query = Record<string, string | number | boolean | undefined | (string | number)[]>;
@@ -86,8 +86,7 @@ export class GitlabHttp {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      const cause = (error as { cause?: Error }).cause;
-      throw new GitlabError('network', `GitLab did not answer ${method} ${path}: ${cause?.message ?? (error as Error).message}`);
+      throw unreachable(this.options.baseUrl, error, `${method} ${path}`);
     }
     const text = await response.text().catch(() => '');
     let body: unknown = text;

@@ -3,9 +3,8 @@
 import type { Kysely } from 'kysely';
 import { type Env, publicUrl } from '../config/index.ts';
 import type { SecretBox } from '../crypto/index.ts';
-import { newId, nowIso } from '../db/index.ts';
-import type { Database } from '../db/tables.ts';
-import { DomainError, notFound } from '../lib/errors.ts';
+import { type Database, newId, nowIso } from '../db/index.ts';
+import { DomainError, notFound } from '../lib/index.ts';
 import type { OAuthApp } from './oauth.ts';
 import { checkInstanceUrl, parseAllowedHosts } from './ssrf.ts';
 

@@ -2,7 +2,7 @@
 // exchange, refresh (GitLab rotates both tokens), revoke. Hand-written over the injected fetch because
 // the flow is four small form posts and it must go through the SSRF-guarded transport.
 import { createHash, randomBytes } from 'node:crypto';
-import { describeGitlabBody, GitlabError } from './errors.ts';
+import { describeGitlabBody, GitlabError, unreachable } from './errors.ts';
 
 export const OAUTH_SCOPE = 'api';
 
@@ -49,8 +49,7 @@ async function tokenRequest(fetchFn: typeof fetch, app: OAuthApp, form: Record<s
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    const cause = (error as { cause?: Error }).cause;
-    throw new GitlabError('network', `GitLab did not answer the token request: ${cause?.message ?? (error as Error).message}`);
+    throw unreachable(app.baseUrl, error, 'the token request');
   }
   const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
   if (!response.ok || !body || typeof body.access_token !== 'string') {

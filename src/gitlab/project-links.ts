@@ -5,9 +5,8 @@
 import type { Kysely } from 'kysely';
 import { type Env, publicUrl } from '../config/index.ts';
 import { randomToken, type SecretBox } from '../crypto/index.ts';
-import { newId, nowIso } from '../db/index.ts';
-import type { Database, GitlabConnection, ProjectLink } from '../db/tables.ts';
-import { DomainError } from '../lib/errors.ts';
+import { type Database, type GitlabConnection, newId, nowIso, type ProjectLink } from '../db/index.ts';
+import { DomainError } from '../lib/index.ts';
 import { recordAudit } from '../services/index.ts';
 import type { GitlabClient } from './client.ts';
 import { GitlabError } from './errors.ts';

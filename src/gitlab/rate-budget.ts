@@ -2,8 +2,7 @@
 // counted in the database with conditional updates (no read-then-write race), plus a "blocked until"
 // that a 429 sets for everyone.
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import { nowIso } from '../db/index.ts';
-import type { Database } from '../db/tables.ts';
+import { type Database, nowIso } from '../db/index.ts';
 
 const WINDOW_MS = 60_000;
 

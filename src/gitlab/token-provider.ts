@@ -5,8 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Env } from '../config/index.ts';
 import type { SecretBox } from '../crypto/index.ts';
-import { nowIso } from '../db/index.ts';
-import type { Database, GitlabConnection } from '../db/tables.ts';
+import { type Database, type GitlabConnection, nowIso } from '../db/index.ts';
 import { GitlabClient } from './client.ts';
 import { loadConnection, markReconnectNeeded, openAccessToken, openRefreshToken, sealTokens } from './connections.ts';
 import { GitlabError } from './errors.ts';

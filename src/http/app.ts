@@ -9,14 +9,16 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createGitlabDeps } from '../gitlab/index.ts';
-import type { Logger } from '../lib/logger.ts';
-import { registerGitlabWebhooks } from '../webhooks/index.ts';
+import type { Logger } from '../lib/index.ts';
+import { withAuditContext } from './audit-context.ts';
 import { registerAccessControl } from './auth/access.ts';
+import { registerGitlabWebhooks } from './routes/webhooks/post-gitlab-webhook.ts';
 import type { App, AppContext } from './context.ts';
 import { errorHandler } from './errors.ts';
+import { registerRequestLog } from './request-log.ts';
 import { routes } from './routes/index.ts';
 
 export interface BuildAppOptions extends Omit<AppContext, 'gitlab'> {
@@ -34,11 +36,14 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
     requestIdHeader: false,
+    // registerRequestLog writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  registerRequestLog(app);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -79,6 +84,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     ...(options.onJobsEnqueued ? { onJobsEnqueued: options.onJobsEnqueued } : {}),
   };
   registerAccessControl(app, options.db);
+  // After authentication (onRequest), around the handler: who acted and from where, for recordAudit.
+  app.addHook('preHandler', withAuditContext);
   for (const route of routes) route(app, context);
   registerGitlabWebhooks(app, context);
 

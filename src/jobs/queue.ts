@@ -2,9 +2,7 @@
 // transaction (outbox pattern), claimed with UPDATE … RETURNING (plus FOR UPDATE SKIP LOCKED on
 // PostgreSQL) under a lease, retried with exponential backoff and jitter, dead when out of attempts.
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Db, DialectName } from '../db/index.ts';
-import { newId, nowIso } from '../db/index.ts';
-import type { Database, Job, JobState } from '../db/tables.ts';
+import { type Database, type Db, type DialectName, type Job, type JobState, newId, nowIso } from '../db/index.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 

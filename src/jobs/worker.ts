@@ -1,6 +1,7 @@
 // The worker loop: claims due jobs, runs their task under a lease that it keeps extending, and records
 // the outcome with a fenced transition (a worker whose lease was taken over cannot overwrite the result).
 import { hostname } from 'node:os';
+import { runWithAuditContext } from '../audit/index.ts';
 import type { Db, Job } from '../db/index.ts';
 import { newId } from '../db/index.ts';
 import type { Logger } from '../lib/index.ts';
@@ -109,7 +110,8 @@ export class Worker<D = unknown> {
   private track(job: Job): void {
     // Recording the outcome can fail too (the database went away mid-job): the job keeps its lease, which
     // expires, and it runs again. The rejection must not escape, or it kills the process (unhandled).
-    const promise = this.perform(job)
+    // Audit events a job records say they came from the worker (src/audit context).
+    const promise = runWithAuditContext({ source: 'worker' }, () => this.perform(job))
       .catch((error) => this.options.logger.warn({ err: error, jobId: job.id, task: job.task }, 'could not record the job outcome; it runs again when its lease expires'))
       .finally(() => {
         this.running.delete(promise);

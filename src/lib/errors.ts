@@ -2,6 +2,7 @@
 
 export type ErrorCode =
   | 'invalid_request'
+  | 'weak_password'
   | 'unauthenticated'
   | 'invalid_credentials'
   | 'csrf_failed'
@@ -9,6 +10,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'already_set_up'
+  | 'invalid_setup_code'
   | 'too_many_attempts'
   | 'payload_too_large'
   | 'invalid_report'

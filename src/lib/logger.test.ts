@@ -37,6 +37,15 @@ describe('logger redaction', () => {
     expect(line).not.toMatch(/SECRETCODE|STATE1|TOK9/);
     expect(line).toContain('x=1');
   });
+
+  it('masks the token of an invitation link in request lines (issue #14)', () => {
+    const { lines, logger } = capture();
+    const token = 'Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5';
+    logger.info({ req: Object.assign(Object.create({ kind: 'request' }), { method: 'GET', url: `/invitations/${token}`, ip: '127.0.0.1' }) }, `GET /invitations/${token} 200 1 ms`);
+    const line = lines.join('');
+    expect(line).not.toContain(token);
+    expect(line).toContain(`/invitations/${REDACTED}`);
+  });
 });
 
 describe('logger serializers', () => {

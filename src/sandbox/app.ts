@@ -18,6 +18,7 @@ import { recordStoreSecrets } from './ledger.ts';
 import type { RateLimitProfile } from './limits/rate-limiter.ts';
 import { authorizeRoutes } from './oauth/authorize.ts';
 import { tokenRoutes } from './oauth/token.ts';
+import { avatarRoutes } from './pages/avatars.ts';
 import { issuePageRoutes } from './pages/issue-pages.ts';
 import { Runtime } from './runtime.ts';
 import { type SeedInfo, type SeedSpec, buildFromSpec, defaultSeedSpec } from './state/seed.ts';
@@ -112,6 +113,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...noteRoutes,
     ...labelMemberRoutes,
     ...hookRoutes,
+    ...avatarRoutes,
     ...issuePageRoutes,
   ]);
   const pipeline = new RequestPipeline(rt, router);

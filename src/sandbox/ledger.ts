@@ -18,8 +18,11 @@ export type SecretKind =
   | 'hub-password'
   | 'hub-session'
   | 'hub-api-token'
+  | 'hub-invitation-token'
   | 'hub-secret-key'
-  | 'client-supplied-secret';
+  | 'client-supplied-secret'
+  /** A credential inside a scan report's finding (masked by the API unless revealed). */
+  | 'scanner-secret';
 
 let madeDir = '';
 

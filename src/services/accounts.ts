@@ -1,10 +1,9 @@
 // Organizations, users and memberships.
 import type { Kysely, Transaction } from 'kysely';
 import type { Member, RoleName } from '../contracts/index.ts';
-import { newId, nowIso } from '../db/index.ts';
-import type { Database, Role } from '../db/tables.ts';
-import { hashPassword } from '../crypto/index.ts';
-import { DomainError, notFound } from '../lib/errors.ts';
+import { type Database, newId, nowIso, type Role } from '../db/index.ts';
+import { assertStrongPassword, hashPassword } from '../crypto/index.ts';
+import { DomainError, notFound } from '../lib/index.ts';
 import { recordAudit } from './audit.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -24,12 +23,18 @@ export interface NewAccount {
 }
 
 /** Create an organization with its first user as Owner (first-run set-up and `vulnbridge user create`). */
-export async function createOrganizationWithOwner(db: Kysely<Database>, input: NewAccount, options: { onlyIfNoUsers?: boolean } = {}) {
+export async function createOrganizationWithOwner(
+  db: Kysely<Database>,
+  input: NewAccount,
+  options: { onlyIfNoUsers?: boolean; /** Runs first in the transaction (first-run set-up consumes its code there). */ beforeCreate?: (trx: Transaction<Database>) => Promise<void> } = {},
+) {
+  assertStrongPassword(input.password, input);
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     if (options.onlyIfNoUsers && (await countUsers(trx)) > 0) {
       throw new DomainError('already_set_up', 'Vulnbridge is already set up; sign in instead');
     }
+    await options.beforeCreate?.(trx);
     const existing = await trx.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst();
     if (existing) throw new DomainError('conflict', `a user with the email ${input.email} already exists`);
     const now = nowIso();
@@ -66,27 +71,28 @@ function assertMayGrant(actorRole: Role, role: RoleName): void {
   }
 }
 
+/** A new account straight into an organization (`vulnbridge user create --organization-id`, tests); refuses an e-mail that already has one. */
 export async function addMember(
   db: Kysely<Database>,
   actor: { organizationId: string; userId: string; role: Role },
   input: { email: string; name: string; password: string; role: RoleName },
 ): Promise<Member> {
   assertMayGrant(actor.role, input.role);
+  assertStrongPassword(input.password, input);
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     const now = nowIso();
-    let user = await trx.selectFrom('users').selectAll().where('email', '=', input.email).executeTakeFirst();
-    if (!user) {
-      user = { id: newId(), email: input.email, name: input.name, password_hash: passwordHash, created_at: now, disabled_at: null };
-      await trx.insertInto('users').values(user).execute();
+    // Never attach an existing account here (issue #14): the password given would be ignored, and the
+    // account would join an organization its owner never chose. Existing accounts accept an invitation.
+    const existing = await trx.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst();
+    if (existing) {
+      throw new DomainError(
+        'conflict',
+        `${input.email} already has an account, so the password given would not be used; invite it from Settings → Members instead (an existing account joins another organization only by accepting an invitation with its own password)`,
+      );
     }
-    const already = await trx
-      .selectFrom('memberships')
-      .select('user_id')
-      .where('organization_id', '=', actor.organizationId)
-      .where('user_id', '=', user.id)
-      .executeTakeFirst();
-    if (already) throw new DomainError('conflict', `${input.email} is already a member`);
+    const user = { id: newId(), email: input.email, name: input.name, password_hash: passwordHash, created_at: now, disabled_at: null };
+    await trx.insertInto('users').values(user).execute();
     await trx.insertInto('memberships').values({ organization_id: actor.organizationId, user_id: user.id, role: input.role, created_at: now }).execute();
     await recordAudit(trx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'member.added', subjectType: 'user', subjectId: user.id, details: { role: input.role } });
     return getMember(trx, actor.organizationId, user.id);

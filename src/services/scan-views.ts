@@ -1,7 +1,7 @@
 // Rows → API shapes for scans, vulnerabilities and findings, and the full export of a scan.
 import type { Kysely } from 'kysely';
 import type { FindingInfo, ScanExport, ScanInfo, SeverityName, VulnerabilityInfo } from '../contracts/index.ts';
-import type { Database, FindingRow, Scan, VulnerabilityRow } from '../db/tables.ts';
+import type { Database, FindingRow, Scan, VulnerabilityRow } from '../db/index.ts';
 import { getScanRow, listFindingRows, listVulnerabilityRows } from './scans.ts';
 
 export const toScanInfo = (s: Scan): ScanInfo => ({
@@ -25,6 +25,8 @@ export const toScanInfo = (s: Scan): ScanInfo => ({
     missing: Number(s.missing_count),
   },
   severityCounts: JSON.parse(s.severity_counts),
+  empty: Number(s.empty) === 1,
+  warnings: JSON.parse(s.warnings),
 });
 
 export const toVulnerabilityInfo = (v: VulnerabilityRow): VulnerabilityInfo => ({
@@ -62,6 +64,7 @@ export const toFindingInfo = (f: FindingRow): FindingInfo => ({
   responseStatusLine: f.response_status_line,
   responseHeaders: JSON.parse(f.response_headers),
   responseBody: f.response_body,
+  additionalExchanges: JSON.parse(f.additional_exchanges),
   truncated: JSON.parse(f.truncated),
 });
 

@@ -1,8 +1,7 @@
 // Organization settings: the per-severity SLA (days until due) that gives new issues a default due date.
 import type { Kysely } from 'kysely';
 import type { SeverityName } from '../contracts/index.ts';
-import { nowIso } from '../db/index.ts';
-import type { Database } from '../db/tables.ts';
+import { type Database, nowIso } from '../db/index.ts';
 import { recordAudit } from './audit.ts';
 
 export type SlaDays = Record<SeverityName, number | null>;

@@ -1,9 +1,8 @@
 // Targets: the web applications that scans are about. Every query is scoped to one organization.
 import type { Kysely } from 'kysely';
 import type { CreateTargetBody, TargetInfo } from '../contracts/index.ts';
-import { newId, nowIso } from '../db/index.ts';
-import type { Database, Target } from '../db/tables.ts';
-import { DomainError, notFound } from '../lib/errors.ts';
+import { type Database, newId, nowIso, type Target } from '../db/index.ts';
+import { DomainError, notFound } from '../lib/index.ts';
 import { recordAudit } from './audit.ts';
 
 export interface Actor {

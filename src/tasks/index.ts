@@ -8,7 +8,7 @@ import { postCommentTask } from './post-comment.ts';
 import { processWebhookTask } from './process-webhook.ts';
 import { reconcileTask } from './reconcile.ts';
 
-export { type TaskDeps } from './deps.ts';
+export type { TaskDeps } from './deps.ts';
 export { HOUSEKEEPING_EVERY_MS } from './housekeeping.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds tasks of every payload type

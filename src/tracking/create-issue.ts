@@ -8,9 +8,8 @@
 // attempt that finds it completed with another issue retires the one it made (retire-duplicate.ts).
 import type { Kysely } from 'kysely';
 import { publicUrl } from '../config/index.ts';
-import { nowIso } from '../db/index.ts';
+import { type Database, nowIso, type Push, type PushItemState } from '../db/index.ts';
 import type { ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
-import type { Database, Push, PushItemState } from '../db/tables.ts';
 import { blockBudget, findConnection, GitlabError, type GitlabIssue, ReconnectNeededError, takeBudget, type GitlabDeps } from '../gitlab/index.ts';
 import { LeaseLost, PauseJob, PermanentFailure, WaitUntil } from '../jobs/index.ts';
 import { getScanRow, getTarget, toFindingInfo, toScanInfo, toVulnerabilityInfo } from '../services/index.ts';

@@ -1,9 +1,9 @@
 // Created Issues of a scan: every GitLab issue created or adopted for its findings, as last synced, and a
 // refresh that brings them up to date in batches of 100 iids per call.
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/tables.ts';
+import type { Database } from '../db/index.ts';
 import { findConnection, type GitlabIssue, type TokenProvider } from '../gitlab/index.ts';
-import { DomainError } from '../lib/errors.ts';
+import { DomainError } from '../lib/index.ts';
 import { getScanRow } from '../services/index.ts';
 import { issueColumns } from './issue-reservation.ts';
 import { syncIssue } from './sync-issue.ts';

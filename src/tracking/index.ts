@@ -28,8 +28,9 @@ export { createIssueForItem, issueBudgetKey, issueLabels, markItemFailed } from 
 export { type CreatedIssue, listCreatedIssues, refreshCreatedIssues } from './created-issues.ts';
 export { CREATE_ISSUE_TASK, createPush, DEFAULT_PUSH_OPTIONS, type PushOptions, type PushSummary, retryPushItem, summarizePush } from './push-vulnerability.ts';
 // Two-way sync: webhook processing, comments both ways, reconciliation.
-export { processDelivery } from './process-webhook.ts';
+export { PROCESS_WEBHOOK_TASK, processDelivery } from './process-webhook.ts';
+export { findWebhookHook, recordWebhookDelivery, type WebhookHook } from './webhook-deliveries.ts';
 export { listPushes, projectOptions } from './push-views.ts';
-export { addHubComment, markCommentFailed, POST_COMMENT_TASK, postComment, trackedIssueOfFinding } from './post-comment.ts';
+export { addHubComment, commentsPaused, markCommentFailed, noteBody, POST_COMMENT_TASK, postComment, trackedIssueOfFinding } from './post-comment.ts';
 export { RECONCILE_TASK, reconcileLink, scheduleReconciliation } from './reconcile.ts';
 export { applyIssue, COMMENT_MARKER, commentMarker, syncIssue, syncNotes, upsertNote } from './sync-issue.ts';

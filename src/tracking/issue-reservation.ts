@@ -2,8 +2,7 @@
 // retries, crashes and concurrent pushes: a tracked_issues row (unique on identity + instance + project)
 // in state 'creating' owned by one push item, turned into the real issue once it exists.
 import type { Kysely } from 'kysely';
-import { newId, nowIso } from '../db/index.ts';
-import type { Database, TrackedIssue } from '../db/tables.ts';
+import { type Database, newId, nowIso, type TrackedIssue } from '../db/index.ts';
 
 /** A reservation left by an owner that stopped answering this long ago may be taken over. */
 export const STALE_RESERVATION_MS = 2 * 60_000;

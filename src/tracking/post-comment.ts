@@ -1,12 +1,14 @@
 // Comments written in the hub become notes on the GitLab issue, posted by the user who authorized the
-// connection, through a job (pending → posted, or failed with retry). Each carries a hidden marker so its
-// webhook echo is recognised, and so a retry after a lost answer finds the note instead of posting twice.
+// connection, through a job (pending → posted, or failed with retry; paused while the connection needs
+// reconnecting). The note names its hub author and carries the text made inert (a Contributor must not
+// act in GitLab with the connected user's rights), and a hidden marker so its webhook echo is
+// recognised, and so a retry after a lost answer finds the note instead of posting twice.
 import type { Kysely } from 'kysely';
-import { newId, nowIso } from '../db/index.ts';
-import type { Database } from '../db/tables.ts';
+import { type Database, newId, nowIso } from '../db/index.ts';
 import { connectionGroupKey, findConnection, ReconnectNeededError, type GitlabDeps } from '../gitlab/index.ts';
 import { enqueue, PauseJob, PermanentFailure } from '../jobs/index.ts';
-import { DomainError, notFound } from '../lib/errors.ts';
+import { DomainError, notFound } from '../lib/index.ts';
+import { attributionLine, neutralizeMarkdown } from './neutralize-prose.ts';
 import { COMMENT_MARKER, commentMarker } from './sync-issue.ts';
 
 export const POST_COMMENT_TASK = 'post-comment';
@@ -35,6 +37,14 @@ export async function addHubComment(db: Kysely<Database>, input: { organizationI
   });
 }
 
+/**
+ * The note as GitLab receives it: who wrote it in the hub, the text made inert (no quick action, no live
+ * reference or mention, no raw HTML: DESIGN §5) but still Markdown, and the hidden marker last.
+ */
+export function noteBody(authorName: string, body: string, commentId: string): string {
+  return `${attributionLine(authorName)}\n\n${neutralizeMarkdown(body)}\n\n${commentMarker(commentId)}`;
+}
+
 export async function postComment(db: Kysely<Database>, deps: GitlabDeps, commentId: string, attempt: number): Promise<string> {
   const comment = await db.selectFrom('comments').selectAll().where('id', '=', commentId).executeTakeFirst();
   if (!comment) return 'gone';
@@ -42,7 +52,7 @@ export async function postComment(db: Kysely<Database>, deps: GitlabDeps, commen
   const tracked = await db.selectFrom('tracked_issues').selectAll().where('id', '=', comment.tracked_issue_id).executeTakeFirstOrThrow();
   if (tracked.state === 'deleted') throw new PermanentFailure('the GitLab issue was deleted or moved');
   const connection = await findConnection(db, tracked.organization_id, tracked.target_id);
-  if (!connection || connection.status !== 'connected') throw new PauseJob('the GitLab connection needs reconnecting; the comment is posted afterwards');
+  if (connection?.status !== 'connected') throw new PauseJob('the GitLab connection needs reconnecting; the comment is posted afterwards');
   try {
     const { client } = await deps.gitlab.tokens.client(connection.id);
     const projectId = Number(tracked.project_id);
@@ -54,7 +64,7 @@ export async function postComment(db: Kysely<Database>, deps: GitlabDeps, commen
         return 'posted (found)';
       }
     }
-    const note = await client.createNote(projectId, iid, `${comment.body}\n\n${commentMarker(comment.id)}`);
+    const note = await client.createNote(projectId, iid, noteBody(comment.author_name, comment.body, comment.id));
     await db
       .updateTable('comments')
       .set({ gitlab_note_id: note.id, outbound_state: 'posted', error: null, gitlab_created_at: note.created_at, gitlab_updated_at: note.updated_at, author_username: note.author.username, author_avatar_url: note.author.avatar_url, updated_at: nowIso() })
@@ -66,6 +76,15 @@ export async function postComment(db: Kysely<Database>, deps: GitlabDeps, commen
     await db.updateTable('comments').set({ error: error instanceof Error ? error.message : String(error), updated_at: nowIso() }).where('id', '=', comment.id).execute();
     throw error;
   }
+}
+
+/**
+ * True when hub comments of this target wait on its GitLab connection (it needs reconnecting, so its
+ * jobs are paused): the API shows their state as `paused` rather than `pending`.
+ */
+export async function commentsPaused(db: Kysely<Database>, organizationId: string, targetId: string): Promise<boolean> {
+  const connection = await findConnection(db, organizationId, targetId);
+  return connection?.status !== 'connected';
 }
 
 export async function markCommentFailed(db: Kysely<Database>, commentId: string, error: string): Promise<void> {

@@ -1,11 +1,13 @@
 // Processing one stored webhook delivery: find the tracked issue it is about, then re-read from the API
 // what the event hints at (the issue, or the note), so the hub ends where GitLab is.
 import type { Kysely } from 'kysely';
-import { nowIso } from '../db/index.ts';
-import type { Database } from '../db/tables.ts';
+import { type Database, nowIso } from '../db/index.ts';
 import { findConnection, GitlabError, ReconnectNeededError, type GitlabDeps } from '../gitlab/index.ts';
 import { PauseJob } from '../jobs/index.ts';
 import { findTracked, removeNote, syncIssue, upsertNote } from './sync-issue.ts';
+
+/** The job kind that processes a stored webhook delivery (src/tasks/process-webhook.ts). */
+export const PROCESS_WEBHOOK_TASK = 'process-webhook';
 
 interface HookPayload {
   object_kind?: string;

@@ -3,10 +3,9 @@
 // webhooks cost latency, never data; "polling" links sync only this way. Also heals the project hook,
 // and retires a duplicate issue of ours that no create attempt was left to retire (retire-duplicate.ts).
 import type { Kysely } from 'kysely';
-import { nowIso } from '../db/index.ts';
+import { type Database, nowIso, type ProjectLink } from '../db/index.ts';
 import { randomToken } from '../crypto/index.ts';
 import { PUBLIC_ID_PATTERN } from '../findings/index.ts';
-import type { Database, ProjectLink } from '../db/tables.ts';
 import { recordAudit } from '../services/index.ts';
 import { findConnection, GitlabError, ReconnectNeededError, webhookUrl, type GitlabDeps } from '../gitlab/index.ts';
 import { enqueue, PauseJob, WaitUntil } from '../jobs/index.ts';

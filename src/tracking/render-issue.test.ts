@@ -39,6 +39,7 @@ function sampleInput(over: { v?: Partial<VulnerabilityInfo>; f?: Partial<Finding
     responseStatusLine: 'HTTP/1.1 200 OK',
     responseHeaders: [['Content-Type', 'text/html']],
     responseBody: '<html><body><script>alert(1)</script></body></html>',
+    additionalExchanges: [],
     truncated: [],
     ...over.f,
   };
@@ -57,6 +58,8 @@ function sampleInput(over: { v?: Partial<VulnerabilityInfo>; f?: Partial<Finding
     sourceBytes: 1,
     counts: { vulnerabilities: 1, findings: 1, new: 1, recurring: 0, missing: 0 },
     severityCounts: { critical: 0, high: 1, medium: 0, low: 0, info: 0 },
+    empty: false,
+    warnings: [],
   };
   const target: TargetInfo = { id: 't1', name: 'Juice Shop', baseUrl: 'https://juice.example', createdAt: '', updatedAt: '', ...over.t };
   return { vulnerability, finding, scan, target, findingUrl: 'https://hub.example/scans/s1?finding=f1' };
@@ -105,6 +108,18 @@ describe('renderIssue description', () => {
     expect(d).toContain('[View in Vulnbridge](<https://hub.example/scans/s1?finding=f1>)');
     expect(d.endsWith('\n<!-- vulnbridge:finding=VB-MDWSAU027854 -->')).toBe(true);
     expect(d).toContain('```http\nGET /search?q=%3Cscript%3E HTTP/1.1\nHost: juice.example\n```');
+  });
+
+  it('shows the description and remediation as readable paragraphs, with acting tokens made inert', () => {
+    const { description: d } = renderIssue(
+      sampleInput({ v: { description: 'Reflected XSS lets an attacker run script.\n\nAsk @all to check #1 first.\n/close', solution: 'Encode output: use <b>escapeHtml</b> & a CSP.' } }),
+      opts,
+    );
+    expect(d).toContain('### Description\n\nReflected XSS lets an attacker run script.\n\nAsk `@all` to check `#1` first.\\\n`/close`\n');
+    expect(d).toContain('### Remediation\n\nEncode output: use \\<b>escapeHtml\\</b> & a CSP.\n');
+    expect(d.slice(0, d.indexOf('### Evidence'))).not.toContain('```');
+    // Machine text stays code.
+    expect(d).toContain('```text\n<script>alert(1)</script>\n```');
   });
 
   it('escapes pipes in table cells', () => {
@@ -182,7 +197,7 @@ describe('renderIssue description', () => {
     expect(d).toContain('the largest fields were cut: evidence, other info.');
     expect(d).toMatch(/cut at [\d,]+ of 2,097,152 characters/);
     expect(d).toMatch(/cut at [\d,]+ of 600,000 characters/);
-    expect(d).toContain('```text\nshort\n```');
+    expect(d).toContain('### Description\n\nshort\n');
     const small = renderIssue(sampleInput({ f: { evidence: big } }), { ...opts, maxDescriptionChars: 1_000_000 }).description;
     expect(small.length).toBeLessThanOrEqual(1_000_000);
   });

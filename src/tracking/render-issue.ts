@@ -1,9 +1,12 @@
 // One GitLab issue's title and description for one finding (issue 6, DESIGN §5). Pure: no I/O.
-// Every scanner string is redacted first and then placed in a code fence or inline code; the only
-// prose outside code is ours. The description stays below GitLab's 1,048,576-character limit by
-// cutting the largest scanner fields first, and says where it cut.
+// Every scanner string is redacted first. Machine text (URL, parameter, payload, evidence, request,
+// response, references) goes in a code fence or inline code; the prose a scanner writes (description,
+// remediation) is Markdown paragraphs with every token that could act made inert (neutralizePlainText:
+// no line starts a quick action, references and HTML are code spans or escaped). The description stays
+// below GitLab's 1,048,576-character limit by cutting the largest scanner fields first, and says where it cut.
 import type { FindingInfo, ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
 import { codeBlock, inlineCode } from './neutralize-markdown.ts';
+import { neutralizePlainText } from './neutralize-prose.ts';
 import { type RedactOptions, redactHeaders, redactText, redactUrl } from './redact.ts';
 
 export const TITLE_MAX_CHARS = 255;
@@ -168,6 +171,14 @@ class Writer {
     return [heading, '', codeBlock(text, lang), ...(note ? ['', note] : []), ''];
   }
 
+  /** Scanner prose as readable, inert Markdown paragraphs. */
+  prose(key: FieldKey, heading: string): string[] {
+    const { text, note } = this.take(key);
+    const md = neutralizePlainText(text);
+    if (md === '') return [];
+    return [heading, '', md, ...(note ? ['', note] : []), ''];
+  }
+
   item(key: FieldKey, label: string): string[] {
     const { text, note } = this.take(key);
     if (text.trim() === '') return [];
@@ -242,8 +253,8 @@ function bodyNote(shown: number, total: number): string[] {
 function build(input: RenderIssueInput, ro: RedactOptions, fields: Fields, bodies: Bodies, caps: Caps): { text: string; cut: FieldKey[] } {
   const w = new Writer(fields, caps);
   const out: string[] = [...summaryTable(input, ro)];
-  out.push(...w.fence('description', '### Description'));
-  out.push(...w.fence('solution', '### Remediation'));
+  out.push(...w.prose('description', '### Description'));
+  out.push(...w.prose('solution', '### Remediation'));
   const evidence = [
     ...w.item('url', 'URL'),
     ...w.item('method', 'Method'),

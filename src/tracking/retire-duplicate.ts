@@ -8,7 +8,7 @@
 // with the hidden finding marker of our description (an issue the same person made by hand and
 // labelled has none).
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/tables.ts';
+import type { Database } from '../db/index.ts';
 import { type GitlabClient, GitlabError, type GitlabIssue } from '../gitlab/index.ts';
 import { recordAudit } from '../services/index.ts';
 import { findingMarker } from './render-issue.ts';

@@ -1,13 +1,13 @@
 // Applying GitLab's state to a tracked issue and its comments. Events are hints: what they say is
 // re-read from the API, so duplicated, late and reordered deliveries all converge on GitLab's state.
 import type { Kysely } from 'kysely';
-import { newId, nowIso } from '../db/index.ts';
-import type { Database, TrackedIssue } from '../db/tables.ts';
+import { type Database, newId, nowIso, type TrackedIssue } from '../db/index.ts';
 import { type GitlabClient, GitlabError, type GitlabIssue, type GitlabNote } from '../gitlab/index.ts';
 import { recordAudit } from '../services/index.ts';
 import { issueColumns } from './issue-reservation.ts';
 
-export const COMMENT_MARKER = /<!--\s*vulnbridge:comment=([A-Za-z0-9]+)\s*-->/;
+/** Our hidden marker: the note's last line (text quoted before it, even a look-alike, cannot pose as ours). */
+export const COMMENT_MARKER = /<!--\s*vulnbridge:comment=([A-Za-z0-9]+)\s*-->\s*$/;
 export const commentMarker = (commentId: string) => `<!-- vulnbridge:comment=${commentId} -->`;
 
 export async function findTracked(db: Kysely<Database>, baseUrl: string, projectId: number, iid: number): Promise<TrackedIssue | undefined> {

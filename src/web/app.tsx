@@ -6,6 +6,7 @@ import { Shell } from './components/app-shell.tsx';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { FullPageLoader } from './components/full-page-loader.tsx';
 import { IntegrationPage } from './features/gitlab/index.ts';
+import { AcceptInvitationPage } from './features/invitations/index.ts';
 import { CreatedIssuesPage } from './features/issues/index.ts';
 import { ScanReportPage, ScansPage } from './features/scans/index.ts';
 import { SettingsPage } from './features/settings/index.ts';
@@ -54,6 +55,7 @@ export function App() {
   return (
     <Routes>
       <Route path="/setup" element={<Navigate to={signedIn ? '/targets' : '/sign-in'} replace />} />
+      <Route path="/invitations/:token" element={<AcceptInvitationPage />} />
       <Route
         path="/sign-in"
         element={signedIn ? <Navigate to="/targets" replace /> : <SignInPage />}

@@ -104,7 +104,7 @@ describe.each(DIALECTS)('connect GitLab on %s', (dialect) => {
     await authorizeViaOAuth(owner, targetId, g.instanceId);
     const row = await g.h.t.db.kysely.selectFrom('gitlab_connections').selectAll().where('target_id', '=', targetId).executeTakeFirstOrThrow();
     await g.h.t.db.kysely.updateTable('gitlab_connections').set({ expires_at: new Date(Date.now() + 60_000).toISOString() }).where('id', '=', row.id).execute();
-    const env = parseEnv({ DATABASE_URL: g.h.t.url, PUBLIC_URL: HUB_URL, GITLAB_ALLOWED_HOSTS: '127.0.0.1' });
+    const env = parseEnv({ DATABASE_URL: g.h.t.url, PUBLIC_URL: HUB_URL, GITLAB_ALLOWED_HOSTS: new URL(g.sandbox.url).host });
     const providers = [0, 1].map(() => new TokenProvider({ db: g.h.t.db.kysely, box: g.h.secretBox, env, fetch }));
     const refreshesBefore = g.sandbox.store.data.oauthTokens.length;
     const [a, b] = await Promise.all(providers.map((p) => p.accessToken(row.id)));

@@ -2,7 +2,7 @@
 // subgroups: the exact set with and without group resources, through GitLab's pagination.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importReport } from '../../src/services/index.ts';
+import { importReport } from '../../src/imports/index.ts';
 import type { Client } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { createGitlabHarness, type GitlabHarness, newTarget } from './support.ts';

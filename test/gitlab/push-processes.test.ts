@@ -29,7 +29,7 @@ describe.each(['sqlite', 'postgres'] as const)('push across processes on %s', (d
   const dir = mkdtempSync(join(tmpdir(), 'vb-push-'));
   const key = randomBytes(32).toString('hex');
   const children: ChildProcess[] = [];
-  const env = () => ({ ...process.env, DATABASE_URL: url, VULNBRIDGE_SECRET_KEY: key, VULNBRIDGE_DATA_DIR: dir, GITLAB_ALLOWED_HOSTS: '127.0.0.1', ISSUE_CREATE_PER_MINUTE: '100000', JOB_LEASE_MS: '1500', LOG_LEVEL: 'warn', PORT: '0' });
+  const env = () => ({ ...process.env, DATABASE_URL: url, VULNBRIDGE_SECRET_KEY: key, VULNBRIDGE_DATA_DIR: dir, GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host, ISSUE_CREATE_PER_MINUTE: '100000', JOB_LEASE_MS: '1500', LOG_LEVEL: 'warn', PORT: '0' });
   const vb = async (...args: string[]) => (await run(process.execPath, [cli, ...args], { env: env(), maxBuffer: 64 * 1024 * 1024 })).stdout;
 
   beforeAll(async () => {

@@ -4,7 +4,7 @@ import { parseEnv } from '../../src/config/index.ts';
 import { createGitlabDeps } from '../../src/gitlab/index.ts';
 import { Worker } from '../../src/jobs/index.ts';
 import { allTasks } from '../../src/tasks/index.ts';
-import { importReport } from '../../src/services/index.ts';
+import { importReport } from '../../src/imports/index.ts';
 import { zapReport } from '../support/reports.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 import { type GitlabHarness, newTarget } from './support.ts';

@@ -2,7 +2,7 @@
 // duplicate under lost answers and 5xx, paused while the connection needs reconnecting, paced by the
 // shared creation budget, and Created Issues refreshed in batches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importReport } from '../../src/services/index.ts';
+import { importReport } from '../../src/imports/index.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { zapReport } from '../support/reports.ts';
 import { pushHelpers } from './push-support.ts';

@@ -28,7 +28,7 @@ export async function createGitlabHarness(dialect: DialectName, options: { autoA
     },
   });
   const h = await createTestApp(dialect, {
-    env: { PUBLIC_URL: HUB_URL, GITLAB_ALLOWED_HOSTS: '127.0.0.1' },
+    env: { PUBLIC_URL: HUB_URL, GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host },
     logger: createLogger({ level: 'debug', destination }),
   });
   const org = await createOrg(h.app, h.t);

@@ -7,7 +7,7 @@ import { createGitlabDeps } from '../../src/gitlab/index.ts';
 import { Worker } from '../../src/jobs/index.ts';
 import { allTasks } from '../../src/tasks/index.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
-import { importReport } from '../../src/services/index.ts';
+import { importReport } from '../../src/imports/index.ts';
 import { reconcileLink } from '../../src/tracking/index.ts';
 import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
@@ -54,7 +54,7 @@ async function syncWorld(dialect: DialectName, projectPath: string, site: string
   const sandbox = await startSandbox({ rateLimits: 'off' });
   const port = await freePort();
   const hubUrl = `http://127.0.0.1:${port}`;
-  const h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
+  const h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host } });
   await h.app.listen({ port, host: '127.0.0.1' });
   const org = await createOrg(h.app, h.t);
   const worker = new Worker({ db: h.t.db, logger: silentLogger, tasks: allTasks, concurrency: 8, pollMs: 20, retryDelayMs: () => 50, deps: { env: h.env, secretBox: h.secretBox, gitlab: createGitlabDeps(h.t.db, h.env, h.secretBox, fetch) } });
@@ -117,7 +117,7 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
     const { issue } = await issueOf(findingIds[1]!);
     const posted = await org.members.contributor.post(`/api/findings/${findingIds[1]}/comments`, { body: 'Retested: still vulnerable.' });
     expect(posted.statusCode).toBe(202);
-    const note = await waitFor(async () => sandbox.store.data.notes.find((n) => n.body.startsWith('Retested: still vulnerable.')), 3000, 'the note in GitLab');
+    const note = await waitFor(async () => sandbox.store.data.notes.find((n) => n.body.includes('Retested: still vulnerable.')), 3000, 'the note in GitLab');
     expect(sandbox.store.user(note.authorId)?.username).toBe('alice');
     expect(note.body).toMatch(/<!-- vulnbridge:comment=\w+ -->/);
     // The authorizing user (alice) also writes a real comment in GitLab: it must come through.
@@ -136,6 +136,61 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
     expect(comments.length).toBe(2);
   });
 
+  it('a hub comment runs no quick action, mentions nobody, references nothing, and names its hub author', async () => {
+    const findingId = findingIds[2]!;
+    const { issue } = await issueOf(findingId);
+    const inGitlab = sandbox.admin.issue('acme/platform/security/juice-shop', issue.iid)!;
+    const labelsBefore = inGitlab.labelIds.map((id) => sandbox.store.data.labels.find((l) => l.id === id)?.name).sort();
+    const idLabel = labelsBefore.find((l) => l?.startsWith('VB-'))!;
+    expect(labelsBefore).toContain('Vulnbridge');
+    const evilName = '@all /close <b>Eve</b> #1';
+    await h.t.db.kysely.updateTable('users').set({ name: evilName }).where('email', 'like', 'contributor-%').execute();
+    const text = [
+      'Retest please: the **fix** is in `main`.',
+      '/close',
+      '/assign @bob',
+      '/label ~x',
+      `/remove_label ~${idLabel}`,
+      '/unlabel ~Vulnbridge',
+      '/confidential',
+      '/move acme/platform/security/other',
+      ' /lock',
+      '> /close',
+      '- /title pwned',
+      'cc @all and @bob, see #1, acme/platform/security/juice-shop#1, !1, $1, &1, %v1.0, [[wiki]]',
+      '<img src=x onerror=alert(1)>',
+      '```',
+      '/close',
+      '```',
+    ].join('\n');
+    const posted = await org.members.contributor.post(`/api/findings/${findingId}/comments`, { body: text });
+    await h.t.db.kysely.updateTable('users').set({ name: 'contributor' }).where('email', 'like', 'contributor-%').execute();
+    expect(posted.statusCode).toBe(202);
+    const note = await waitFor(async () => sandbox.store.data.notes.find((n) => n.issueId === inGitlab.id && n.body.includes('Retest please')), 3000, 'the note in GitLab');
+    const after = sandbox.admin.issue('acme/platform/security/juice-shop', issue.iid)!;
+    expect(after.state).toBe('opened');
+    expect(after.assigneeIds).toEqual([]);
+    expect(after.confidential).toBe(false);
+    expect(after.discussionLocked).not.toBe(true);
+    expect(after.labelIds.map((id) => sandbox.store.data.labels.find((l) => l.id === id)?.name).sort()).toEqual(labelsBefore);
+    expect(after.title).toBe(inGitlab.title);
+    // Nobody got a to-do, no reference was made, no issue got a "mentioned in" note.
+    expect(sandbox.store.data.todos.filter((t) => t.noteId === note.id)).toEqual([]);
+    expect(sandbox.admin.references().filter((r) => r.noteId === note.id)).toEqual([]);
+    expect(sandbox.store.data.notes.filter((n) => n.system && n.body.includes(`#${after.iid}`) && /mentioned in/.test(n.body) && n.createdAt >= note.createdAt)).toEqual([]);
+    // The note names its hub author (neutralised too), reads as Markdown, and keeps the text.
+    const firstLine = note.body.split('\n')[0]!;
+    expect(firstLine).toMatch(/^\*\*.*\*\* \(Vulnbridge\) wrote:$/);
+    expect(firstLine).toContain('Eve');
+    expect(note.body).toContain('Retest please: the **fix** is in `main`.');
+    expect(note.body).not.toMatch(/^\s*\//m);
+    expect(note.body).toMatch(/<!-- vulnbridge:comment=\w+ -->$/);
+    // The echo is recognised: the thread holds only the hub comment, as written, posted.
+    await waitFor(async () => (await commentsOf(findingId)).every((c) => c.outboundState === 'posted') && true, 3000, 'posted');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await commentsOf(findingId)).map((c) => [c.source, c.body])).toEqual([['hub', text]]);
+  });
+
   it('verifies, and acknowledges a repeated delivery once', async () => {
     const link = await h.t.db.kysely.selectFrom('project_links').selectAll().where('id', '=', linkId).executeTakeFirstOrThrow();
     const secret = h.secretBox.open(link.hook_secret_enc ?? '', `hook:${link.id}`);
@@ -145,7 +200,7 @@ describe.each(DIALECTS)('two-way sync on %s', (dialect) => {
     const before = Number((await h.t.db.kysely.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
     expect((await send({ 'x-gitlab-token': 'wrong' })).status).toBe(401);
     expect((await send({})).status).toBe(401);
-    expect((await send({ 'x-gitlab-token': secret }, `${hubUrl}/webhooks/gitlab/nope`)).status).toBe(404);
+    expect((await send({ 'x-gitlab-token': secret }, `${hubUrl}/webhooks/gitlab/nope`)).status).toBe(401);
     expect((await send({ 'x-gitlab-token': secret }, undefined, '{"broken":')).status).toBe(400);
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await send({ 'x-gitlab-token': secret, 'idempotency-key': 'same-delivery' })).status);
@@ -263,10 +318,11 @@ describe.each(DIALECTS)('sync edge cases on %s', (dialect) => {
     expect(posted.statusCode).toBe(202);
     await waitFor(async () => (await org.owner.get(`/api/targets/${targetId}/gitlab`)).json().connection.status === 'reconnect_needed', 5000, 'reconnect needed');
     const pending = (await org.owner.get(`/api/findings/${findingIds[1]}/comments`)).json().comments;
-    expect(pending).toEqual([expect.objectContaining({ source: 'hub', outboundState: 'pending' })]);
+    // Waiting on the connection, the comment says so (paused), instead of "posting" forever.
+    expect(pending).toEqual([expect.objectContaining({ source: 'hub', outboundState: 'paused' })]);
     await org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: sandbox.url, token: sandbox.admin.createToken('alice') });
     await waitFor(async () => (await org.owner.get(`/api/findings/${findingIds[1]}/comments`)).json().comments[0]?.outboundState === 'posted', 5000, 'the comment posted');
-    expect(sandbox.store.data.notes.filter((n) => n.body.startsWith('written while GitLab access was revoked'))).toHaveLength(1);
+    expect(sandbox.store.data.notes.filter((n) => n.body.includes('written while GitLab access was revoked'))).toHaveLength(1);
   });
 
   it('a deleted issue is detected on refresh and marked, not left open', async () => {

@@ -14,7 +14,8 @@ import pg from 'pg';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/index.ts';
 import { createApiToken } from '../../src/http/auth/api-tokens.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
-import { createOrganizationWithOwner, importReport } from '../../src/services/index.ts';
+import { createOrganizationWithOwner } from '../../src/services/index.ts';
+import { importReport } from '../../src/imports/index.ts';
 import { zapReport } from '../support/reports.ts';
 
 const run = promisify(execFile);
@@ -253,7 +254,7 @@ export interface Scenario {
 export async function createScenario(db: Db): Promise<Scenario> {
   const tag = Math.random().toString(36).slice(2, 8);
   const { organization, user } = await createOrganizationWithOwner(db.kysely, { organizationName: `Hardening ${tag}`, name: 'Owner', email: `owner-${tag}@example.com`, password: 'a long password!' });
-  const { secret } = await createApiToken(db.kysely, { organizationId: organization.id, userId: user.id, role: 'owner' }, { name: 'hardening' });
+  const { secret } = await createApiToken(db.kysely, { organizationId: organization.id, userId: user.id, role: 'owner' }, { name: 'hardening', scopes: ['read', 'write', 'admin'] });
   return { organizationId: organization.id, token: secret };
 }
 
@@ -284,7 +285,7 @@ export async function startHubWorld(url: string, options: { onError?: (error: Er
       DATABASE_URL: url,
       VULNBRIDGE_SECRET_KEY: secretKey,
       VULNBRIDGE_DATA_DIR: dataDir,
-      GITLAB_ALLOWED_HOSTS: '127.0.0.1',
+      GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host,
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       RECONCILE_EVERY_MS: '3600000',
       ...extra,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowIso } from '../../src/db/index.ts';
 import { blockBudget, createGitlabDeps, takeBudget } from '../../src/gitlab/index.ts';
 import { enqueue } from '../../src/jobs/index.ts';
-import { importReport } from '../../src/services/index.ts';
+import { importReport } from '../../src/imports/index.ts';
 import { createIssueForItem, RECONCILE_TASK, reconcileLink } from '../../src/tracking/index.ts';
 import { authorizeViaOAuth } from '../gitlab/support.ts';
 import { zapReport } from '../support/reports.ts';
@@ -219,7 +219,8 @@ describe('faults across real processes on sqlite', () => {
       expect(comments).toEqual([expect.objectContaining({ source: 'hub', body: `hub on ${c.publicId}`, outboundState: 'posted' })]); // no echo copied back
       const notes = sandbox.store.issueNotes(byLabel.get(c.publicId)!.id).filter((n) => !n.system);
       expect(notes).toHaveLength(1);
-      expect(notes[0]!.body).toMatch(new RegExp(`^hub on ${c.publicId}`));
+      // The note names its hub author on the first line, then the comment (issue #14).
+      expect(notes[0]!.body).toMatch(new RegExp(`^\\*\\*[^\\n]+\\*\\* \\(Vulnbridge\\) wrote:\\n\\nhub on ${c.publicId}\\n`));
       expect(sandbox.store.user(notes[0]!.authorId)?.username).toBe('alice'); // the user who authorized the connection
     }
     const after: CreatedIssue[] = (await org.members.reader.get(`/api/scans/${scanId}/issues`)).json().issues;

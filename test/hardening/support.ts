@@ -65,7 +65,7 @@ export async function startHardeningWorld(dialect: DialectName, options: { fault
   const port = await freePort();
   const hubUrl = `http://127.0.0.1:${port}`;
   const sandbox = await startSandbox({ rateLimits: 'off', autoApprove: 'alice', redirectUris: [`${hubUrl}/api/integrations/gitlab/oauth/callback`], faultSeed: options.faultSeed ?? 7 });
-  const h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
+  const h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host } });
   await h.app.listen({ port, host: '127.0.0.1' });
   const org = await createOrg(h.app, h.t);
   const instance = await org.owner.post('/api/gitlab/instances', { name: 'Sandbox', baseUrl: sandbox.url, clientId: sandbox.oauthApplication.clientId, clientSecret: sandbox.oauthApplication.clientSecret });
@@ -77,7 +77,7 @@ export async function startHardeningWorld(dialect: DialectName, options: { fault
     VULNBRIDGE_SECRET_KEY: h.secretKey,
     VULNBRIDGE_DATA_DIR: dataDir,
     PUBLIC_URL: hubUrl,
-    GITLAB_ALLOWED_HOSTS: '127.0.0.1',
+    GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host,
     ISSUE_CREATE_PER_MINUTE: '100000',
     JOB_LEASE_MS: '1500',
     // Reconciliation runs when a test enqueues it, not on the worker's timer in the middle of a push.

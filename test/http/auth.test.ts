@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/crypto/index.ts';
+import { issueSetupCode } from '../../src/services/index.ts';
 import { Client, createOrg, createTestApp, PASSWORD, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
 
@@ -13,10 +14,11 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
   it('sets up the first Owner once, then refuses a second set-up', async () => {
     const anonymous = new Client(h.app);
     expect((await anonymous.get('/api/setup')).json()).toEqual({ needsSetup: true });
-    const weak = await anonymous.post('/api/setup', { organizationName: 'Acme', name: 'Ann', email: 'ann@example.com', password: 'short' });
+    const setupCode = await issueSetupCode(h.t.db.kysely);
+    const weak = await anonymous.post('/api/setup', { setupCode, organizationName: 'Acme', name: 'Ann', email: 'ann@example.com', password: 'short' });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('password') });
-    const ok = await anonymous.post('/api/setup', { organizationName: 'Acme', name: 'Ann', email: 'Ann@Example.com', password: PASSWORD });
+    const ok = await anonymous.post('/api/setup', { setupCode, organizationName: 'Acme', name: 'Ann', email: 'Ann@Example.com', password: PASSWORD });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ user: { email: 'ann@example.com', name: 'Ann' }, organization: { name: 'Acme' }, role: 'owner' });
     const cookie = ok.cookies.find((c) => c.name === 'vb_session');
@@ -26,7 +28,7 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
     expect(stored.map((s) => s.id)).not.toContain(cookie?.value);
     expect((await anonymous.get('/api/auth/session')).statusCode).toBe(200);
     expect((await new Client(h.app).get('/api/setup')).json()).toEqual({ needsSetup: false });
-    const again = await new Client(h.app).post('/api/setup', { organizationName: 'Evil', name: 'Eve', email: 'eve@example.com', password: PASSWORD });
+    const again = await new Client(h.app).post('/api/setup', { setupCode, organizationName: 'Evil', name: 'Eve', email: 'eve@example.com', password: PASSWORD });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('already_set_up');
   });
@@ -105,7 +107,7 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
     expect((await bogus.get('/api/targets')).json().error.code).toBe('unauthenticated');
   });
 
-  it('refuses an unauthenticated call to every route but health, set-up and sign-in', async () => {
+  it('refuses an unauthenticated call to every route but health, set-up, sign-in and an invitation link', async () => {
     const anonymous = new Client(h.app);
     const routes = h.app.routeTable;
     expect(routes.length).toBeGreaterThan(15);
@@ -120,7 +122,7 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
       }
     }
     const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes.sort()).toEqual(['GET /api/health', 'GET /api/setup', 'POST /api/auth/sign-in', 'POST /api/setup']);
+    expect(publicRoutes.sort()).toEqual(['GET /api/health', 'GET /api/setup', 'POST /api/auth/sign-in', 'POST /api/invitations/accept', 'POST /api/invitations/preview', 'POST /api/setup']);
   });
 
   it('sends security headers, JSON errors for unknown routes, and limits body size', async () => {

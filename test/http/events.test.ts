@@ -7,7 +7,7 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrgChanges } from '../../src/http/events/org-changes.ts';
-import { importReport } from '../../src/services/index.ts';
+import { importReport } from '../../src/imports/index.ts';
 import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
 
@@ -175,6 +175,22 @@ describe.each(DIALECTS)('GET /api/events on %s', (dialect) => {
       await h.t.db.kysely.updateTable('comments').set({ body: 'edited', updated_at: new Date(Date.now() + 5000).toISOString() }).where('organization_id', '=', b.id).execute();
       const event = await stream.waitFor((e) => e.event === 'change', 4000);
       expect(event && kindsOf(event)).toEqual(['comments']);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('ends a stream with its session: after sign-out (or a switch of organization) nothing more arrives (issue #14)', async () => {
+    const client = a.members.contributor;
+    const tracked = await h.t.db.kysely.selectFrom('tracked_issues').select('id').where('organization_id', '=', a.id).executeTakeFirst();
+    const issueId = tracked?.id ?? (await insertTrackedIssue(a));
+    const stream = await openStream(`${base}/api/events`, client.cookie);
+    try {
+      expect(stream.response.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await client.post('/api/auth/sign-out')).statusCode).toBe(204);
+      await insertComment(a, issueId);
+      expect(await stream.waitFor((e) => e.event === 'change', 4000)).toBeNull();
     } finally {
       await stream.close();
     }

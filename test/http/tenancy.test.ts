@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoleName } from '../../src/contracts/index.ts';
 import { enqueue, failJob, claimJobs } from '../../src/jobs/index.ts';
-import { importReport } from '../../src/services/index.ts';
-import { type Client, createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
+import { importReport } from '../../src/imports/index.ts';
+import { Client, createOrg, createTestApp, type Org, PASSWORD, type TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
 
 const ROLES: RoleName[] = ['owner', 'administrator', 'contributor', 'reader'];
@@ -24,6 +24,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
   let a: Org;
   let b: Org;
   const ids: Record<string, string> = {};
+  let invitationToken = '';
 
   async function snapshotOfB() {
     const db = h.t.db.kysely;
@@ -36,6 +37,9 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
       pushItems: await db.selectFrom('push_items').select(['id', 'state']).where('organization_id', '=', b.id).orderBy('id').execute(),
       findings: await db.selectFrom('findings').select((eb) => eb.fn.countAll<string>().as('n')).where('organization_id', '=', b.id).execute(),
       jobs: await db.selectFrom('jobs').select(['id', 'state', 'attempts']).where('organization_id', '=', b.id).orderBy('id').execute(),
+      audit: await db.selectFrom('audit_events').select(['id', 'action']).where('organization_id', '=', b.id).orderBy('id').execute(),
+      invitations: await db.selectFrom('invitations').select(['id', 'email', 'role', 'accepted_at', 'revoked_at']).where('organization_id', '=', b.id).orderBy('id').execute(),
+      sessions: await db.selectFrom('sessions').select('id').where('organization_id', '=', b.id).orderBy('id').execute(),
     });
   }
 
@@ -52,6 +56,9 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     const [claimed] = await claimJobs(h.t.db.kysely, h.t.db.dialect, { workerId: 'w', limit: 1, leaseMs: 1000 });
     if (claimed) await failJob(h.t.db.kysely, claimed, 'boom');
     ids.jobId = job.id;
+    const invitation = (await b.owner.post('/api/invitations', { email: 'invited-to-b@example.com', role: 'reader' })).json();
+    ids.invitationId = invitation.invitation.id;
+    invitationToken = invitation.token;
     await a.owner.post('/api/targets', { name: 'A shop', baseUrl: 'https://a.example' });
     const [imported] = await importReport(h.t.db, { organizationId: b.id, actorUserId: null, target: { id: ids.targetId ?? '' }, file: { bytes: readFileSync(new URL('../fixtures/reports/zap-anubissbe-1.json', import.meta.url)), name: 'zap.json' } });
     ids.scanId = imported?.scanId ?? '';
@@ -89,6 +96,22 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
       expect(await snapshotOfB()).toBe(before);
     });
 
+    it(`a ${role} of A cannot reach B through ids and tokens in request bodies (switching, invitations)`, async () => {
+      const client = a.members[role];
+      const before = await snapshotOfB();
+      const mine = (await client.get('/api/auth/session')).json().user.email as string;
+      const switched = await client.post('/api/auth/switch-organization', { organizationId: b.id });
+      expect(switched.statusCode, switched.body).toBe(404);
+      expect((await client.get('/api/auth/session')).json().organization.id).toBe(a.id);
+      const signedInToB = await new Client(h.app).post('/api/auth/sign-in', { email: mine, password: PASSWORD, organizationId: b.id });
+      expect(signedInToB.statusCode).toBe(403);
+      // B's invitation is for another e-mail address: no account of A can use it, whatever its role.
+      const accepted = await client.post('/api/invitations/accept', { token: invitationToken, email: mine, password: PASSWORD });
+      expect(accepted.statusCode).toBe(403);
+      expect((await client.get('/api/auth/session')).json().organization.id).toBe(a.id);
+      expect(await snapshotOfB()).toBe(before);
+    });
+
     it(`a ${role} of A lists none of B's data`, async () => {
       const client = a.members[role];
       const everything = [
@@ -99,11 +122,21 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
         await client.get('/api/jobs?state=dead'),
         await client.get('/api/scans'),
         await client.get('/api/gitlab/instances'),
+        await client.get('/api/audit-events?limit=200'),
+        await client.get(`/api/audit-events?actor=${ids.userId}`),
+        await client.get(`/api/audit-events?subjectType=target&subjectId=${ids.targetId}`),
+        await client.get(`/api/audit-events.csv?actor=${ids.userId}`),
+        await client.get('/api/audit-events.csv'),
+        await client.get('/api/invitations'),
+        await client.get('/api/auth/organizations'),
       ]
         .map((r) => r.body)
         .join('\n');
       for (const id of Object.values(ids)) expect(everything).not.toContain(id);
       expect(everything).not.toContain('B shop');
+      const bEvents = await h.t.db.kysely.selectFrom('audit_events').select('id').where('organization_id', '=', b.id).execute();
+      expect(bEvents.length).toBeGreaterThan(0);
+      for (const { id } of bEvents) expect(everything).not.toContain(id);
     });
   }
 });

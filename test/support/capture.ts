@@ -99,12 +99,21 @@ export function recordExchange(exchange: Exchange): void {
   if (!dir && !ledger) return;
   const path = exchange.url.split('?')[0] ?? exchange.url;
   if (ledger) {
-    recordRequestSecrets(exchange.requestBody);
+    const invitation = path.startsWith('/api/invitations/') ? (exchange.requestBody as { token?: unknown } | undefined)?.token : undefined;
+    if (typeof invitation === 'string') recordSecret('hub-invitation-token', invitation);
+    else recordRequestSecrets(exchange.requestBody);
     const bearer = /^Bearer\s+(\S+)/i.exec(headerList(exchange.requestHeaders.authorization)[0] ?? '');
     if (bearer) recordSecret('hub-api-token', bearer[1]);
     for (const cookie of headerList(exchange.headers['set-cookie'])) {
       const session = /^vb_session=([^;]*)/.exec(cookie);
       if (session?.[1]) recordSecret('hub-session', decodeURIComponent(session[1]));
+    }
+    if (exchange.method === 'POST' && path === '/api/invitations' && exchange.status === 201) {
+      try {
+        recordSecret('hub-invitation-token', (JSON.parse(exchange.body) as { token?: string }).token);
+      } catch {
+        // not JSON: nothing to record
+      }
     }
     if (exchange.method === 'POST' && path === '/api/tokens' && exchange.status === 201) {
       try {

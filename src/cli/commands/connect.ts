@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkInstanceUrl, createGuardedFetch, GitlabClient, parseAllowedHosts, saveConnection } from '../../gitlab/index.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { DomainError } from '../../lib/index.ts';
 import { createTarget, getTarget } from '../../services/index.ts';
 import { resolveOrganization } from '../organization.ts';
 import { openRuntime } from '../runtime.ts';

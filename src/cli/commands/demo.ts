@@ -4,13 +4,16 @@
 // "Demo shop" target with the example reports imported, registers the sandbox as a self-managed GitLab
 // instance, and prints where to sign in (or, with --json, one JSON line). Ctrl-C stops both.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { ensurePrivateDir } from '../../config/index.ts';
+import { hashPassword, verifyPassword } from '../../crypto/index.ts';
 import { CALLBACK_PATH, addInstance } from '../../gitlab/index.ts';
-import { createOrganizationWithOwner, createTarget, importReport } from '../../services/index.ts';
+import { createOrganizationWithOwner, createTarget } from '../../services/index.ts';
+import { importReport } from '../../imports/index.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { startServer } from '../server.ts';
 
@@ -18,7 +21,7 @@ const DEMO = {
   organizationName: 'Demo organization',
   name: 'Demo Owner',
   email: 'demo@vulnbridge.test',
-  password: 'vulnbridge demo',
+  password: 'vulnbridge sandbox tour',
 };
 const TARGET = { name: 'Demo shop', baseUrl: 'https://demo-shop.example' };
 const INSTANCE_NAME = 'GitLab sandbox';
@@ -76,6 +79,12 @@ async function seed(runtime: Runtime, sandbox: { url: string; clientId: string; 
   if (!owner) {
     const created = await createOrganizationWithOwner(db, DEMO);
     owner = { userId: created.user.id, organizationId: created.organization.id };
+  } else {
+    // A data directory from an older demo may hold its old password; the one printed is the one that works.
+    const user = await db.selectFrom('users').select('password_hash').where('id', '=', owner.userId).executeTakeFirstOrThrow();
+    if (!(await verifyPassword(DEMO.password, user.password_hash))) {
+      await db.updateTable('users').set({ password_hash: await hashPassword(DEMO.password) }).where('id', '=', owner.userId).execute();
+    }
   }
   const actor = { organizationId: owner.organizationId, userId: owner.userId };
   const existing = await db
@@ -146,7 +155,7 @@ async function runDemo(options: Options): Promise<void> {
   const sandboxPort = port('sandbox-port', options.sandboxPort);
   const dataDir = resolve(options.dataDir);
   if (options.reset) for (const file of DATA_FILES) rmSync(join(dataDir, file), { force: true });
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
 
   const hubUrl = `http://localhost:${hubPort}`;
   // The runtime parses the environment once; the demo's own settings go in first. Its secret key is
@@ -158,7 +167,6 @@ async function runDemo(options: Options): Promise<void> {
     PORT: String(hubPort),
     HOST: host,
     PUBLIC_URL: hubUrl,
-    GITLAB_ALLOWED_HOSTS: '127.0.0.1,localhost',
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   });
   delete process.env.VULNBRIDGE_SECRET_KEY;
@@ -170,6 +178,9 @@ async function runDemo(options: Options): Promise<void> {
     rateLimits: 'off',
     stateFile: join(dataDir, 'gitlab-sandbox.json'),
   });
+  // The hub may reach the sandbox's own port, and no other port of this machine.
+  const sandboxAt = new URL(sandbox.url).port;
+  process.env.GITLAB_ALLOWED_HOSTS = `127.0.0.1:${sandboxAt},localhost:${sandboxAt}`;
   let runtime: Runtime | null = null;
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DomainError } from '../../lib/errors.ts';
+import { DomainError } from '../../lib/index.ts';
 import { exportScan } from '../../services/index.ts';
 import { resolveOrganization } from '../organization.ts';
 import { openRuntime } from '../runtime.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createGitlabDeps, findConnection, linkProject } from '../../gitlab/index.ts';
 import { Worker } from '../../jobs/index.ts';
 import { allTasks } from '../../tasks/index.ts';
-import { DomainError } from '../../lib/errors.ts';
+import { DomainError } from '../../lib/index.ts';
 import { getScanRow } from '../../services/index.ts';
 import { createPush, summarizePush } from '../../tracking/index.ts';
 import { resolveOrganization } from '../organization.ts';

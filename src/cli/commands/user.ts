@@ -30,7 +30,12 @@ export function register(program: Command): void {
     .option('--organization-id <id>', 'add to this existing organization instead')
     .option('--role <role>', 'role in an existing organization', 'reader')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nThe password is read from VULNBRIDGE_PASSWORD, else from standard input (one line), else asked for.')
+    .addHelpText(
+      'after',
+      '\nThe password is read from VULNBRIDGE_PASSWORD, else from standard input (one line), else asked for.\n' +
+        'An e-mail that already has an account is refused (its password would not be used): to add an existing\n' +
+        'account to another organization, invite it from Settings → Members; it accepts with its own password.',
+    )
     .action(async (options: { email: string; name: string; organization: string; organizationId?: string; role: string; json?: boolean }) => {
       const password = await readPassword();
       const input = z.object({ email: emailSchema, password: passwordSchema, role: roleSchema }).safeParse({ email: options.email, password, role: options.role });

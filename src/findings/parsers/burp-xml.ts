@@ -13,6 +13,23 @@ import type { ParserContext } from './context.ts';
  * response[base64]). Every issue is one finding; issues of the same type and severity form one
  * vulnerability. Burp's export carries an internal DTD (ELEMENT/ATTLIST only), which is accepted;
  * any entity declaration or external DTD is refused.
+ *
+ * Several request/response pairs: Burp gives an issue one <requestresponse> per request that showed it
+ * (a reflected value, say, in the first request and in the response to a second). The issue stays ONE
+ * finding: the first pair is its request/response, as before, and the pairs after it are kept in order
+ * in the finding's `additionalExchanges` (stored beside it, shown under it). They are not findings of
+ * their own and take no part in the fingerprint (rule, method, URL, parameter of the issue), so a
+ * report imported before keeps every finding's fingerprint and public ID, and the counts stay one
+ * finding per issue.
+ *
+ * Required (refused when missing or empty): <type> (Burp's issue type id: the rule that groups issues
+ * and identifies a finding across scans), <severity> (one of Burp's words; Burp writes it on every issue,
+ * and the scan report and SLAs are ordered by it), <host> (the scanned origin: without it the issue has
+ * no place on any site; Burp writes it on every issue). A request or response marked base64 must be
+ * base64.
+ * Warned when missing (counted per kind, stored with the scan): <name> (the type id is shown), a CWE in
+ * <vulnerabilityClassifications>, <issueBackground> (description), <remediationBackground> (solution),
+ * and an issue with no <requestresponse> at all. Everything else is optional and not counted.
  */
 const CONFIDENCE: Record<string, Confidence> = { certain: 'confirmed', firm: 'high', tentative: 'low' };
 
@@ -32,28 +49,36 @@ export function parseBurpXml(ctx: ParserContext): ParsedReport {
         throw new ReportError(format, `required element <${field}> is missing or empty`, { line: issue.line, path: `${path}.${field}` });
       };
       const type = childText(issue, 'type').trim() || fail('type');
-      const name = childText(issue, 'name').trim() || fail('name');
+      const name = childText(issue, 'name').trim();
       const sevWord = childText(issue, 'severity').trim() || fail('severity');
       const severity: Severity = severityFromWord(sevWord) ?? fail('severity');
       const host = childText(issue, 'host').trim() || fail('host');
       const pathText = childText(issue, 'path').trim();
       const location = childText(issue, 'location').trim();
       const classifications = childText(issue, 'vulnerabilityClassifications');
+      const cwe = findCwe(classifications);
+      const description = richText(childText(issue, 'issueBackground'), max);
+      const solution = richText(childText(issue, 'remediationBackground'), max);
+      const pairs = children(issue, 'requestresponse');
+      if (name === '') b.warn('no-name', ISSUES, 'had no name (the issue type is shown)');
+      if (cwe === null) b.warn('no-cwe', ISSUES, 'had no CWE');
+      if (description === '') b.warn('no-description', ISSUES, 'had no issue background (description)');
+      if (solution === '') b.warn('no-solution', ISSUES, 'had no remediation background (solution)');
+      if (pairs.length === 0) b.warn('no-request', ISSUES, 'had no request/response');
       const v = b.vulnerability({
         ruleKey: type,
-        name,
+        name: name || type,
         severity,
         confidence: CONFIDENCE[childText(issue, 'confidence').trim().toLowerCase()] ?? 'unknown',
-        cwe: findCwe(classifications),
-        description: richText(childText(issue, 'issueBackground'), max),
-        solution: richText(childText(issue, 'remediationBackground'), max),
+        cwe,
+        description,
+        solution,
         references: linksOf(childText(issue, 'references')),
       });
-      const rr = children(issue, 'requestresponse')[0];
-      const reqEl = rr ? child(rr, 'request') : undefined;
-      const resEl = rr ? child(rr, 'response') : undefined;
-      const request = splitHttpMessage(decode(reqEl, format));
-      const response = splitHttpMessage(decode(resEl, format));
+      const [first, ...more] = pairs.map((rr) => exchangeOf(rr, format));
+      const reqEl = pairs[0] ? child(pairs[0], 'request') : undefined;
+      const request = first?.request ?? splitHttpMessage('');
+      const response = first?.response ?? splitHttpMessage('');
       const url = `${host.replace(/\/+$/, '')}${pathText || location.replace(/\s*\[[^\]]*\]\s*$/, '')}`;
       const detailItems = children(child(issue, 'issueDetailItems') ?? issue, 'issueDetailItem').map((e) => e.text.trim());
       const other = [richText(childText(issue, 'issueDetail'), max), richText(childText(issue, 'remediationDetail'), max)];
@@ -70,10 +95,25 @@ export function parseBurpXml(ctx: ParserContext): ParsedReport {
         responseStatusLine: response.startLine,
         responseHeaders: response.headers,
         responseBody: response.body,
+        additionalExchanges: more.map(({ request: rq, response: rs }) => ({
+          requestLine: rq.startLine,
+          requestHeaders: rq.headers,
+          requestBody: rq.body,
+          responseStatusLine: rs.startLine,
+          responseHeaders: rs.headers,
+          responseBody: rs.body,
+        })),
       });
     },
   });
   return b.build({ tool: 'Burp Suite', toolVersion: root.attrs.burpVersion ?? '' });
+}
+
+const ISSUES: [string, string] = ['issue', 'issues'];
+
+/** One <requestresponse>: its request and response split into start line, headers and body. */
+function exchangeOf(rr: XmlElement, format: 'burp-xml') {
+  return { request: splitHttpMessage(decode(child(rr, 'request'), format)), response: splitHttpMessage(decode(child(rr, 'response'), format)) };
 }
 
 /** Request/response text, base64-decoded when base64="true" (bytes that are not UTF-8 become U+FFFD). */

@@ -23,8 +23,17 @@ import type { ParserContext } from './context.ts';
  * status_code,body}} }] }. Each vulnerability entry is one finding; entries sharing their primary
  * identifier (the first that is not a CWE/WASC/OWASP/CVE reference) form one vulnerability.
  * GitLab's ZAP-based analyzer adds ZAP's own @version/site keys at the top level; they are ignored.
+ *
+ * Required (refused when missing): `version` (the schema version: a document without it is not a
+ * security report), `vulnerabilities` (an array), and on each entry `identifiers` (at least one: the
+ * rule that groups entries and identifies a finding across scans) and `location` (the place of the
+ * finding; the schema requires it).
+ * Warned when missing (counted per kind, stored with the scan): severity (read as info), name (the
+ * identifier's name is shown), a CWE identifier, description, solution. Everything else (confidence,
+ * links, evidence, location's fields) is optional and not counted.
  */
 const REFERENCE_TYPES = new Set(['cwe', 'wasc', 'owasp', 'cve']);
+const ENTRIES: [string, string] = ['vulnerability', 'vulnerabilities'];
 
 export function parseGitlabDast(ctx: ParserContext): ParsedReport {
   const format = 'gitlab-dast';
@@ -41,16 +50,26 @@ export function parseGitlabDast(ctx: ParserContext): ParsedReport {
     const value = asString(primary.value);
     const byType = (t: string) => ids.find((i) => asString(i.type).toLowerCase() === t);
     const owasp = asString(byType('owasp')?.value);
+    const severity = severityFromWord(item.severity);
+    const named = asString(item.name) || asString(item.message);
+    const cwe = parseId(byType('cwe')?.value);
+    const description = richText(item.description, max);
+    const solution = richText(item.solution, max);
+    if (severity === null) b.warn('no-severity', ENTRIES, 'had no known severity (read as info)');
+    if (named === '') b.warn('no-name', ENTRIES, 'had no name (the identifier is shown)');
+    if (cwe === null) b.warn('no-cwe', ENTRIES, 'had no CWE');
+    if (description === '') b.warn('no-description', ENTRIES, 'had no description');
+    if (solution === '') b.warn('no-solution', ENTRIES, 'had no solution');
     const v = b.vulnerability({
       ruleKey: REFERENCE_TYPES.has(type) ? `${type}-${value}` : value || asString(primary.name),
-      name: asString(item.name) || asString(item.message) || asString(primary.name),
-      severity: severityFromWord(item.severity) ?? 'info',
+      name: named || asString(primary.name),
+      severity: severity ?? 'info',
       confidence: confidenceFromWord(item.confidence),
-      cwe: parseId(byType('cwe')?.value),
+      cwe,
       wasc: parseId(byType('wasc')?.value),
       owasp: owasp || null,
-      description: richText(item.description, max),
-      solution: richText(item.solution, max),
+      description,
+      solution,
       references: asArray(item.links).filter(isRecord).map((l) => asString(l.url)).filter((u) => u !== ''),
     });
     const loc = item.location;

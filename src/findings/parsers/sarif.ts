@@ -24,9 +24,19 @@ import type { ParserContext } from './context.ts';
  * rule's `security-severity` score when present, else from the level (error/warning/note/none).
  * webRequest/webResponse (ZAP's SARIF) give method, headers and bodies. Results of kind pass or
  * notApplicable are not findings and are skipped.
+ *
+ * Required (refused when missing): `runs` (an array; version 2.1.0 when given), each run's tool.driver
+ * (names the tool), each result's rule: ruleIndex naming a rule of the run, ruleId, rule{id,index}, or
+ * failing those a message (a result that names no rule is no detection and cannot be recognised in a
+ * later scan). A body's `binary` must be base64.
+ * Warned when missing (counted per kind, stored with the scan): a result's location (webRequest.target,
+ * physicalLocation artifact, logicalLocation: the finding then has no URL), a severity (no
+ * security-severity and no level: read as medium, SARIF's default level "warning"), the rule's CWE, the
+ * rule's description. Everything else is optional and not counted.
  */
 type Obj = Record<string, unknown>;
 const LEVEL: Record<string, Severity> = { error: 'high', warning: 'medium', note: 'low', none: 'info' };
+const RESULTS: [string, string] = ['result', 'results'];
 
 export function parseSarif(ctx: ParserContext): ParsedReport {
   const format = 'sarif';
@@ -112,11 +122,12 @@ function ruleCwe(rule: Obj): number | null {
   return findCwe(...asArray(props.tags).map(asString), asString(props.cwe));
 }
 
-function severityOf(rule: Obj, result: Obj): Severity {
+function severityOf(rule: Obj, result: Obj, b: ReportBuilder): Severity {
   const props = isRecord(rule.properties) ? rule.properties : {};
   const score = Number.parseFloat(asString(props['security-severity']));
   if (Number.isFinite(score)) return severityFromScore(score);
   const conf = isRecord(rule.defaultConfiguration) ? asString(rule.defaultConfiguration.level) : '';
+  if (asString(result.level) === '' && conf === '') b.warn('no-severity', RESULTS, 'had no level or security-severity (read as medium, SARIF\'s default "warning")');
   const level = asString(result.level) || conf || 'warning';
   return LEVEL[level] ?? severityFromWord(level) ?? 'medium';
 }
@@ -126,13 +137,17 @@ function addResult(b: ReportBuilder, result: Obj, found: { rule: Obj; key: strin
   const props = isRecord(rule.properties) ? rule.properties : {};
   const solution = isRecord(props.solution) ? text(props.solution) : text(rule.help);
   const refs = [asString(rule.helpUri), ...asArray(props.references).map(asString)].filter((s) => s !== '');
+  const cwe = ruleCwe(rule);
+  const description = richText(text(rule.fullDescription) || text(rule.shortDescription), max);
+  if (cwe === null) b.warn('no-cwe', RESULTS, 'had no CWE');
+  if (description === '') b.warn('no-description', RESULTS, 'had no rule description');
   const v = b.vulnerability({
     ruleKey: key,
     name: asString(rule.name) || text(rule.shortDescription) || key,
-    severity: severityOf(rule, result),
+    severity: severityOf(rule, result, b),
     confidence: confidenceFromWord(props.confidence),
-    cwe: ruleCwe(rule),
-    description: richText(text(rule.fullDescription) || text(rule.shortDescription), max),
+    cwe,
+    description,
     solution: richText(solution, max),
     references: [...new Set(refs)],
   });
@@ -146,6 +161,7 @@ function addResult(b: ReportBuilder, result: Obj, found: { rule: Obj; key: strin
   const res = isRecord(result.webResponse) ? result.webResponse : null;
   const isWeb = /^https?:\/\//i.test(artifact);
   const url = asString(req?.target) || (artifact && !isWeb && line !== null ? `${artifact}#L${line}` : artifact) || asString(logical?.fullyQualifiedName);
+  if (url === '') b.warn('no-location', RESULTS, 'had no location (no web request target, artifact or logical location)');
   const locProps = isRecord(loc.properties) ? loc.properties : {};
   const resProps = isRecord(result.properties) ? result.properties : {};
   const message = text(result.message).trim();

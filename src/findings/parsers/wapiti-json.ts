@@ -13,10 +13,18 @@ import type { ParserContext } from './context.ts';
  * 4 critical … 0 info (Debian's wapiti 3.0.4: wapitiCore/language/vulnerability.py, CRITICAL_LEVEL = "4"
  * … INFO_LEVEL = "0"; its real report rates SQL injection 4); Wapiti 2 used 1 high, 2 medium, 3 low. The URL is the target's origin plus the
  * request target of `http_request` (or `path`); curl_command is kept as the attack/proof of concept.
+ *
+ * Required (refused when missing): `vulnerabilities` (an object of categories: the report's body), each
+ * category's entries as an array, and each entry's `level` (a known level: Wapiti writes it on every
+ * entry, and the scan report and SLAs are ordered by severity).
+ * Warned when missing (counted per kind, stored with the scan): an entry's place (no http_request, no
+ * path), the category's CWE (in its classification references), its description (desc) and solution
+ * (sol). Everything else is optional and not counted.
  */
 const NEW_LEVELS: Record<number, Severity> = { 4: 'critical', 3: 'high', 2: 'medium', 1: 'low', 0: 'info' };
 const OLD_LEVELS: Record<number, Severity> = { 1: 'high', 2: 'medium', 3: 'low' };
 const SECTIONS = ['vulnerabilities', 'anomalies', 'additionals'] as const;
+const FINDINGS: [string, string] = ['finding', 'findings'];
 
 export function parseWapitiJson(ctx: ParserContext): ParsedReport {
   const format = 'wapiti-json';
@@ -54,13 +62,20 @@ export function parseWapitiJson(ctx: ParserContext): ParsedReport {
         const severity = levels[Number(entry.level)];
         if (!severity) throw new ReportError(format, `unknown level ${JSON.stringify(entry.level)}`, { path: jsonPath(path, 'level') });
         const wstg = [...asArray(cls.wstg), ...asArray(entry.wstg)].map(asString).filter((s) => s !== '');
+        const cwe = findCwe(...refs.map((r) => r.title), ...refs.map((r) => r.url));
+        const description = richText(cls.desc, ctx.maxFieldBytes);
+        const solution = richText(cls.sol, ctx.maxFieldBytes);
+        if (cwe === null) b.warn('no-cwe', FINDINGS, 'had no CWE');
+        if (description === '') b.warn('no-description', FINDINGS, 'had no description');
+        if (solution === '') b.warn('no-solution', FINDINGS, 'had no solution');
+        if (asString(entry.http_request) === '' && asString(entry.path) === '') b.warn('no-location', FINDINGS, 'had no request or path (located at the target)');
         const v = b.vulnerability({
           ruleKey: category,
           name: category,
           severity,
-          cwe: findCwe(...refs.map((r) => r.title), ...refs.map((r) => r.url)),
-          description: richText(cls.desc, ctx.maxFieldBytes),
-          solution: richText(cls.sol, ctx.maxFieldBytes),
+          cwe,
+          description,
+          solution,
           references: [...refs.map((r) => r.url || r.title), ...[...new Set(wstg)].map((w) => `OWASP WSTG: ${w}`)],
         });
         const request = splitHttpMessage(asString(entry.http_request));

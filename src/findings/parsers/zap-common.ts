@@ -16,6 +16,14 @@ import type { Confidence, ReportFormat, Severity } from '../types.ts';
  * What ZAP's traditional JSON and XML reports share: an alert (alertitem) is a kind of weakness, its
  * instances are the findings. riskcode 0–3 = info/low/medium/high; confidence 0–4 = false positive/low/
  * medium/high/confirmed. desc, solution, reference and alert-level otherinfo are HTML.
+ *
+ * Required (refused when missing or empty), in both formats: an alert's alertRef or pluginid (the rule:
+ * it groups instances and identifies a finding across scans), its riskcode (0–3; ZAP writes it on every
+ * alert, and the scan report and SLAs are ordered by severity; another value is not ZAP's), and an
+ * instance's uri (the place of the finding: without it there is nothing to fix or find again).
+ * Warned when missing (counted per kind, stored with the scan): the alert's name (alert/name; the rule id
+ * is shown), cweid (missing, 0 or -1), desc, solution. Everything else (confidence, wascid, reference,
+ * tags, an instance's method, param, attack, evidence, messages) is optional and not counted.
  */
 const RISK: Record<string, Severity> = { '0': 'info', '1': 'low', '2': 'medium', '3': 'high' };
 const CONFIDENCE: Record<string, Confidence> = {
@@ -28,11 +36,13 @@ const CONFIDENCE: Record<string, Confidence> = {
 
 export type Fields = Record<string, unknown>;
 
-export function zapVulnerability(alert: Fields, path: string, format: ReportFormat, max: number): VulnerabilitySeed {
+const ALERTS: [string, string] = ['alert', 'alerts'];
+
+/** The alert's weakness; optional fields it lacks are counted on the builder as warnings. */
+export function zapVulnerability(alert: Fields, path: string, format: ReportFormat, max: number, b: ReportBuilder): VulnerabilitySeed {
   const ruleKey = asString(alert.alertRef).trim() || asString(alert.pluginid).trim();
   if (ruleKey === '') throw missing(format, path, 'pluginid');
-  const name = asString(alert.name).trim() || asString(alert.alert).trim();
-  if (name === '') throw missing(format, path, 'alert');
+  const name = asString(alert.name).trim() || asString(alert.alert).trim() || ruleKey;
   const risk = asString(alert.riskcode).trim();
   if (risk === '') throw missing(format, path, 'riskcode');
   const severity = RISK[risk];
@@ -42,16 +52,22 @@ export function zapVulnerability(alert: Fields, path: string, format: ReportForm
   // belongs with the description, not on every finding.
   const description = richText(alert.desc, max);
   const other = richText(alert.otherinfo, max);
+  const cwe = parseId(alert.cweid);
+  const solution = richText(alert.solution, max);
+  if (name === ruleKey && asString(alert.name).trim() === '' && asString(alert.alert).trim() === '') b.warn('no-name', ALERTS, 'had no name (the rule id is shown)');
+  if (cwe === null) b.warn('no-cwe', ALERTS, 'had no CWE');
+  if (description === '') b.warn('no-description', ALERTS, 'had no description');
+  if (solution === '') b.warn('no-solution', ALERTS, 'had no solution');
   return {
     ruleKey,
     name,
     severity,
     confidence: CONFIDENCE[conf] ?? confidenceFromWord(alert.confidencedesc),
-    cwe: parseId(alert.cweid),
+    cwe,
     wasc: parseId(alert.wascid),
     owasp: owaspFromTags(alert.tags),
     description: other === '' ? description : `${description}\n\nOther information:\n${other}`.trim(),
-    solution: richText(alert.solution, max),
+    solution,
     references: splitReferences(asString(alert.reference)),
   };
 }

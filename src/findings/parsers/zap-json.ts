@@ -74,7 +74,7 @@ export function zapJsonStepsOf(
     const alertPath = element.place.path;
     const alert = parseAlert(element.from, element.to, alertPath);
     if (!isRecord(alert)) throw new ReportError(format, 'an alert must be an object', { path: alertPath });
-    const v = b.vulnerability(zapVulnerability(alert, alertPath, format, maxFieldBytes));
+    const v = b.vulnerability(zapVulnerability(alert, alertPath, format, maxFieldBytes, b));
     if (alert.instances !== undefined && !Array.isArray(alert.instances)) {
       throw new ReportError(format, '"instances" must be an array', { path: jsonPath(alertPath, 'instances') });
     }

@@ -40,7 +40,7 @@ export function parseZapXml(ctx: ParserContext): ParsedReport {
       const path = `$.site[${siteIndex}].alerts[${alertIndex++}]`;
       withLine(item, () => {
         const alert = fieldsOf(item);
-        const v = b.vulnerability(zapVulnerability(alert, path, format, ctx.maxFieldBytes));
+        const v = b.vulnerability(zapVulnerability(alert, path, format, ctx.maxFieldBytes, b));
         const instancesEl = children(item, 'instances')[0];
         const instances = instancesEl ? children(instancesEl, 'instance') : [];
         if (instances.length === 0 && alert.uri !== undefined) instances.push(item);

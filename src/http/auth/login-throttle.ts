@@ -3,8 +3,8 @@
 // last (30 s, 1 min, 2 min … up to 15 min). A success clears the count.
 import type { Kysely } from 'kysely';
 import { sha256 } from '../../crypto/index.ts';
-import type { Database } from '../../db/tables.ts';
-import { DomainError } from '../../lib/errors.ts';
+import type { Database } from '../../db/index.ts';
+import { DomainError } from '../../lib/index.ts';
 
 const FREE_FAILURES = 5;
 const WINDOW_MS = 15 * 60_000;
@@ -12,11 +12,12 @@ const MAX_BLOCK_MS = 15 * 60_000;
 
 const keyOf = (email: string, ip: string) => sha256(`${email.toLowerCase()}|${ip}`);
 
-export async function assertNotThrottled(db: Kysely<Database>, email: string, ip: string): Promise<void> {
+/** `email` names what is tried (the set-up page passes its own key); `what` names it in the message. */
+export async function assertNotThrottled(db: Kysely<Database>, email: string, ip: string, what = 'sign-in'): Promise<void> {
   const row = await db.selectFrom('login_throttle').selectAll().where('key', '=', keyOf(email, ip)).executeTakeFirst();
   if (row?.blocked_until && Date.parse(row.blocked_until) > Date.now()) {
     const seconds = Math.ceil((Date.parse(row.blocked_until) - Date.now()) / 1000);
-    throw new DomainError('too_many_attempts', `too many failed sign-in attempts; try again in ${seconds} seconds`, { 'retry-after': String(seconds) });
+    throw new DomainError('too_many_attempts', `too many failed ${what} attempts; try again in ${seconds} seconds`, { 'retry-after': String(seconds) });
   }
 }
 

@@ -2,8 +2,7 @@
 // the table holds only its sha256, so a database leak yields no usable session.
 import type { Kysely } from 'kysely';
 import { randomToken, sha256 } from '../../crypto/index.ts';
-import { nowIso } from '../../db/index.ts';
-import type { Database, Role } from '../../db/tables.ts';
+import { type Database, nowIso, type Role } from '../../db/index.ts';
 
 export const SESSION_COOKIE = 'vb_session';
 export const SESSION_IDLE_MS = 24 * 60 * 60_000;

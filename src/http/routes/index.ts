@@ -1,8 +1,17 @@
 // The route table: every HTTP endpoint, one file each.
 import type { RouteModule } from '../context.ts';
+import { exportAuditEventsRoute } from './audit/export-audit-events.ts';
+import { listAuditEventsRoute } from './audit/list-audit-events.ts';
 import { getSession } from './auth/get-session.ts';
+import { listOrganizationsRoute } from './auth/list-organizations.ts';
 import { signIn } from './auth/sign-in.ts';
 import { signOut } from './auth/sign-out.ts';
+import { switchOrganizationRoute } from './auth/switch-organization.ts';
+import { acceptInvitationRoute } from './invitations/accept-invitation.ts';
+import { createInvitationRoute } from './invitations/create-invitation.ts';
+import { listInvitationsRoute } from './invitations/list-invitations.ts';
+import { previewInvitationRoute } from './invitations/preview-invitation.ts';
+import { revokeInvitationRoute } from './invitations/revoke-invitation.ts';
 import { createCommentRoute, listCommentsRoute } from './comments/comments.ts';
 import { connectTokenRoute, disconnectRoute, getConnectionRoute } from './gitlab/connection.ts';
 import { createInstanceRoute, deleteInstanceRoute, listInstancesRoute } from './gitlab/instances.ts';
@@ -19,13 +28,14 @@ import { listPushesRoute } from './pushes/list-pushes.ts';
 import { retryPushItemRoute } from './pushes/retry-push-item.ts';
 import { listJobsRoute } from './jobs/list-jobs.ts';
 import { retryJobRoute } from './jobs/retry-job.ts';
-import { createMemberRoute } from './members/create-member.ts';
 import { deleteMemberRoute } from './members/delete-member.ts';
 import { listMembersRoute } from './members/list-members.ts';
 import { updateMemberRoute } from './members/update-member.ts';
+import { getFindingRoute } from './scans/get-finding.ts';
 import { exportScanRoute, getScanRoute } from './scans/get-scan.ts';
 import { listFindingsRoute } from './scans/list-findings.ts';
 import { listScansRoute, listTargetScansRoute } from './scans/list-scans.ts';
+import { revealFindingRoute } from './scans/reveal-finding.ts';
 import { uploadScanRoute } from './scans/upload-scan.ts';
 import { getSettingsRoute } from './settings/get-settings.ts';
 import { updateSettingsRoute } from './settings/update-settings.ts';
@@ -47,15 +57,21 @@ export const routes: RouteModule[] = [
   signIn,
   signOut,
   getSession,
+  listOrganizationsRoute,
+  switchOrganizationRoute,
   listTargetsRoute,
   createTargetRoute,
   getTargetRoute,
   updateTargetRoute,
   deleteTargetRoute,
   listMembersRoute,
-  createMemberRoute,
   updateMemberRoute,
   deleteMemberRoute,
+  listInvitationsRoute,
+  createInvitationRoute,
+  revokeInvitationRoute,
+  previewInvitationRoute,
+  acceptInvitationRoute,
   listTokensRoute,
   createTokenRoute,
   deleteTokenRoute,
@@ -67,6 +83,8 @@ export const routes: RouteModule[] = [
   getScanRoute,
   exportScanRoute,
   listFindingsRoute,
+  getFindingRoute,
+  revealFindingRoute,
   listInstancesRoute,
   createInstanceRoute,
   deleteInstanceRoute,
@@ -90,4 +108,6 @@ export const routes: RouteModule[] = [
   listCommentsRoute,
   createCommentRoute,
   getEventsRoute,
+  listAuditEventsRoute,
+  exportAuditEventsRoute,
 ];

@@ -11,8 +11,9 @@ export function hookTime(ms: number | null): string | null {
   return ms === null ? null : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-export function avatarUrl(user: UserRecord): string {
-  return `https://www.gravatar.com/avatar/${user.id.toString(16).padStart(32, '0')}?s=80&d=identicon`;
+/** Where the sandbox serves the user's avatar itself (GitLab self-managed's upload path; never a third party). */
+export function avatarUrl(base: string, user: UserRecord): string {
+  return `${base}/uploads/-/system/user/avatar/${user.id}/avatar.svg`;
 }
 
 /** UserBasic */
@@ -24,7 +25,7 @@ export function userBasic(base: string, user: UserRecord) {
     name: user.name,
     state: 'active',
     locked: false,
-    avatar_url: avatarUrl(user),
+    avatar_url: avatarUrl(base, user),
     web_url: `${base}/${user.username}`,
   };
 }

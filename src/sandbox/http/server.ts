@@ -59,7 +59,7 @@ function write(res: ServerResponse, method: string, reply: Reply, extra: Record<
   else if (reply.text !== undefined) [payload, type] = [reply.text, 'text/plain'];
   else if (reply.body !== undefined) [payload, type] = [JSON.stringify(reply.body), 'application/json'];
   const headers: Record<string, string | string[]> = { ...extra, ...(reply.headers ?? {}) };
-  if (type) headers['content-type'] = type;
+  if (type && headers['content-type'] === undefined) headers['content-type'] = type;
   res.writeHead(reply.status, headers);
   res.end(method === 'HEAD' || payload === undefined ? undefined : payload);
 }

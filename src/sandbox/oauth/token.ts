@@ -165,7 +165,7 @@ function userInfo(ctx: Ctx): Reply {
     email_verified: true,
     website: '',
     profile: `${ctx.rt.url}/${u.username}`,
-    picture: avatarUrl(u),
+    picture: avatarUrl(ctx.rt.url, u),
     groups: [],
   });
 }

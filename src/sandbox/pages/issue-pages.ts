@@ -8,7 +8,20 @@ import type { Ctx, Route } from '../http/router.ts';
 import { updateIssue } from '../services/issues.ts';
 import { createNote } from '../services/notes.ts';
 import type { IssueRecord, ProjectRecord, UserRecord } from '../state/types.ts';
+import { micromark } from 'micromark';
+import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { page, sessionUser, signInRedirect } from './layout.ts';
+
+/**
+ * GitLab Markdown as a person sees it on the page: CommonMark + GFM, raw HTML shown as text (GitLab
+ * sanitises it; the sandbox shows it escaped), dangerous link protocols dropped. A trailing HTML comment
+ * (the hidden marker an integration leaves, which GitLab does not show) is left out. References are not
+ * turned into links here; the API and the sandbox's admin views record what they would do.
+ */
+function markdown(text: string): string {
+  const shown = text.replace(/\n*<!--[^\n]*-->\s*$/, '');
+  return micromark(shown, { extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+}
 
 function notFoundPage(user: UserRecord | null): HttpError {
   return new HttpError({ ...page('Page not found', '<p>The page could not be found or you don\'t have permission to view it.</p>', user, 404) });
@@ -80,7 +93,7 @@ function issueView(ctx: Ctx): Reply {
       .map((n) => {
         const a = store.user(n.authorId);
         const cls = n.system ? 'note system' : 'note';
-        return `<div class="${cls}" id="note_${n.id}"><strong>${escapeHtml(a?.name ?? '')}</strong> @${escapeHtml(a?.username ?? '')}${n.internal ? ' (internal)' : ''}<pre>${escapeHtml(n.body)}</pre></div>`;
+        return `<div class="${cls}" id="note_${n.id}"><strong>${escapeHtml(a?.name ?? '')}</strong> @${escapeHtml(a?.username ?? '')}${n.internal ? ' (internal)' : ''}${n.system ? `<pre>${escapeHtml(n.body)}</pre>` : `<div class="md">${markdown(n.body)}</div>`}</div>`;
       })
       .join('');
     const canUpdate = canUpdateIssue(store, user, issue, p);
@@ -92,7 +105,7 @@ function issueView(ctx: Ctx): Reply {
       : '';
     const body = `<p><strong>${issue.state === 'opened' ? 'Open' : 'Closed'}</strong> · Issue #${issue.iid} created by ${escapeHtml(author?.name ?? '')}</p>
 <p>Assignees: <span data-testid="assignees">${escapeHtml(assignees)}</span> · Labels: ${escapeHtml(labels)}${issue.confidential ? ' · Confidential' : ''}</p>
-<pre data-testid="description">${escapeHtml(issue.description)}</pre>${stateForm}${assignForm}
+<div class="md" data-testid="description">${markdown(issue.description)}</div>${stateForm}${assignForm}
 <h2>Activity</h2>${notes}
 <form method="post" action="${action}/notes"><label>Comment <textarea name="body" rows="4" cols="60" required></textarea></label><button type="submit">Comment</button></form>`;
     return page(issue.title, body, user);

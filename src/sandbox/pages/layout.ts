@@ -44,6 +44,9 @@ export function page(title: string, body: string, user: UserRecord | null, statu
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem}
 nav{margin-bottom:1rem}pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem}
 .note{border-top:1px solid #ddd;padding:.5rem 0}.system{color:#666;font-size:.9em}
+.md code{background:#f0f0f0;border-radius:3px;padding:0 .2em}.md pre code{background:none;padding:0}
+.md table{border-collapse:collapse}.md th,.md td{border:1px solid #ddd;padding:.2rem .5rem}
+.md blockquote{border-left:3px solid #ccc;margin:.5rem 0;padding-left:.75rem;color:#444}
 label{display:block;margin:.5rem 0}</style></head>
 <body><header>${nav}</header><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`,
   };

@@ -1,7 +1,27 @@
-// Quick-action extraction as GitLab's Gitlab::QuickActions::Extractor does it: `/cmd args` alone on
-// a line at column 0, case-insensitive, skipping ``` fences (at column 0), `>>>` quote blocks and
-// HTML blocks. `~~~` fences are NOT skipped. Extracted lines are removed from the text; commands
-// that are not available to the actor stay in the text untouched.
+// Quick-action extraction as GitLab's Gitlab::QuickActions::Extractor does it. Every CR is deleted
+// first; a command is `^\/(cmd)(?:[ ](arg))?(?:\s*\n|$)`: at column 0 of a line only (no blanks
+// before it, not after `>` or `- `), case-insensitive. GitLab has read text in two ways over the years,
+// and a self-managed instance may run either, so the sandbox runs a command when EITHER would:
+// - regex generation (up to 16.x, lib/gitlab/quick_actions/extractor.rb @18f78289): one regex applied
+//   with gsub; at each line start the first of these that matches wins (Ruby: `^`/`$` are line anchors,
+//   `.` matches newlines):
+//     code        ^```.+?\n```$              a ``` line up to the next line that is exactly ```
+//     inline_code ^.*`\n*.+?\n*`$            a backtick, then (at least one character on) a backtick
+//                                          ending a line: greedy, so it runs to the LAST such one
+//     html        ^<[^>]+?>\n.+?\n<\/[^>]+?>$  an HTML block
+//     quote       ^>>>.+?\n>>>$               a >>> quote block
+//   so `~~~` fences are not skipped.
+// - Markdown generation (Banzai::Pipeline::QuickActionPipeline, QuickActionFilter): only top-level
+//   paragraphs (CommonMark + GFM, as comrak reads it) with a line starting with `/` are searched, and in
+//   them inline code (`.+?`, across lines) and HTML blocks are skipped. Code blocks of any kind, block
+//   quotes, lists and HTML blocks are never searched.
+// A command match is removed from the text (with its line end and the blank lines after it). Matching
+// a name is case-insensitive with Unicode case folding (as Onigmo; multi-character folds such as ß/ss
+// are not modelled). Commands that are not available to the actor stay in the text untouched. Both
+// readings run in linear time here (the inline_code branch as a JS regex is quadratic on big texts).
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 
 export const COMMANDS = [
   'close',
@@ -30,58 +50,164 @@ export interface Command {
   arg: string;
 }
 
-const LINE = /^\/([a-z_]+)(?:[ \t]+(.*?))?[ \t]*$/i;
+const COMMAND = new RegExp(`\\/(${COMMANDS.join('|')})(?:[ ]([^\\n]*))?(?:[ \\t\\f\\v\\n]*\\n|(?![^\\n]))`, 'iuy');
+
+/** Ruby's `$`: the end of the text or a position before a line feed. */
+const atLineEnd = (s: string, i: number) => i >= s.length || s.charCodeAt(i) === 10;
+
+/** The first `\n` + `open` at or after `from` that is followed by `tail`, a line end: the index after it, or -1. */
+function closing(s: string, from: number, open: string, tail: (end: number) => number): number {
+  for (let i = s.indexOf(open, from); i !== -1; i = s.indexOf(open, i + 1)) {
+    const end = tail(i + open.length);
+    if (end !== -1) return end;
+  }
+  return -1;
+}
+
+/** Where a skipped region that starts at line start `p` ends, or -1 when none of the four starts there. */
+function skipped(s: string, p: number, lastEolTick: number): number {
+  if (s.startsWith('```', p)) {
+    const end = closing(s, p + 4, '\n```', (e) => (atLineEnd(s, e) ? e : -1));
+    if (end !== -1) return end;
+  }
+  const tick = s.indexOf('`', p);
+  if (tick !== -1 && lastEolTick !== -1 && tick <= lastEolTick - 2) return lastEolTick + 1;
+  if (s[p] === '<') {
+    const gt = s.indexOf('>', p + 1);
+    if (gt >= p + 2 && s[gt + 1] === '\n') {
+      const end = closing(s, gt + 3, '\n</', (e) => {
+        const g = s.indexOf('>', e);
+        return g >= e + 1 && atLineEnd(s, g + 1) ? g + 1 : -1;
+      });
+      if (end !== -1) return end;
+    }
+  }
+  if (s.startsWith('>>>', p)) {
+    const end = closing(s, p + 4, '\n>>>', (e) => (atLineEnd(s, e) ? e : -1));
+    if (end !== -1) return end;
+  }
+  return -1;
+}
+
+/** Line starts where the regex generation would match a command. */
+function regexGeneration(s: string): number[] {
+  let lastEolTick = -1;
+  for (let i = s.lastIndexOf('`'); i !== -1; i = i > 0 ? s.lastIndexOf('`', i - 1) : -1) {
+    if (atLineEnd(s, i + 1)) {
+      lastEolTick = i;
+      break;
+    }
+  }
+  const found: number[] = [];
+  let p = 0;
+  while (p < s.length) {
+    if (p === 0 || s.charCodeAt(p - 1) === 10) {
+      const end = skipped(s, p, lastEolTick);
+      if (end !== -1) {
+        p = end;
+        continue;
+      }
+      const m = commandAt(s, p);
+      if (m) {
+        found.push(p);
+        p += m[0].length;
+        continue;
+      }
+    }
+    const nl = s.indexOf('\n', p);
+    p = nl === -1 ? s.length : nl + 1;
+  }
+  return found;
+}
+
+/**
+ * GitLab's comrak reads `>>>` … `>>>` as one block quote (the multiline_block_quotes extension), which
+ * micromark does not know: its lines are blanked (line numbers kept) so that nothing in it is top-level.
+ */
+function withoutMultilineQuotes(s: string): string {
+  const lines = s.split('\n');
+  let open: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const fence: string | undefined = /^(>{3,})\s*$/.exec(lines[i] as string)?.[1] ?? (open === null ? /^(>{3,})/.exec(lines[i] as string)?.[1] : undefined);
+    if (open === null) {
+      if (fence) {
+        open = fence;
+        lines[i] = '';
+      }
+    } else {
+      if (fence && fence.length >= open.length && /^>+\s*$/.test(lines[i] as string)) open = null;
+      lines[i] = '';
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Line starts where the Markdown generation would match a command. */
+function markdownGeneration(s: string): number[] {
+  if (!/(^|\n)\//.test(s)) return [];
+  const lineStarts = [0];
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const found: number[] = [];
+  const tree = fromMarkdown(withoutMultilineQuotes(s), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  for (const node of tree.children) {
+    if (node.type !== 'paragraph' || !node.position) continue;
+    const from = lineStarts[node.position.start.line - 1] ?? 0;
+    const next = lineStarts[node.position.end.line];
+    const to = next === undefined ? s.length : next;
+    let p = from;
+    while (p < to) {
+      if (s[p] === '`') {
+        const close = s.indexOf('`', p + 2);
+        if (close !== -1 && close < to) {
+          p = close + 1;
+          continue;
+        }
+      }
+      if (p === 0 || s.charCodeAt(p - 1) === 10) {
+        // Only the HTML-block branch of `skipped` can match at a `<` when no backtick ends a line.
+        const html = s[p] === '<' ? skipped(s, p, -1) : -1;
+        if (html !== -1) {
+          p = html;
+          continue;
+        }
+        const m = commandAt(s, p);
+        if (m) {
+          found.push(p);
+          p += m[0].length;
+          continue;
+        }
+      }
+      p++;
+    }
+  }
+  return found;
+}
+
+function commandAt(s: string, p: number): RegExpExecArray | null {
+  if (s[p] !== '/') return null;
+  COMMAND.lastIndex = p;
+  return COMMAND.exec(s);
+}
 
 export function extractCommands(
   text: string,
   available: (name: CommandName) => boolean,
 ): { text: string; commands: Command[] } {
-  const lines = text.split('\n');
-  const kept: string[] = [];
+  const s = text.replace(/\r/g, '');
+  const starts = [...new Set([...regexGeneration(s), ...markdownGeneration(s)])].sort((a, b) => a - b);
   const commands: Command[] = [];
-  let block: 'fence' | 'quote' | { html: string } | null = null;
-  for (const raw of lines) {
-    const line = raw.replace(/\r$/, '');
-    if (block === 'fence') {
-      if (/^```\s*$/.test(line)) block = null;
-      kept.push(raw);
-      continue;
-    }
-    if (block === 'quote') {
-      if (/^>>>\s*$/.test(line)) block = null;
-      kept.push(raw);
-      continue;
-    }
-    if (block !== null) {
-      if (line.startsWith(`</${block.html}>`)) block = null;
-      kept.push(raw);
-      continue;
-    }
-    if (/^```/.test(line)) {
-      block = 'fence';
-      kept.push(raw);
-      continue;
-    }
-    if (/^>>>/.test(line)) {
-      block = 'quote';
-      kept.push(raw);
-      continue;
-    }
-    const html = /^<([a-z][a-z0-9-]*)[^>]*>\s*$/i.exec(line);
-    if (html?.[1]) {
-      block = { html: html[1] };
-      kept.push(raw);
-      continue;
-    }
-    const m = LINE.exec(line);
-    const name = m?.[1]?.toLowerCase();
-    if (m && name && (COMMANDS as readonly string[]).includes(name) && available(name as CommandName)) {
-      commands.push({ name: name as CommandName, arg: (m[2] ?? '').trim() });
-      continue;
-    }
-    kept.push(raw);
+  let kept = '';
+  let from = 0;
+  for (const p of starts) {
+    const m = commandAt(s, p);
+    const name = m?.[1]?.toLowerCase() as CommandName | undefined;
+    if (!m || !name || !available(name) || p < from) continue;
+    commands.push({ name, arg: (m[2] ?? '').trim() });
+    kept += s.slice(from, p);
+    from = p + m[0].length;
   }
-  return { text: commands.length > 0 ? kept.join('\n').trim() : text, commands };
+  kept += s.slice(from);
+  return { text: commands.length > 0 ? kept.trimEnd() : text, commands };
 }
 
 /** `~bug ~"needs review"` or `bug, x` into label names. */

@@ -27,9 +27,36 @@ describe('extractor (unit)', () => {
     expect(out.commands).toEqual([]);
     expect(out.text).toBe('/close\n/shrug2');
   });
+  it('runs a command when either extractor generation (regex, Markdown paragraphs) would', () => {
+    const run = (t: string) => extractCommands(t, all).commands.map((c) => c.name);
+    // Markdown generation: a top-level paragraph; the regex generation hides it behind the backticks.
+    expect(run('see `x`\n/close\nend `y`')).toEqual(['close']);
+    // A ```` fence ends at ````; what follows is live (the old sandbox kept it fenced to the end).
+    expect(run('````\nx\n````\n/close')).toEqual(['close']);
+    expect(run('a\n\n```\nx\n```\n\n/close')).toEqual(['close']);
+    // Regex generation: ~~~ is no protection.
+    expect(run('~~~\n/close\n~~~')).toEqual(['close']);
+    // Neither: not at column 0, in a quote or list, in code, in an HTML block, in a >>> quote.
+    for (const t of [' /close', '> /close', '- /close', '1. /close', '```\n/close\n```', '`a\n/close\nb`', '<details>\n/close\n</details>', '>>>\n/close\n>>>', '`/close`', 'x /close'])
+      expect(run(t), JSON.stringify(t)).toEqual([]);
+    // CR is deleted first: `a\r/close` is one line `a/close`.
+    expect(run('a\r/close')).toEqual([]);
+    expect(run('a\r\n/close')).toEqual(['close']);
+  });
+  it('finds cross-project issues, merge requests, snippets, epics and wiki links outside code', () => {
+    const r = findReferences('see acme/app#3, !4, $5, &6 and [[Home]]; <b>@bob</b> <code>@carol</code> `acme/app#9 !7` [x](https://e/#8)');
+    expect(r.projectIssues).toEqual([{ project: 'acme/app', iid: 3 }]);
+    expect(r.mergeRequests).toEqual([4]);
+    expect(r.snippets).toEqual([5]);
+    expect(r.epics).toEqual([6]);
+    expect(r.wikiPages).toEqual(['Home']);
+    expect(r.users).toEqual(['bob']);
+    expect(r.issues).toEqual([]);
+  });
   it('finds references outside code only', () => {
     const r = findReferences('Hi @bob and @all, see #12 ~bug %"v1.0"\n```\n@carol #13\n```\n`@dave` ~~~\n&#64;erin a@b.c');
-    expect(r.users).toEqual(['bob']);
+    // `&#64;erin` is decoded before Banzai sees the text, so it mentions erin (as on GitHub, github/markup#1168).
+    expect(r.users).toEqual(['bob', 'erin']);
     expect(r.all).toBe(true);
     expect(r.issues).toEqual([12]);
     expect(r.labels).toEqual(['bug']);
@@ -124,9 +151,12 @@ describe('quick actions and references over the API', () => {
     expect(system[0].body).toMatch(/^mentioned in issue #\d+$/);
     const todos = await api(sb, '/todos', { token: tok.carol });
     expect(todos.body[0]).toMatchObject({ action_name: 'mentioned', target_type: 'Issue', state: 'pending' });
-    const neutral = await createIssue({ title: 'neutral', description: 'cc `@carol` and @\u200dcarol and &#64;carol' });
+    const neutral = await createIssue({ title: 'neutral', description: 'cc `@carol` and @\u200dcarol' });
     expect(neutral.iid).toBeGreaterThan(0);
     expect(sb.admin.todos('carol').length).toBe(before + 1);
+    // An entity is decoded before references are resolved: it still mentions.
+    await createIssue({ title: 'entity', description: 'cc &#64;carol' });
+    expect(sb.admin.todos('carol').length).toBe(before + 2);
   });
 
   it('records label and milestone references (no side effect in GitLab)', async () => {

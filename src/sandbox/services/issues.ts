@@ -178,7 +178,7 @@ export function createIssue(rt: Runtime, actor: UserRecord, project: ProjectReco
   store.addIssue(issue);
   project.lastActivityAt = now;
   systemNotesFor(rt, actor, issue, { ...before, title: issue.title, description: issue.description, confidential: issue.confidential, dueDate: issue.dueDate });
-  emitIssueHook(rt, actor, issue, 'open', diffSnapshots(null, snapshotIssue(store, issue), issue));
+  emitIssueHook(rt, actor, issue, 'open', diffSnapshots(null, snapshotIssue(store, rt.url, issue), issue));
   processMentions(rt, actor, issue, null, issue.description, '');
   return issue;
 }
@@ -200,10 +200,10 @@ export function updateIssue(
   }
   changes = filterMetadata(rt, actor, project, changes);
   const before = { ...issue, assigneeIds: [...issue.assigneeIds], labelIds: [...issue.labelIds] };
-  const snapBefore = snapshotIssue(store, issue);
+  const snapBefore = snapshotIssue(store, rt.url, issue);
   applyChanges(rt, actor, project, issue, changes);
   const now = store.now();
-  const changed = JSON.stringify(snapshotIssue(store, issue)) !== JSON.stringify(snapBefore);
+  const changed = JSON.stringify(snapshotIssue(store, rt.url, issue)) !== JSON.stringify(snapBefore);
   if (!changed) return issue;
   issue.updatedAt = Math.max(now, issue.updatedAt + 1);
   issue.updatedById = actor.id;
@@ -215,7 +215,7 @@ export function updateIssue(
   systemNotesFor(rt, actor, issue, before);
   const action: IssueAction =
     before.state !== issue.state ? (issue.state === 'closed' ? 'close' : 'reopen') : 'update';
-  const hookChanges = diffSnapshots(snapBefore, snapshotIssue(store, issue), issue);
+  const hookChanges = diffSnapshots(snapBefore, snapshotIssue(store, rt.url, issue), issue);
   // Rails' previous_changes always has updated_at, even when the seconds shown are equal.
   hookChanges.updated_at = { previous: snapBefore.updated_at, current: hookTime(issue.updatedAt) };
   emitIssueHook(rt, actor, issue, action, hookChanges);

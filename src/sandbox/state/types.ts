@@ -220,7 +220,9 @@ export interface TodoRecord {
 }
 
 export interface ReferenceRecord {
-  kind: 'user' | 'all' | 'issue' | 'label' | 'milestone';
+  /** `issue` is `#1` or `group/project#1` (value `path#1`); the kinds the sandbox has no objects for
+   * (merge_request, snippet, epic, wiki) are recorded as parsed, for GitLab would link them if they existed. */
+  kind: 'user' | 'all' | 'issue' | 'label' | 'milestone' | 'merge_request' | 'snippet' | 'epic' | 'wiki';
   value: string;
   projectId: number;
   issueId: number;

@@ -25,15 +25,15 @@ export interface IssueSnapshot {
   assignees: unknown[];
 }
 
-function hookUser(u: UserRecord) {
-  return { id: u.id, name: u.name, username: u.username, avatar_url: avatarUrl(u), email: u.email };
+function hookUser(base: string, u: UserRecord) {
+  return { id: u.id, name: u.name, username: u.username, avatar_url: avatarUrl(base, u), email: u.email };
 }
 
-function assigneeObj(u: UserRecord) {
-  return { id: u.id, name: u.name, username: u.username, avatar_url: avatarUrl(u), email: u.email };
+function assigneeObj(base: string, u: UserRecord) {
+  return { id: u.id, name: u.name, username: u.username, avatar_url: avatarUrl(base, u), email: u.email };
 }
 
-export function snapshotIssue(store: Store, i: IssueRecord): IssueSnapshot {
+export function snapshotIssue(store: Store, base: string, i: IssueRecord): IssueSnapshot {
   return {
     title: i.title,
     description: i.description,
@@ -53,7 +53,7 @@ export function snapshotIssue(store: Store, i: IssueRecord): IssueSnapshot {
     }),
     assignees: i.assigneeIds.flatMap((id) => {
       const u = store.user(id);
-      return u ? [assigneeObj(u)] : [];
+      return u ? [assigneeObj(base, u)] : [];
     }),
   };
 }
@@ -83,7 +83,7 @@ export function diffSnapshots(before: IssueSnapshot | null, after: IssueSnapshot
 }
 
 export function issueHookAttributes(store: Store, base: string, i: IssueRecord, p: ProjectRecord) {
-  const snap = snapshotIssue(store, i);
+  const snap = snapshotIssue(store, base, i);
   return {
     author_id: i.authorId,
     closed_at: snap.closed_at,
@@ -136,7 +136,7 @@ export function issuePayload(
   const payload: Record<string, unknown> = {
     object_kind: 'issue',
     event_type: i.confidential ? 'confidential_issue' : 'issue',
-    user: hookUser(actor),
+    user: hookUser(base, actor),
     project,
     object_attributes: attrs,
     labels: attrs.labels,
@@ -145,7 +145,7 @@ export function issuePayload(
   };
   const assignees = i.assigneeIds.flatMap((id) => {
     const u = store.user(id);
-    return u ? [assigneeObj(u)] : [];
+    return u ? [assigneeObj(base, u)] : [];
   });
   // Omitted entirely when the issue has no assignees (Gitlab::DataBuilder::Issuable).
   if (assignees.length > 0) {
@@ -163,7 +163,7 @@ export function notePayload(store: Store, base: string, actor: UserRecord, note:
   return {
     object_kind: 'note',
     event_type: confidential ? 'confidential_note' : 'note',
-    user: hookUser(actor),
+    user: hookUser(base, actor),
     project_id: p.id,
     project,
     object_attributes: {

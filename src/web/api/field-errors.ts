@@ -27,14 +27,20 @@ export function validate<F extends string, S extends z.ZodType>(
 
 /**
  * Puts an API validation error on the form fields it names. The server answers
- * `invalid_request` with issues like `baseUrl: must be an http or https URL`, joined by "; ".
+ * `invalid_request` with issues like `baseUrl: must be an http or https URL`, joined by "; ", and
+ * `weak_password` with the reason ("the password contains your e-mail address") for a `password` field.
  * Returns null when no issue names a field (the error is then shown above the buttons).
  */
 export function apiFieldError<F extends string>(
   error: unknown,
   fields: Record<F, string>,
 ): FieldErrors<F> | null {
-  if (!isApiError(error) || error.code !== 'invalid_request') return null;
+  if (!isApiError(error)) return null;
+  // The server's password rule (weak_password) says why in a sentence about "the password".
+  if (error.code === 'weak_password' && 'password' in fields) {
+    return { password: sentence(error.message) } as FieldErrors<F>;
+  }
+  if (error.code !== 'invalid_request') return null;
   const errors: FieldErrors<F> = {};
   let found = false;
   for (const issue of error.message.split('; ')) {

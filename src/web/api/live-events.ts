@@ -22,8 +22,9 @@ export function invalidateKinds(queryClient: QueryClient, kinds: string[]): void
  * browser reconnects by itself; after a reconnect everything live is refetched (changes may have been
  * missed meanwhile).
  */
-export function useLiveEvents(): void {
+export function useLiveEvents(sessionKey?: string): void {
   const queryClient = useQueryClient();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new session (another organization) needs a new stream
   useEffect(() => {
     if (typeof EventSource === 'undefined') return;
     const source = new EventSource('/api/events');
@@ -47,5 +48,5 @@ export function useLiveEvents(): void {
     source.addEventListener('open', onOpen);
     source.addEventListener('error', onError);
     return () => source.close();
-  }, [queryClient]);
+  }, [queryClient, sessionKey]);
 }

@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
+  organizationListSchema,
   type SessionInfo,
   type SetupBody,
   type SignInBody,
   sessionSchema,
   setupStatusSchema,
+  signInResultSchema,
 } from '../../contracts/index.ts';
 import { api, isApiError, setCsrfToken } from './client.ts';
 
@@ -54,7 +56,7 @@ export function useSetupStatus() {
   });
 }
 
-function useStoreSession() {
+export function useStoreSession() {
   const queryClient = useQueryClient();
   return (session: SessionInfo) => {
     setCsrfToken(session.csrfToken);
@@ -73,12 +75,40 @@ export function useSetup() {
   });
 }
 
+/** Signs in; an account in several organizations without a choice gets the list (and no session yet). */
 export function useSignIn() {
   const store = useStoreSession();
   return useMutation({
     mutationFn: (body: SignInBody) =>
-      api('/auth/sign-in', { method: 'POST', body, schema: sessionSchema }),
-    onSuccess: store,
+      api('/auth/sign-in', { method: 'POST', body, schema: signInResultSchema }),
+    onSuccess: (result) => {
+      if ('csrfToken' in result) store(result);
+    },
+  });
+}
+
+/** The organizations of the signed-in account (the user menu offers to switch when there are several). */
+export function useOrganizations() {
+  return useQuery({
+    queryKey: ['organizations'],
+    queryFn: async () => (await api('/auth/organizations', { schema: organizationListSchema })).organizations,
+    staleTime: 60_000,
+  });
+}
+
+/** A new session bound to another organization of the account; nothing cached from the old one is kept. */
+export function useSwitchOrganization() {
+  const queryClient = useQueryClient();
+  const store = useStoreSession();
+  return useMutation({
+    mutationFn: (organizationId: string) =>
+      api('/auth/switch-organization', { method: 'POST', body: { organizationId }, schema: sessionSchema }),
+    onSuccess: (session) => {
+      queryClient.removeQueries({
+        predicate: (query) => query.queryKey[0] !== 'setup' && query.queryKey[0] !== 'session',
+      });
+      store(session);
+    },
   });
 }
 

@@ -11,7 +11,8 @@ export interface UploadScanOptions {
   file: File;
   /** A report format name; absent to let the server detect it. */
   format?: string | undefined;
-  splitSites?: boolean;
+  /** A report of several sites: only this target's site (default), all into this target, or one scan per site. */
+  sites?: 'target' | 'all' | 'split';
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
 }
@@ -21,11 +22,11 @@ export interface UploadScanOptions {
  * bytes sent (fetch cannot). Resolves with the imports the server made; rejects with an ApiError.
  */
 export function uploadScan(options: UploadScanOptions): Promise<ImportSummaryInfo[]> {
-  const { targetId, file, format, splitSites, onProgress, signal } = options;
+  const { targetId, file, format, sites, onProgress, signal } = options;
   const form = new FormData();
   // Fields before the file, so the server knows them before it reads the (possibly large) file.
   if (format) form.append('format', format);
-  if (splitSites) form.append('splitSites', 'true');
+  if (sites) form.append('sites', sites);
   form.append('file', file, file.name);
 
   return new Promise((resolve, reject) => {

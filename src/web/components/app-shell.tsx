@@ -17,7 +17,8 @@ const links: { to: string; label: string; icon: ReactNode }[] = [
 /** The signed-in frame: header (product, organization, user menu), navigation, and the page. */
 export function Shell() {
   const session = useCurrentSession();
-  useLiveEvents();
+  // One stream per session: a switch of organization is a new session, so a new stream.
+  useLiveEvents(session.csrfToken);
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
   return (

@@ -1,6 +1,6 @@
 import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import { useNavigate } from 'react-router';
-import { useCurrentSession, useSignOut } from '../api/session.ts';
+import { useCurrentSession, useOrganizations, useSignOut, useSwitchOrganization } from '../api/session.ts';
 import { roleLabel } from './roles.ts';
 import { ChevronDownIcon } from './icons.tsx';
 
@@ -14,6 +14,9 @@ export function UserMenu() {
   const session = useCurrentSession();
   const signOut = useSignOut();
   const navigate = useNavigate();
+  const organizations = useOrganizations();
+  const switchOrganization = useSwitchOrganization();
+  const others = (organizations.data ?? []).filter((o) => o.id !== session.organization.id);
   const onSignOut = () => {
     signOut.mutate(undefined, { onSettled: () => navigate('/sign-in', { replace: true }) });
   };
@@ -42,6 +45,27 @@ export function UserMenu() {
           </Text>
         </Menu.Label>
         <Menu.Divider />
+        {others.length > 0 && (
+          <>
+            <Menu.Label>Switch organization</Menu.Label>
+            {others.map((organization) => (
+              <Menu.Item
+                key={organization.id}
+                disabled={switchOrganization.isPending}
+                onClick={() =>
+                  switchOrganization.mutate(organization.id, { onSuccess: () => navigate('/targets', { replace: true }) })
+                }
+              >
+                {organization.name}
+                <Text component="span" size="xs" c="dimmed">
+                  {' '}
+                  · {roleLabel(organization.role)}
+                </Text>
+              </Menu.Item>
+            ))}
+            <Menu.Divider />
+          </>
+        )}
         <Menu.Item onClick={onSignOut} disabled={signOut.isPending}>
           {signOut.isPending ? 'Signing out…' : 'Sign out'}
         </Menu.Item>

@@ -1,5 +1,5 @@
 import { sessionSchema } from '../../../contracts/index.ts';
-import { DomainError } from '../../../lib/errors.ts';
+import { DomainError } from '../../../lib/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionInfo } from '../../../contracts/index.ts';
-import type { Db } from '../../../db/index.ts';
-import type { Role } from '../../../db/tables.ts';
+import type { Db, Role } from '../../../db/index.ts';
 import type { AppContext } from '../../context.ts';
 import { createSession, destroySession, findSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from '../../auth/sessions.ts';
 

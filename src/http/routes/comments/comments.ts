@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { commentSchema, createCommentBodySchema, findingCommentsSchema, idParam } from '../../../contracts/index.ts';
-import type { Comment } from '../../../db/tables.ts';
-import { addHubComment, COMMENT_MARKER, trackedIssueOfFinding } from '../../../tracking/index.ts';
+import type { Comment } from '../../../db/index.ts';
+import { addHubComment, COMMENT_MARKER, commentsPaused, trackedIssueOfFinding } from '../../../tracking/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 
-const toCommentInfo = (c: Comment) => ({
+const toCommentInfo = (c: Comment, paused = false) => ({
   id: c.id,
   source: c.source,
   authorName: c.author_name,
@@ -13,7 +13,7 @@ const toCommentInfo = (c: Comment) => ({
   authorAvatarUrl: c.author_avatar_url,
   body: c.body.replace(COMMENT_MARKER, '').trimEnd(),
   internal: Number(c.internal) === 1,
-  outboundState: c.outbound_state,
+  outboundState: c.outbound_state === 'pending' && paused ? ('paused' as const) : c.outbound_state,
   error: c.error,
   createdAt: c.gitlab_created_at ?? c.created_at,
   updatedAt: c.gitlab_updated_at ?? c.updated_at,
@@ -31,7 +31,8 @@ export const listCommentsRoute: RouteModule = (app, { db }) => {
       if (!tracked) return { issue: null, comments: [] };
       const rows = await db.kysely.selectFrom('comments').selectAll().where('tracked_issue_id', '=', tracked.id).execute();
       rows.sort((a, b) => (a.gitlab_created_at ?? a.created_at).localeCompare(b.gitlab_created_at ?? b.created_at));
-      return { issue: { iid: Number(tracked.iid), webUrl: tracked.web_url ?? '', state: tracked.state, projectPath: tracked.project_path }, comments: rows.map(toCommentInfo) };
+      const paused = rows.some((c) => c.outbound_state === 'pending') && (await commentsPaused(db.kysely, p.organizationId, tracked.target_id));
+      return { issue: { iid: Number(tracked.iid), webUrl: tracked.web_url ?? '', state: tracked.state, projectPath: tracked.project_path }, comments: rows.map((c) => toCommentInfo(c, paused)) };
     },
   );
 };
@@ -45,7 +46,9 @@ export const createCommentRoute: RouteModule = (app, context) => {
       const id = await addHubComment(context.db.kysely, { organizationId: p.organizationId, findingId: request.params.findingId, userId: p.userId, authorName: p.name, body: request.body.body });
       context.onJobsEnqueued?.();
       const row = await context.db.kysely.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      return reply.status(202).send({ comment: toCommentInfo(row) });
+      const tracked = await trackedIssueOfFinding(context.db.kysely, p.organizationId, request.params.findingId);
+      const paused = tracked !== null && (await commentsPaused(context.db.kysely, p.organizationId, tracked.target_id));
+      return reply.status(202).send({ comment: toCommentInfo(row, paused) });
     },
   );
 };

@@ -27,7 +27,12 @@ export const getEventsRoute: RouteModule = (app, { db }) => {
       },
     },
     async (request, reply) => {
-      const { organizationId } = principalOf(request);
+      const principal = principalOf(request);
+      const { organizationId } = principal;
+      // A stream belongs to its session (bound to one organization): once the session ends (sign-out,
+      // a switch to another organization, removal from this one), the stream ends too.
+      const sessionEnded = async () =>
+        principal.kind === 'session' && !(await db.kysely.selectFrom('sessions').select('id').where('id', '=', principal.sessionId).executeTakeFirst());
       reply.hijack();
       const res = reply.raw;
       // Security headers set earlier (helmet, on the raw response) are kept; these are added.
@@ -42,7 +47,9 @@ export const getEventsRoute: RouteModule = (app, { db }) => {
 
       let closed = false;
       let unsubscribe: (() => void) | null = null;
-      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      const keepAlive = setInterval(() => {
+        void sessionEnded().then((ended) => (ended ? stop() : res.write(': keep-alive\n\n')), stop);
+      }, KEEP_ALIVE_MS);
       const stop = () => {
         if (closed) return;
         closed = true;
@@ -57,7 +64,10 @@ export const getEventsRoute: RouteModule = (app, { db }) => {
 
       try {
         const leave = await changes.subscribe(organizationId, (kinds) => {
-          if (!closed) res.write(`event: change\ndata: ${JSON.stringify({ kinds })}\n\n`);
+          void sessionEnded().then((ended) => {
+            if (ended) stop();
+            else if (!closed) res.write(`event: change\ndata: ${JSON.stringify({ kinds })}\n\n`);
+          }, stop);
         });
         if (closed) leave();
         else unsubscribe = leave;

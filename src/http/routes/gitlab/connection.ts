@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { connectTokenBodySchema, gitlabConnectionSchema, idParam, targetGitlabSchema } from '../../../contracts/index.ts';
 import { checkInstanceUrl, deleteConnection, findConnection, findProjectLink, GitlabClient, listInstances, openAccessToken, parseAllowedHosts, resolveInstance, revokeToken, saveConnection } from '../../../gitlab/index.ts';
-import { DomainError } from '../../../lib/errors.ts';
+import { DomainError } from '../../../lib/index.ts';
 import { getTarget } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';

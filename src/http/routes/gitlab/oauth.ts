@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { authorizeBodySchema, idParam } from '../../../contracts/index.ts';
 import { constantTimeEqual, randomToken } from '../../../crypto/index.ts';
 import { authorizeUrl, CALLBACK_PATH, createPkce, exchangeCode, GitlabClient, resolveInstance, saveConnection, toOAuthApp } from '../../../gitlab/index.ts';
-import { DomainError } from '../../../lib/errors.ts';
+import { DomainError } from '../../../lib/index.ts';
 import { getTarget } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';

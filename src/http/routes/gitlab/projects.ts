@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idParam, linkProjectBodySchema, linkProjectResultSchema, pickerPageSchema, pickerQuerySchema, projectLinkSchema } from '../../../contracts/index.ts';
 import { findConnection, findProjectLink, linkProject, listPickerProjects } from '../../../gitlab/index.ts';
-import { DomainError } from '../../../lib/errors.ts';
+import { DomainError } from '../../../lib/index.ts';
 import { getScanRow, getTarget } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { AppContext, RouteModule } from '../../context.ts';

@@ -1,5 +1,5 @@
 import type { GitlabConnectionInfo, ProjectLinkInfo } from '../../../contracts/index.ts';
-import type { GitlabConnection, ProjectLink } from '../../../db/tables.ts';
+import type { GitlabConnection, ProjectLink } from '../../../db/index.ts';
 import { accessName } from '../../../gitlab/index.ts';
 
 /** A connection as the API shows it: who and where, never a token. */

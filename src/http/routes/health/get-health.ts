@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { pingDatabase } from '../../../db/index.ts';
 import type { RouteModule } from '../../context.ts';
 
 export const getHealth: RouteModule = (app, { db }) => {
@@ -10,7 +10,7 @@ export const getHealth: RouteModule = (app, { db }) => {
       schema: { tags: ['system'], summary: 'Liveness and database reachability', response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }) } },
     },
     async () => {
-      await sql`select 1`.execute(db.kysely);
+      await pingDatabase(db);
       return { status: 'ok' as const, database: db.dialect };
     },
   );

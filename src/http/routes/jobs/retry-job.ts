@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idParam, okSchema } from '../../../contracts/index.ts';
 import { retryDeadJob } from '../../../jobs/index.ts';
-import { notFound } from '../../../lib/errors.ts';
+import { notFound } from '../../../lib/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 

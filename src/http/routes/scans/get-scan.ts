@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { idParam, scanExportSchema, scanReportSchema } from '../../../contracts/index.ts';
-import { exportScan, getScanReport } from '../../../services/index.ts';
+import { idParam, scanExportViewSchema, scanReportSchema } from '../../../contracts/index.ts';
+import { exportScan, getScanReport, maskExport, maskOptions } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 
@@ -12,10 +12,10 @@ export const getScanRoute: RouteModule = (app, { db }) => {
   );
 };
 
-export const exportScanRoute: RouteModule = (app, { db }) => {
+export const exportScanRoute: RouteModule = (app, { db, env }) => {
   app.get(
     '/api/scans/:scanId/export',
-    { config: { access: 'reader' }, schema: { tags: ['scans'], summary: 'The whole normalised scan with every finding', params: z.object({ scanId: idParam }), response: { 200: scanExportSchema } } },
-    async (request) => exportScan(db.kysely, principalOf(request).organizationId, request.params.scanId),
+    { config: { access: 'reader' }, schema: { tags: ['scans'], summary: 'The whole normalised scan with every finding, secrets masked (see `masked`)', params: z.object({ scanId: idParam }), response: { 200: scanExportViewSchema } } },
+    async (request) => maskExport(await exportScan(db.kysely, principalOf(request).organizationId, request.params.scanId), maskOptions(env.REDACT_EXTRA_NAMES)),
   );
 };

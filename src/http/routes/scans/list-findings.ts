@@ -1,21 +1,21 @@
 import { z } from 'zod';
-import { findingSchema, idParam, pageQuerySchema } from '../../../contracts/index.ts';
-import { notFound } from '../../../lib/errors.ts';
-import { listFindingRows, toFindingInfo } from '../../../services/index.ts';
+import { findingPageSchema, idParam, pageQuerySchema } from '../../../contracts/index.ts';
+import { notFound } from '../../../lib/index.ts';
+import { listFindingRows, maskFinding, maskOptions, toFindingInfo } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 
-export const listFindingsRoute: RouteModule = (app, { db }) => {
+export const listFindingsRoute: RouteModule = (app, { db, env }) => {
   app.get(
     '/api/vulnerabilities/:vulnerabilityId/findings',
     {
       config: { access: 'reader' },
       schema: {
         tags: ['scans'],
-        summary: 'A vulnerability’s findings, paginated (offset, limit ≤ 500)',
+        summary: 'A vulnerability’s findings, paginated (offset, limit ≤ 500), secrets masked (see `masked`)',
         params: z.object({ vulnerabilityId: idParam }),
         querystring: pageQuerySchema,
-        response: { 200: z.object({ findings: z.array(findingSchema), total: z.number(), offset: z.number(), limit: z.number() }) },
+        response: { 200: findingPageSchema },
       },
     },
     async (request) => {
@@ -29,7 +29,8 @@ export const listFindingsRoute: RouteModule = (app, { db }) => {
       if (!vulnerability) throw notFound('vulnerability');
       const { offset, limit } = request.query;
       const rows = await listFindingRows(db.kysely, organizationId, { vulnerabilityId: vulnerability.id }, { offset, limit });
-      return { findings: rows.map(toFindingInfo), total: Number(vulnerability.finding_count), offset, limit };
+      const options = maskOptions(env.REDACT_EXTRA_NAMES);
+      return { findings: rows.map((row) => maskFinding(toFindingInfo(row), options)), total: Number(vulnerability.finding_count), offset, limit };
     },
   );
 };

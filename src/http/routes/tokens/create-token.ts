@@ -8,8 +8,8 @@ export const createTokenRoute: RouteModule = (app, { db }) => {
   app.post(
     '/api/tokens',
     {
-      config: { access: 'reader' },
-      schema: { tags: ['tokens'], summary: 'Create an API token (the secret is shown once)', body: createApiTokenBodySchema, response: { 201: createdApiTokenSchema } },
+      config: { access: 'reader', scope: 'session' },
+      schema: { tags: ['tokens'], summary: 'Create an API token with one or more scopes (the secret is shown once; signed-in session only)', body: createApiTokenBodySchema, response: { 201: createdApiTokenSchema } },
     },
     async (request, reply) => {
       const p = principalOf(request);

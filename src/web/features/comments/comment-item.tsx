@@ -17,6 +17,13 @@ function OutboundState({ comment }: { comment: CommentInfo }) {
       </Group>
     );
   }
+  if (comment.outboundState === 'paused') {
+    return (
+      <Text size="xs" c="dimmed" data-testid="comment-state" data-state="paused" title="The GitLab connection of this target needs reconnecting; the comment is posted once it is reconnected.">
+        ⏸ Not posted yet — paused: reconnect GitLab (target → GitLab integration)
+      </Text>
+    );
+  }
   if (comment.outboundState === 'posted') {
     return (
       <Text size="xs" c={okText} data-testid="comment-state" data-state="posted">

@@ -12,14 +12,18 @@ export const findingCommentsKey = (findingId: string) => [...commentsKey, findin
 const createdSchema = z.object({ comment: commentSchema });
 /** While a hub comment waits to be posted, the thread is read again this often (live events may be off). */
 const PENDING_POLL_MS = 3000;
+/** A comment paused on a connection that needs reconnecting waits for a person: read less often. */
+const PAUSED_POLL_MS = 15_000;
 
 /** The comment thread of a finding's GitLab issue (issue null when the finding has none yet). */
 export function useFindingComments(findingId: string) {
   return useQuery({
     queryKey: findingCommentsKey(findingId),
     queryFn: () => api(`/findings/${encodeURIComponent(findingId)}/comments`, { schema: findingCommentsSchema }),
-    refetchInterval: (query) =>
-      query.state.data?.comments.some((c) => c.outboundState === 'pending') ? PENDING_POLL_MS : false,
+    refetchInterval: (query) => {
+      const states = new Set(query.state.data?.comments.map((c) => c.outboundState));
+      return states.has('pending') ? PENDING_POLL_MS : states.has('paused') ? PAUSED_POLL_MS : false;
+    },
   });
 }
 

@@ -16,12 +16,22 @@ export function instanceLabel(connection: GitlabConnectionInfo, instances: Gitla
   return instance ? instance.name : hostOf(connection.baseUrl);
 }
 
+/** Avatar services that would learn who looks at the page (an e-mail hash in the URL). */
+const TRACKING_AVATAR_HOSTS = /(^|\.)(gravatar\.com|libravatar\.org)$/i;
+
 /**
  * An avatar URL the page may load: the server's Content-Security-Policy allows images over https only,
- * so an http avatar (a GitLab on the company network) falls back to initials instead of a blocked load.
+ * so an http avatar (a GitLab on the company network) falls back to initials instead of a blocked load;
+ * so does a gravatar.com (or libravatar) URL, which GitLab gives users without an uploaded avatar: the
+ * page never asks a third party.
  */
 export function safeAvatar(url: string | null): string | null {
-  return url?.startsWith('https:') ? url : null;
+  if (!url?.startsWith('https:')) return null;
+  try {
+    return TRACKING_AVATAR_HOSTS.test(new URL(url).hostname) ? null : url;
+  } catch {
+    return null;
+  }
 }
 
 export function initialsOf(name: string): string {

@@ -1,15 +1,19 @@
 import { Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { CodeBox } from './code-box.tsx';
+import { MaskedText } from './masked-text.tsx';
 import classes from './scans.module.css';
 
 interface HttpMessageProps {
-  title: 'Request' | 'Response';
+  /** 'Request', 'Response', or 'Request 2', 'Response 2' … for more pairs of the finding. */
+  title: string;
   /** `GET /path HTTP/1.1` or `HTTP/1.1 200 OK`. */
   startLine: string;
   headers: [string, string][];
   body: string;
   headersTruncated: boolean;
   bodyTruncated: boolean;
+  /** The API masked secrets here (`[masked: Authorization]`) and they are not revealed: mark them. */
+  marks?: boolean;
 }
 
 export function TruncatedBadge() {
@@ -21,7 +25,7 @@ export function TruncatedBadge() {
 }
 
 /** An HTTP request or response as a reader wants it: start line, headers table, body box. */
-export function HttpMessage({ title, startLine, headers, body, headersTruncated, bodyTruncated }: HttpMessageProps) {
+export function HttpMessage({ title, startLine, headers, body, headersTruncated, bodyTruncated, marks = false }: HttpMessageProps) {
   const empty = !startLine && headers.length === 0 && !body;
   return (
     <Stack gap={6} component="section" aria-label={title}>
@@ -36,7 +40,7 @@ export function HttpMessage({ title, startLine, headers, body, headersTruncated,
         <>
           {startLine && (
             <Text size="sm" ff="monospace" fw={600} className={classes.mono}>
-              {startLine}
+              <MaskedText text={startLine} marks={marks} />
             </Text>
           )}
           {headers.length > 0 && (
@@ -63,7 +67,7 @@ export function HttpMessage({ title, startLine, headers, body, headersTruncated,
                         {name}
                       </Table.Td>
                       <Table.Td ff="monospace" className={classes.mono}>
-                        {value}
+                        <MaskedText text={value} marks={marks} />
                       </Table.Td>
                     </Table.Tr>
                   ))}
@@ -79,7 +83,7 @@ export function HttpMessage({ title, startLine, headers, body, headersTruncated,
                 </Text>
                 {bodyTruncated && <TruncatedBadge />}
               </Group>
-              <CodeBox text={body} label={`${title} body`} />
+              <CodeBox text={body} label={`${title} body`} marks={marks} />
             </Stack>
           )}
         </>

@@ -1,4 +1,4 @@
-import { Anchor, Breadcrumbs, Button, DataList, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Breadcrumbs, Button, DataList, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import type { ScanInfo } from '../../../contracts/index.ts';
 import { DateTime } from '../../components/format-date.tsx';
@@ -34,9 +34,16 @@ export function ScanHeader({ scan }: { scan: ScanInfo }) {
       </nav>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm" mb="md">
         <Stack gap={2}>
-          <Title order={1} size="h2">
-            Scan of {targetName}
-          </Title>
+          <Group gap="xs" align="center">
+            <Title order={1} size="h2">
+              Scan of {targetName}
+            </Title>
+            {scan.empty && (
+              <Badge color="gray" variant="outline" radius="sm" tt="none" data-testid="scan-empty">
+                Empty
+              </Badge>
+            )}
+          </Group>
           <Text c="dimmed" size="sm">
             {tool} · imported <DateTime value={scan.importedAt} />
           </Text>
@@ -118,6 +125,23 @@ export function ScanHeader({ scan }: { scan: ScanInfo }) {
           </DataList.Item>
         </DataList>
       </Paper>
+      {scan.empty && (
+        <Alert color="gray" variant="light" mb="md" title="Empty report">
+          The report held no finding. This scan is not compared with the previous one: it does not mean
+          anything was fixed.
+        </Alert>
+      )}
+      {scan.warnings.length > 0 && (
+        <Alert color="yellow" variant="light" mb="lg" title="Imported with warnings" data-testid="scan-warnings">
+          <List size="sm" spacing={2}>
+            {scan.warnings.map((w) => (
+              <List.Item key={w.kind} style={{ overflowWrap: 'anywhere' }}>
+                {w.message}
+              </List.Item>
+            ))}
+          </List>
+        </Alert>
+      )}
     </header>
   );
 }

@@ -12,6 +12,13 @@ interface ScansTableProps {
 
 function SeverityBadges({ scan }: { scan: ScanInfo }) {
   const present = severityOrder.filter((severity) => scan.severityCounts[severity] > 0);
+  if (scan.empty) {
+    return (
+      <Badge color="gray" variant="outline" radius="sm" tt="none" title="The report held no finding" data-testid="scan-empty">
+        Empty
+      </Badge>
+    );
+  }
   if (present.length === 0) return <Text size="sm" c="dimmed">No findings</Text>;
   return (
     <Group gap={4} wrap="wrap">
@@ -96,11 +103,25 @@ export function ScansTable({ scans, targets }: ScansTableProps) {
                   <SeverityBadges scan={scan} />
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Text size="sm">{scan.counts.new.toLocaleString('en-GB')} new</Text>
-                  <Text size="xs" c="dimmed">
-                    {scan.counts.recurring.toLocaleString('en-GB')} recurring ·{' '}
-                    {scan.counts.missing.toLocaleString('en-GB')} missing
-                  </Text>
+                  {scan.empty ? (
+                    // An empty report says nothing about what was fixed: no missing count.
+                    <Text size="sm" c="dimmed">
+                      Not compared (empty report)
+                    </Text>
+                  ) : (
+                    <>
+                      <Text size="sm">{scan.counts.new.toLocaleString('en-GB')} new</Text>
+                      <Text size="xs" c="dimmed">
+                        {scan.counts.recurring.toLocaleString('en-GB')} recurring ·{' '}
+                        {scan.counts.missing.toLocaleString('en-GB')} missing
+                      </Text>
+                    </>
+                  )}
+                  {scan.warnings.length > 0 && (
+                    <Text size="xs" fw={600} style={{ color: '#7a4b00' }} title={scan.warnings.map((w) => w.message).join('\n')}>
+                      {plural(scan.warnings.length, 'warning')}
+                    </Text>
+                  )}
                 </Table.Td>
               </Table.Tr>
             );

@@ -41,11 +41,29 @@ export function UploadResult({ imports, onClose }: { imports: ImportSummaryInfo[
             <Count label="Vulnerabilities" value={summary.vulnerabilities} hint="kinds of weakness" />
             <Count label="Findings" value={summary.findings} hint="places they were found" />
           </SimpleGrid>
-          <SimpleGrid cols={3} spacing="xs">
-            <Count label="New" value={summary.new} hint="not in the previous scan" />
-            <Count label="Recurring" value={summary.recurring} hint="found again" />
-            <Count label="Missing" value={summary.missing} hint="gone since the previous scan" />
-          </SimpleGrid>
+          {summary.empty ? (
+            <Text size="sm" data-testid="result-empty">
+              The report holds no finding. This scan is marked empty and is not compared with the previous
+              one: it does not mean anything was fixed.
+            </Text>
+          ) : (
+            <SimpleGrid cols={3} spacing="xs">
+              <Count label="New" value={summary.new} hint="not in the previous scan" />
+              <Count label="Recurring" value={summary.recurring} hint="found again" />
+              <Count label="Missing" value={summary.missing} hint="gone since the previous scan" />
+            </SimpleGrid>
+          )}
+          {summary.warnings.length > 0 && (
+            <Alert color="yellow" variant="light" title="Imported with warnings" data-testid="result-warnings">
+              <Stack gap={2}>
+                {summary.warnings.map((w) => (
+                  <Text key={w.kind} size="sm" style={{ overflowWrap: 'anywhere' }}>
+                    {w.message}
+                  </Text>
+                ))}
+              </Stack>
+            </Alert>
+          )}
           {imports.length > 1 && (
             <Group justify="flex-end">
               <Button component={Link} to={`/scans/${encodeURIComponent(summary.scanId)}`} variant="light">

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Modal, Radio, Select, Stack, Text } from '@mantine/core';
 import { type FormEvent, useRef, useState } from 'react';
 import type { ImportSummaryInfo } from '../../../contracts/index.ts';
 import { isApiError } from '../../api/client.ts';
@@ -19,7 +19,7 @@ interface UploadScanModalProps {
   targetId?: string | undefined;
 }
 
-/** Uploads a scan report to a target: file, optional format and split sites, progress, result. */
+/** Uploads a scan report to a target: file, optional format, what to do with other sites, progress, result. */
 export function UploadScanModal({ opened, onClose, targetId }: UploadScanModalProps) {
   const [busy, setBusy] = useState(false);
   return (
@@ -34,6 +34,8 @@ export function UploadScanModal({ opened, onClose, targetId }: UploadScanModalPr
     </Modal>
   );
 }
+
+type SitesChoice = 'target' | 'all' | 'split';
 
 const formatOptions = [
   { value: 'auto', label: 'Auto-detect' },
@@ -52,7 +54,7 @@ function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
   const [targetId, setTargetId] = useState<string | null>(fixedTargetId ?? null);
   const [file, setFile] = useState<File | null>(null);
   const [format, setFormat] = useState('auto');
-  const [splitSites, setSplitSites] = useState(false);
+  const [sites, setSites] = useState<SitesChoice>('target');
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [errors, setErrors] = useState<{ target?: string; file?: string }>({});
   const [imports, setImports] = useState<ImportSummaryInfo[] | null>(null);
@@ -72,7 +74,7 @@ function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
     setProgress({ loaded: 0, total: file.size });
     onBusyChange(true);
     upload.mutate(
-      { targetId, file, format: format === 'auto' ? undefined : format, splitSites, onProgress: setProgress, signal: abort.current.signal },
+      { targetId, file, format: format === 'auto' ? undefined : format, sites, onProgress: setProgress, signal: abort.current.signal },
       {
         onSuccess: setImports,
         onSettled: () => {
@@ -128,13 +130,18 @@ function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
           allowDeselect={false}
           disabled={pending}
         />
-        <Checkbox
-          label="Split sites"
-          description="A report covering several sites becomes one scan per site, each filed under the target with that site's address (created when new)."
-          checked={splitSites}
-          onChange={(event) => setSplitSites(event.currentTarget.checked)}
-          disabled={pending}
-        />
+        <Radio.Group
+          label="If the report covers several sites"
+          description="http:// and https:// (or a default port) of one host count as one site."
+          value={sites}
+          onChange={(value) => setSites(value as SitesChoice)}
+        >
+          <Stack gap={6} mt={6}>
+            <Radio value="target" label="Only this target's site" description="Findings on other sites are left out; the result says how many, and where." disabled={pending} />
+            <Radio value="all" label="All into this target" description="Every finding of the report goes into one scan of this target." disabled={pending} />
+            <Radio value="split" label="One scan per site" description="Each site's findings become a scan of the target with that site's address (created when new)." disabled={pending} />
+          </Stack>
+        </Radio.Group>
         {progress && <UploadProgressBar progress={progress} />}
         {error != null && !cancelled && <UploadError error={error} />}
         {cancelled && (

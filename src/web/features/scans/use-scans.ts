@@ -1,6 +1,7 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   type VulnerabilityInfo,
+  findingEnvelopeSchema,
   findingPageSchema,
   scanListSchema,
   scanReportSchema,
@@ -88,6 +89,24 @@ export function useLocatedFinding(vulnerability: VulnerabilityInfo | null, findi
       }
       return null;
     },
+  });
+}
+
+/**
+ * Reveals a finding's masked secrets (Contributor or above; the server records it in the audit log).
+ * The answer is kept by the caller only, never in the query cache, so closing the finding forgets it.
+ */
+export function useRevealFinding() {
+  return useMutation({
+    mutationFn: async ({ scanId, findingId }: { scanId: string; findingId: string }) =>
+      (
+        await api(`/scans/${id(scanId)}/findings/${id(findingId)}/reveal`, {
+          method: 'POST',
+          body: {},
+          schema: findingEnvelopeSchema,
+        })
+      ).finding,
+    gcTime: 0,
   });
 }
 

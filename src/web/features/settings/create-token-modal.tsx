@@ -1,6 +1,7 @@
 import {
   Alert,
   Button,
+  Checkbox,
   Code,
   CopyButton,
   Group,
@@ -11,20 +12,27 @@ import {
   TextInput,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { createApiTokenBodySchema, type RoleName } from '../../../contracts/index.ts';
+import { createApiTokenBodySchema, type RoleName, TOKEN_SCOPES, type TokenScope } from '../../../contracts/index.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { RoleSelect } from '../../components/role-select.tsx';
 import { useCreateToken } from './use-settings-data.ts';
 
-type Field = 'name' | 'role' | 'expiresInDays';
+type Field = 'name' | 'role' | 'scopes' | 'expiresInDays';
 
-const labels: Record<Field, string> = { name: 'Name', role: 'Role', expiresInDays: 'Expires' };
+const labels: Record<Field, string> = { name: 'Name', role: 'Role', scopes: 'Scopes', expiresInDays: 'Expires' };
 const messages: Record<Field, string> = {
   name: 'Enter a name that says where the token is used (up to 120 characters).',
   role: 'Choose a role.',
+  scopes: 'Choose at least one scope.',
   expiresInDays: 'Choose when the token expires.',
 };
+export const scopeText: Record<TokenScope, { label: string; description: string }> = {
+  read: { label: 'Read', description: 'Read targets, scans, findings, issues and settings (GET only).' },
+  write: { label: 'Write', description: 'Read, and change targets, scans, findings, issues and comments (e.g. import scans in CI).' },
+  admin: { label: 'Admin', description: 'Organization settings, members, GitLab instances and jobs.' },
+};
+
 const expiries = [
   { value: '30', label: 'In 30 days' },
   { value: '90', label: 'In 90 days' },
@@ -57,6 +65,7 @@ function CreateTokenForm({ roles, onDone, onPendingChange }: CreateTokenFormProp
   const create = useCreateToken();
   const [name, setName] = useState('');
   const [role, setRole] = useState<RoleName>(roles.includes('contributor') ? 'contributor' : roles[0]!);
+  const [scopes, setScopes] = useState<TokenScope[]>(['read']);
   const [expiry, setExpiry] = useState('90');
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
 
@@ -101,6 +110,7 @@ function CreateTokenForm({ roles, onDone, onPendingChange }: CreateTokenFormProp
     const values = {
       name,
       role,
+      scopes,
       expiresInDays: expiry === 'never' ? undefined : Number(expiry),
     };
     const result = validate(createApiTokenBodySchema, values, messages);
@@ -150,6 +160,23 @@ function CreateTokenForm({ roles, onDone, onPendingChange }: CreateTokenFormProp
             error={errors.expiresInDays}
           />
         </Group>
+        <Checkbox.Group
+          label="Scopes"
+          description="What the token may do, within its role. Tokens cannot manage tokens: that needs you signed in."
+          required
+          value={scopes}
+          error={errors.scopes}
+          onChange={(value) => {
+            setScopes(TOKEN_SCOPES.filter((scope) => value.includes(scope)));
+            setErrors((current) => ({ ...current, scopes: undefined }));
+          }}
+        >
+          <Stack gap="xs" mt="xs">
+            {TOKEN_SCOPES.map((scope) => (
+              <Checkbox key={scope} value={scope} label={scopeText[scope].label} description={scopeText[scope].description} />
+            ))}
+          </Stack>
+        </Checkbox.Group>
         {error != null && apiFieldError(error, labels) === null && (
           <ErrorAlert error={error} action="create the token" />
         )}

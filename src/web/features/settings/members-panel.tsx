@@ -9,7 +9,8 @@ import { PlusIcon } from '../../components/icons.tsx';
 import { QueryBody } from '../../components/query-body.tsx';
 import { RoleSelect } from '../../components/role-select.tsx';
 import { grantableRoles, roleLabel } from '../../components/roles.ts';
-import { AddMemberModal } from './add-member-modal.tsx';
+import { InviteMemberModal } from './invite-member-modal.tsx';
+import { PendingInvitations } from './pending-invitations.tsx';
 import { useChangeRole, useMembers, useRemoveMember } from './use-settings-data.ts';
 
 export function MembersPanel() {
@@ -41,7 +42,7 @@ export function MembersPanel() {
         </Text>
         {admin && (
           <Button leftSection={<PlusIcon />} onClick={() => setAdding(true)}>
-            Add member
+            Invite member
           </Button>
         )}
       </Group>
@@ -51,7 +52,7 @@ export function MembersPanel() {
       <QueryBody
         query={members}
         noun="the members"
-        empty={<EmptyState py={40} title="No members" description="Add the people of your team." />}
+        empty={<EmptyState py={40} title="No members" description="Invite the people of your team." />}
       >
         {(list) => (
           <Table.ScrollContainer minWidth={720}>
@@ -133,7 +134,8 @@ export function MembersPanel() {
           </Table.ScrollContainer>
         )}
       </QueryBody>
-      <AddMemberModal opened={adding} onClose={() => setAdding(false)} roles={roles} />
+      {admin && <PendingInvitations roles={roles} />}
+      <InviteMemberModal opened={adding} onClose={() => setAdding(false)} roles={roles} />
       <ConfirmModal
         opened={removeOpen}
         title="Remove member?"

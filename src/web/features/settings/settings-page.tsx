@@ -2,6 +2,7 @@ import { Tabs } from '@mantine/core';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { isAdmin, useCurrentSession } from '../../api/session.ts';
 import { PageHeader } from '../../components/page-header.tsx';
+import { AuditPanel } from './audit-panel.tsx';
 import { GitlabPanel } from './gitlab-panel.tsx';
 import { JobsPanel } from './jobs-panel.tsx';
 import { MembersPanel } from './members-panel.tsx';
@@ -14,6 +15,7 @@ const tabs = [
   { value: 'gitlab', label: 'GitLab', adminOnly: false },
   { value: 'sla', label: 'SLA', adminOnly: false },
   { value: 'jobs', label: 'Jobs', adminOnly: true },
+  { value: 'audit', label: 'Audit log', adminOnly: true },
 ] as const;
 
 export function SettingsPage() {
@@ -28,7 +30,7 @@ export function SettingsPage() {
     <>
       <PageHeader
         title="Settings"
-        description="Who has access to your organization, the tokens your CI uses, GitLab instances, the remediation SLA, and background jobs."
+        description="Who has access to your organization, the tokens your CI uses, GitLab instances, the remediation SLA, background jobs and the audit log."
       />
       <Tabs
         value={tab ?? 'members'}
@@ -57,6 +59,11 @@ export function SettingsPage() {
         {isAdmin(role) && (
           <Tabs.Panel value="jobs">
             <JobsPanel />
+          </Tabs.Panel>
+        )}
+        {isAdmin(role) && (
+          <Tabs.Panel value="audit">
+            <AuditPanel />
           </Tabs.Panel>
         )}
       </Tabs>

@@ -7,7 +7,7 @@ import { DateTime } from '../../components/format-date.tsx';
 import { PlusIcon } from '../../components/icons.tsx';
 import { QueryBody } from '../../components/query-body.tsx';
 import { grantableRoles, roleLabel } from '../../components/roles.ts';
-import { CreateTokenModal } from './create-token-modal.tsx';
+import { CreateTokenModal, scopeText } from './create-token-modal.tsx';
 import { useRevokeToken, useTokens } from './use-settings-data.ts';
 
 function status(token: ApiToken): { label: string; color: string } {
@@ -38,7 +38,7 @@ export function TokensPanel() {
       <Group justify="space-between" align="center">
         <Text size="sm" c="dimmed">
           Your tokens let CI jobs and the <Code>vulnbridge</Code> command call the API as you, with
-          the role you choose. Send one as <Code>Authorization: Bearer &lt;token&gt;</Code>.
+          the role and scopes you choose. Send one as <Code>Authorization: Bearer &lt;token&gt;</Code>.
         </Text>
         {tokens.data && tokens.data.length > 0 && newButton}
       </Group>
@@ -56,13 +56,14 @@ export function TokensPanel() {
         }
       >
         {(list) => (
-          <Table.ScrollContainer minWidth={820}>
+          <Table.ScrollContainer minWidth={920}>
             <Table verticalSpacing="sm" horizontalSpacing="md">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">Name</Table.Th>
                   <Table.Th scope="col">Token</Table.Th>
                   <Table.Th scope="col">Role</Table.Th>
+                  <Table.Th scope="col">Scopes</Table.Th>
                   <Table.Th scope="col">Last used</Table.Th>
                   <Table.Th scope="col">Expires</Table.Th>
                   <Table.Th scope="col">Status</Table.Th>
@@ -88,6 +89,15 @@ export function TokensPanel() {
                         <Code>{token.prefix}…</Code>
                       </Table.Td>
                       <Table.Td>{roleLabel(token.role)}</Table.Td>
+                      <Table.Td>
+                        <Group gap={4} wrap="nowrap">
+                          {token.scopes.map((scope) => (
+                            <Badge key={scope} variant="outline" color="gray" size="sm">
+                              {scopeText[scope].label}
+                            </Badge>
+                          ))}
+                        </Group>
+                      </Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         <DateTime value={token.lastUsedAt} empty="Never" />
                       </Table.Td>

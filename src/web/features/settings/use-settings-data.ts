@@ -1,14 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
+  CreateInvitationBody,
   createApiTokenBodySchema,
-  createMemberBodySchema,
   JobInfo,
   RoleName,
 } from '../../../contracts/index.ts';
 import {
   apiTokenListSchema,
   createdApiTokenSchema,
+  createdInvitationSchema,
+  invitationListSchema,
   jobListSchema,
   memberEnvelopeSchema,
   memberListSchema,
@@ -17,6 +19,7 @@ import { okSchema } from '../../../contracts/index.ts';
 import { api } from '../../api/client.ts';
 
 const membersKey = ['members'] as const;
+const invitationsKey = ['invitations'] as const;
 const tokensKey = ['tokens'] as const;
 const jobsKey = ['jobs'] as const;
 
@@ -38,9 +41,25 @@ export function useMembers() {
   });
 }
 
-export function useAddMember() {
-  return useWrite(membersKey, async (body: z.input<typeof createMemberBodySchema>) =>
-    (await api('/members', { method: 'POST', body, schema: memberEnvelopeSchema })).member,
+/** Pending invitations (Owners and Administrators only). */
+export function useInvitations(enabled: boolean) {
+  return useQuery({
+    queryKey: invitationsKey,
+    queryFn: async () => (await api('/invitations', { schema: invitationListSchema })).invitations,
+    enabled,
+  });
+}
+
+/** Invites by e-mail: the answer carries the link, shown once. */
+export function useCreateInvitation() {
+  return useWrite(invitationsKey, (body: CreateInvitationBody) =>
+    api('/invitations', { method: 'POST', body, schema: createdInvitationSchema }),
+  );
+}
+
+export function useRevokeInvitation() {
+  return useWrite(invitationsKey, (invitationId: string) =>
+    api(at('/invitations', invitationId), { method: 'DELETE' }),
   );
 }
 

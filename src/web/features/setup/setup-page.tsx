@@ -4,14 +4,16 @@ import { type ChangeEvent, type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { setupBodySchema } from '../../../contracts/index.ts';
 import { isApiError } from '../../api/client.ts';
+import { sentence } from '../../api/describe-error.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { setupKey, useSetup } from '../../api/session.ts';
 import { AuthLayout } from '../../components/auth-layout.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 
-type Field = 'organizationName' | 'name' | 'email' | 'password';
+type Field = 'setupCode' | 'organizationName' | 'name' | 'email' | 'password';
 
 const labels: Record<Field, string> = {
+  setupCode: 'Set-up code',
   organizationName: 'Organization name',
   name: 'Your name',
   email: 'Email',
@@ -19,11 +21,21 @@ const labels: Record<Field, string> = {
 };
 
 const messages: Record<Field, string> = {
+  setupCode: 'Enter the set-up code from the server log.',
   organizationName: 'Enter your organization’s name (up to 120 characters).',
   name: 'Enter your name (up to 120 characters).',
   email: 'Enter a valid email address, like you@example.com.',
   password: 'Choose a password of at least 12 characters.',
 };
+
+/** A wrong set-up code (or too many of them) belongs on the code's field. */
+function serverFieldError(error: unknown): FieldErrors<Field> | null {
+  if (!isApiError(error)) return null;
+  if (error.code === 'invalid_setup_code' || error.code === 'too_many_attempts') {
+    return { setupCode: sentence(error.message) };
+  }
+  return null;
+}
 
 /** First run: creates the organization and its Owner, then signs the Owner in. */
 export function SetupPage() {
@@ -31,6 +43,7 @@ export function SetupPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [values, setValues] = useState<Record<Field, string>>({
+    setupCode: '',
     organizationName: '',
     name: '',
     email: '',
@@ -60,14 +73,15 @@ export function SetupPage() {
     setup.mutate(result.data, {
       onSuccess: () => navigate('/targets', { replace: true }),
       onError: (error) => {
-        const fieldErrors = apiFieldError(error, labels);
+        const fieldErrors = apiFieldError(error, labels) ?? serverFieldError(error);
         if (fieldErrors) setErrors(fieldErrors);
       },
     });
   };
 
   const alreadySetUp = isApiError(setup.error) && setup.error.code === 'already_set_up';
-  const showGeneralError = setup.error && !alreadySetUp && !apiFieldError(setup.error, labels);
+  const showGeneralError =
+    setup.error && !alreadySetUp && !apiFieldError(setup.error, labels) && !serverFieldError(setup.error);
 
   return (
     <AuthLayout
@@ -77,7 +91,15 @@ export function SetupPage() {
     >
       <form onSubmit={onSubmit} noValidate>
         <Stack gap="md">
-          <TextInput {...field('organizationName')} placeholder="Acme Security" autoFocus />
+          <TextInput
+            {...field('setupCode')}
+            description="The server printed it in its log when it started: “enter the set-up code: XXXX-XXXX-XXXX”."
+            placeholder="XXXX-XXXX-XXXX"
+            autoComplete="one-time-code"
+            spellCheck={false}
+            autoFocus
+          />
+          <TextInput {...field('organizationName')} placeholder="Acme Security" />
           <TextInput {...field('name')} placeholder="Ada Lovelace" autoComplete="name" />
           <TextInput
             {...field('email')}
@@ -87,7 +109,7 @@ export function SetupPage() {
           />
           <PasswordInput
             {...field('password')}
-            description="At least 12 characters. A passphrase of several words works well."
+            description="At least 12 characters, not your email or name, and not a common password. A passphrase of several words works well."
             autoComplete="new-password"
           />
           {alreadySetUp && (

@@ -1,12 +1,13 @@
-import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, PasswordInput, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { signInBodySchema } from '../../../contracts/index.ts';
+import { type OrganizationChoice, signInBodySchema } from '../../../contracts/index.ts';
 import { type FieldErrors, validate } from '../../api/field-errors.ts';
 import { sessionEndedKey, useSignIn } from '../../api/session.ts';
 import { AuthLayout } from '../../components/auth-layout.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { roleLabel } from '../../components/roles.ts';
 
 type Field = 'email' | 'password';
 
@@ -32,19 +33,67 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  /** Set when the account belongs to several organizations: the session is for the one picked. */
+  const [choices, setChoices] = useState<OrganizationChoice[] | null>(null);
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = (organizationId?: string) => {
     const result = validate(signInBodySchema, { email, password }, messages);
     if (!result.ok) {
       setErrors(result.errors);
       return;
     }
-    signIn.mutate(result.data, {
-      onSuccess: () => navigate(returnPath(location.state), { replace: true }),
-      onError: () => setPassword(''),
+    signIn.mutate(organizationId ? { ...result.data, organizationId } : result.data, {
+      onSuccess: (answer) => {
+        if ('chooseOrganization' in answer) {
+          setChoices(answer.chooseOrganization);
+          return;
+        }
+        setPassword('');
+        navigate(returnPath(location.state), { replace: true });
+      },
+      onError: () => {
+        setPassword('');
+        setChoices(null);
+      },
     });
   };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    submit();
+  };
+
+  if (choices) {
+    return (
+      <AuthLayout title="Choose an organization" description={`${email} belongs to several organizations. A session is for one of them; you can switch later from the user menu.`}>
+        <Stack gap="sm">
+          {choices.map((organization) => (
+            <UnstyledButton
+              key={organization.id}
+              onClick={() => submit(organization.id)}
+              disabled={signIn.isPending}
+              p="md"
+              style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-md)' }}
+            >
+              <Text fw={600}>{organization.name}</Text>
+              <Text size="sm" c="dimmed">
+                {roleLabel(organization.role)}
+              </Text>
+            </UnstyledButton>
+          ))}
+          {signIn.error && <ErrorAlert error={signIn.error} action="sign in" />}
+          <Button
+            variant="subtle"
+            onClick={() => {
+              setChoices(null);
+              setPassword('');
+            }}
+          >
+            Use another account
+          </Button>
+        </Stack>
+      </AuthLayout>
+    );
+  }
 
   return (
     <AuthLayout title="Sign in" description="Sign in to your organization’s security findings.">

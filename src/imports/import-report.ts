@@ -7,13 +7,10 @@
 // error (a ReportError from a later piece included) propagates and rolls the transaction back.
 import type SQLite from 'better-sqlite3';
 import type { Transaction } from 'kysely';
-import { type Db, nowIso } from '../db/index.ts';
-import type { Database, FindingsTable, VulnerabilitiesTable } from '../db/tables.ts';
+import { type Database, type Db, type FindingsTable, nowIso, type VulnerabilitiesTable } from '../db/index.ts';
 import { IdPool } from './import-identities.ts';
 import { importWriter, type PendingFinding } from './import-writers.ts';
-import { type DrainedPart, type PackedFinding, type PackedPart, packFinding } from './builder.ts';
-import { streamOfReport } from './report-stream.ts';
-import { type ParsedReport, type ParsedVulnerability, type ReportHeader, SEVERITIES, type Severity } from './types.ts';
+import { type DrainedPart, groupSites, type PackedFinding, type PackedPart, packFinding, type ParsedReport, type ParsedVulnerability, type ParseWarning, preferredSiteName, type ReportHeader, SEVERITIES, type Severity, streamOfReport } from '../findings/index.ts';
 
 /** Positions in a PackedFinding. */
 const FINGERPRINT = 0;
@@ -25,6 +22,8 @@ export interface ImportStream {
   next(): Array<DrainedPart | PackedPart> | null | Promise<Array<DrainedPart | PackedPart> | null>;
   /** Bytes of the report that the pieces handed out so far cover; absent when it comes in one piece. */
   position?(): number;
+  /** The report's warnings, complete once next() has returned null. */
+  warnings?(): ParseWarning[];
 }
 
 /** How far an import has come: `bytes` of the report's `totalBytes` are stored (an estimate within a piece). */
@@ -46,8 +45,21 @@ interface ImportBase {
   actorUserId: string | null;
   targetId: string;
   source: ImportSource;
-  /** Keep only the findings of this site (a report naming several sites is split by the caller). */
-  site?: string;
+  /**
+   * Keep only the findings on these sites (names as the findings carry them; '' for findings placed on
+   * no site): a report of several sites is split, or cut to its target's site, by the caller.
+   */
+  sites?: ReadonlySet<string>;
+  /** The scan's site name, when the caller knows it better than the report's header. */
+  siteName?: string;
+  /** Findings on other sites that the caller left out: stored with the scan as a warning. */
+  leftOut?: LeftOutSite[];
+}
+
+/** Findings of a report on a site other than the target's, not imported. */
+export interface LeftOutSite {
+  site: string;
+  findings: number;
 }
 
 export interface ImportInput extends ImportBase {
@@ -56,7 +68,7 @@ export interface ImportInput extends ImportBase {
 
 export interface StreamImportInput extends ImportBase {
   stream: ImportStream;
-  /** Stop with a MultipleSitesError as soon as findings of a second site appear. */
+  /** Stop with a MultipleSitesError as soon as findings of a second site appear (spellings of one site, sites.ts, are one). */
   singleSite?: boolean;
   /** The raw handle of the SQLite connection the transaction runs on (Db.sqlite): rows go through prepared statements. */
   sqlite?: SQLite.Database;
@@ -74,6 +86,12 @@ export interface ImportSummary {
   new: number;
   recurring: number;
   missing: number;
+  /** The report held no finding: nothing is compared with the previous scan (new/recurring/missing are 0). */
+  empty: boolean;
+  /** Optional fields the report left out, counted per kind, and findings on other sites left out. */
+  warnings: ParseWarning[];
+  /** Findings on other sites than the target's that were not imported (none unless the report has several sites). */
+  leftOut: LeftOutSite[];
 }
 
 /** The report holds findings of more than one site (thrown only with `singleSite`). */
@@ -104,7 +122,8 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
   const ids = new IdPool();
   const scanId = ids.next();
   const now = nowIso();
-  const siteName = input.site ?? (header.sites.length === 1 ? (header.sites[0]?.name ?? '') : '');
+  const headerGroups = groupSites(header.sites.map((site) => site.name));
+  const siteName = input.siteName ?? (headerGroups.size === 1 ? preferredSiteName([...headerGroups.values()][0] ?? []) : '');
   await trx
     .insertInto('scans')
     .values({
@@ -134,7 +153,7 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
   const lookup = (await trx.selectFrom('finding_identities').select('id').where('target_id', '=', input.targetId).limit(1).executeTakeFirst()) !== undefined;
   const severityCounts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const stored = new Map<number, StoredVulnerability>();
-  const sites = new Set<string>();
+  const siteNames = new Set<string>();
   const writer = importWriter(trx, { organizationId: input.organizationId, targetId: input.targetId, scanId, ids, lookup }, input.sqlite);
   let pending: PendingFinding[] = [];
   let findingTotal = 0;
@@ -160,14 +179,19 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
     for (const piece of part) {
       const { vulnerability: v, index } = piece;
       const findings = 'packed' in piece ? piece.packed : piece.findings.map(packFinding);
-      const kept = input.site === undefined ? findings : findings.filter((f) => f[SITE] === input.site);
+      const keep = input.sites;
+      const kept = keep === undefined ? findings : findings.filter((f) => keep.has(f[SITE]));
       if (input.singleSite) {
-        for (const f of kept) sites.add(f[SITE]);
-        if (sites.size > 1) throw new MultipleSitesError([...sites]);
+        for (const f of kept) {
+          if (siteNames.has(f[SITE])) continue;
+          siteNames.add(f[SITE]);
+          const groups = groupSites(siteNames);
+          if (groups.size > 1) throw new MultipleSitesError([...groups.values()].map(preferredSiteName));
+        }
       }
       let entry = stored.get(index);
       if (!entry) {
-        if (kept.length === 0 && input.site !== undefined) continue;
+        if (kept.length === 0 && keep !== undefined) continue;
         entry = { id: ids.next(), index, position: stored.size, findingCount: 0, storedCount: kept.length };
         stored.set(index, entry);
         newVulnerabilities.push(vulnerabilityRow(v, entry, input.organizationId, scanId));
@@ -199,10 +223,15 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
     if (entry.position === position && entry.storedCount === entry.findingCount) continue;
     await trx.updateTable('vulnerabilities').set({ position, finding_count: entry.findingCount }).where('id', '=', entry.id).execute();
   }
-  const counts = await compareWithPrevious(trx, input.targetId, scanId);
+  const empty = findingTotal === 0;
+  const counts = empty ? { new: 0, recurring: 0, missing: 0 } : await compareWithPrevious(trx, input.targetId, scanId);
+  const leftOut = input.leftOut ?? [];
+  const warnings = [...(input.stream.warnings?.() ?? []), ...leftOutWarning(leftOut)];
   await trx
     .updateTable('scans')
     .set({
+      empty: empty ? 1 : 0,
+      warnings: JSON.stringify(warnings),
       vulnerability_count: stored.size,
       finding_count: findingTotal,
       severity_counts: JSON.stringify(severityCounts),
@@ -212,10 +241,22 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
     })
     .where('id', '=', scanId)
     .execute();
-  return { scanId, targetId: input.targetId, format: header.format, tool: header.tool, vulnerabilities: stored.size, findings: findingTotal, ...counts };
+  return { scanId, targetId: input.targetId, format: header.format, tool: header.tool, vulnerabilities: stored.size, findings: findingTotal, ...counts, empty, warnings, leftOut };
 }
 
-/** new / recurring / missing identities of this scan against the target's previous scan, counted in the database. */
+/** The findings on other sites that were left out, as one warning ("14 findings on other sites were left out: …"). */
+function leftOutWarning(leftOut: LeftOutSite[]): ParseWarning[] {
+  const count = leftOut.reduce((n, l) => n + l.findings, 0);
+  if (count === 0) return [];
+  const where = leftOut.map((l) => `${l.site} (${l.findings})`).join(', ');
+  return [{ kind: 'other-sites-left-out', count, message: `${count} ${count === 1 ? 'finding' : 'findings'} on other sites ${count === 1 ? 'was' : 'were'} left out: ${where}` }];
+}
+
+/**
+ * new / recurring / missing identities of this scan against the target's previous scan, counted in the
+ * database. An empty scan (a report with no finding) is never the previous scan: it says nothing about
+ * what was fixed, so the next scan is compared with the last one that held findings.
+ */
 async function compareWithPrevious(trx: Transaction<Database>, targetId: string, scanId: string): Promise<{ new: number; recurring: number; missing: number }> {
   const distinctIn = async (id: string) =>
     Number(
@@ -227,6 +268,7 @@ async function compareWithPrevious(trx: Transaction<Database>, targetId: string,
     .select('id')
     .where('target_id', '=', targetId)
     .where('id', '!=', scanId)
+    .where('empty', '=', 0)
     .orderBy('imported_at', 'desc')
     .orderBy('id', 'desc')
     .limit(1)
@@ -270,7 +312,7 @@ function vulnerabilityRow(v: ParsedVulnerability, entry: StoredVulnerability, or
 
 /** A finding's row; identity_id and public_id are filled in once its identity is resolved. */
 function findingRow(f: PackedFinding, entry: StoredVulnerability, id: string, organizationId: string, scanId: string): FindingsTable {
-  const [fingerprint, site, url, method, parameter, attack, evidence, otherInfo, requestLine, requestHeaders, requestBody, responseStatusLine, responseHeaders, responseBody, truncated] = f;
+  const [fingerprint, site, url, method, parameter, attack, evidence, otherInfo, requestLine, requestHeaders, requestBody, responseStatusLine, responseHeaders, responseBody, truncated, additionalExchanges] = f;
   return {
     id,
     organization_id: organizationId,
@@ -294,5 +336,6 @@ function findingRow(f: PackedFinding, entry: StoredVulnerability, id: string, or
     response_headers: responseHeaders,
     response_body: responseBody,
     truncated,
+    additional_exchanges: additionalExchanges,
   };
 }

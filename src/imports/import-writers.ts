@@ -6,9 +6,9 @@
 // - Any dialect (PostgreSQL): multi-row statements through the transaction, a batch per round trip.
 import type SQLite from 'better-sqlite3';
 import type { Transaction } from 'kysely';
-import type { Database, FindingsTable, VulnerabilitiesTable } from '../db/tables.ts';
-import { publicId } from './fingerprint.ts';
+import type { Database, FindingsTable, VulnerabilitiesTable } from '../db/index.ts';
 import { type IdentityScope, MAX_PUBLIC_ID_ATTEMPTS, resolveIdentities } from './import-identities.ts';
+import { publicId } from '../findings/index.ts';
 
 export interface PendingFinding {
   /** identity_id and public_id are filled in by the writer. */
@@ -47,6 +47,7 @@ const FINDING_COLUMNS = [
   'response_headers',
   'response_body',
   'truncated',
+  'additional_exchanges',
 ] as const satisfies ReadonlyArray<keyof FindingsTable>;
 
 const VULNERABILITY_COLUMNS = [

@@ -1,8 +1,8 @@
 // Finding identities for an import: (target, fingerprint) → identity id and public ID, created when new.
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { Database } from '../db/tables.ts';
-import { publicId } from './fingerprint.ts';
+import type { Database } from '../db/index.ts';
+import { publicId } from '../findings/index.ts';
 
 export const MAX_PUBLIC_ID_ATTEMPTS = 20;
 const POOL_IDS = 4096;

@@ -1,1 +1,0 @@
-export { PROCESS_WEBHOOK_TASK, registerGitlabWebhooks, WEBHOOK_BODY_LIMIT } from './gitlab-ingress.ts';
