@@ -129,3 +129,8 @@ export async function removeMember(db: Kysely<Database>, actor: { organizationId
     await recordAudit(trx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'member.removed', subjectType: 'user', subjectId: userId });
   });
 }
+
+/** The user with this e-mail, if any (sign-in). */
+export async function findUserByEmail(db: Executor, email: string) {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}

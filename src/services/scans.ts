@@ -25,3 +25,10 @@ export async function listFindingRows(db: Kysely<Database>, organizationId: stri
   if (where.vulnerabilityId) query = query.where('vulnerability_id', '=', where.vulnerabilityId);
   return query.orderBy('vulnerability_id').orderBy('position').offset(page.offset).limit(page.limit).execute();
 }
+
+/** A vulnerability of the organization, with its finding count; not found otherwise. */
+export async function getVulnerabilityRow(db: Kysely<Database>, organizationId: string, vulnerabilityId: string) {
+  const vulnerability = await db.selectFrom('vulnerabilities').select(['id', 'finding_count']).where('organization_id', '=', organizationId).where('id', '=', vulnerabilityId).executeTakeFirst();
+  if (!vulnerability) throw notFound('vulnerability');
+  return vulnerability;
+}

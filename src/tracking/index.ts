@@ -2,16 +2,6 @@
 // the push, events and reconcile come next.
 export { REFERENCE_PREFIXES, codeBlock, hasBareTripleFenceLine, inlineCode, longestBacktickRun, neutralizeText } from './neutralize-markdown.ts';
 export {
-  DEFAULT_SECRET_HEADERS,
-  DEFAULT_SECRET_NAME_PATTERN,
-  DEFAULT_SECRET_PARAMS,
-  REDACTED,
-  type RedactOptions,
-  redactHeaders,
-  redactText,
-  redactUrl,
-} from './redact.ts';
-export {
   DEFAULT_MAX_BODY_CHARS,
   DESCRIPTION_MAX_CHARS,
   type RenderIssueInput,
@@ -31,6 +21,6 @@ export { CREATE_ISSUE_TASK, createPush, DEFAULT_PUSH_OPTIONS, type PushOptions, 
 export { PROCESS_WEBHOOK_TASK, processDelivery } from './process-webhook.ts';
 export { findWebhookHook, recordWebhookDelivery, type WebhookHook } from './webhook-deliveries.ts';
 export { listPushes, projectOptions } from './push-views.ts';
-export { addHubComment, commentsPaused, markCommentFailed, noteBody, POST_COMMENT_TASK, postComment, trackedIssueOfFinding } from './post-comment.ts';
+export { addHubComment, getComment, listIssueComments, commentsPaused, markCommentFailed, noteBody, POST_COMMENT_TASK, postComment, trackedIssueOfFinding } from './post-comment.ts';
 export { RECONCILE_TASK, reconcileLink, scheduleReconciliation } from './reconcile.ts';
 export { applyIssue, COMMENT_MARKER, commentMarker, syncIssue, syncNotes, upsertNote } from './sync-issue.ts';

@@ -90,3 +90,14 @@ export async function commentsPaused(db: Kysely<Database>, organizationId: strin
 export async function markCommentFailed(db: Kysely<Database>, commentId: string, error: string): Promise<void> {
   await db.updateTable('comments').set({ outbound_state: 'failed', error, updated_at: nowIso() }).where('id', '=', commentId).execute();
 }
+
+/** A comment row by id (the one just added). */
+export async function getComment(db: Kysely<Database>, commentId: string) {
+  return db.selectFrom('comments').selectAll().where('id', '=', commentId).executeTakeFirstOrThrow();
+}
+
+/** The comments of a tracked issue, oldest first (GitLab's time where it has one). */
+export async function listIssueComments(db: Kysely<Database>, trackedIssueId: string) {
+  const rows = await db.selectFrom('comments').selectAll().where('tracked_issue_id', '=', trackedIssueId).execute();
+  return rows.sort((a, b) => (a.gitlab_created_at ?? a.created_at).localeCompare(b.gitlab_created_at ?? b.created_at));
+}

@@ -1,6 +1,7 @@
+// The redaction rules (src/findings/redact.ts) as GitLab issue text uses them: secrets never leave the hub.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SECRET_HEADERS, REDACTED, redactHeaders, redactText, redactUrl } from './redact.ts';
+import { DEFAULT_SECRET_HEADERS, REDACTED, redactHeaders, redactText, redactUrl } from '../findings/index.ts';
 
 const R = REDACTED;
 

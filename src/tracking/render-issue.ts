@@ -7,7 +7,7 @@
 import type { FindingInfo, ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
 import { codeBlock, inlineCode } from './neutralize-markdown.ts';
 import { neutralizePlainText } from './neutralize-prose.ts';
-import { type RedactOptions, redactHeaders, redactText, redactUrl } from './redact.ts';
+import { type RedactOptions, redactHeaders, redactText, redactUrl } from '../findings/index.ts';
 
 export const TITLE_MAX_CHARS = 255;
 export const DESCRIPTION_MAX_CHARS = 1_048_576;

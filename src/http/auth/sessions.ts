@@ -91,3 +91,8 @@ export async function findSession(db: Kysely<Database>, secret: string): Promise
 export async function destroySession(db: Kysely<Database>, sessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
+
+/** The session still exists (not signed out, switched away or removed with its membership). */
+export async function sessionExists(db: Kysely<Database>, sessionId: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('sessions').select('id').where('id', '=', sessionId).executeTakeFirst());
+}

@@ -1,7 +1,7 @@
 import { signInBodySchema, signInResultSchema } from '../../../contracts/index.ts';
 import { DUMMY_HASH, verifyPassword } from '../../../crypto/index.ts';
 import { DomainError } from '../../../lib/index.ts';
-import { listUserOrganizations, recordAudit } from '../../../services/index.ts';
+import { findUserByEmail, listUserOrganizations, recordAudit } from '../../../services/index.ts';
 import { assertNotThrottled, clearFailures, recordFailure } from '../../auth/login-throttle.ts';
 import type { RouteModule } from '../../context.ts';
 import { startSession } from './session-cookie.ts';
@@ -17,7 +17,7 @@ export const signIn: RouteModule = (app, context) => {
     async (request, reply) => {
       const { email, password, organizationId } = request.body;
       await assertNotThrottled(db.kysely, email, request.ip);
-      const user = await db.kysely.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+      const user = await findUserByEmail(db.kysely, email);
       const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
       const organizations = user && valid && !user.disabled_at ? await listUserOrganizations(db.kysely, user.id) : [];
       if (!user || organizations.length === 0) {

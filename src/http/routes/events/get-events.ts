@@ -4,6 +4,7 @@
 // http/events/org-changes.ts), so a change written by any process reaches every stream.
 import type { ServerResponse } from 'node:http';
 import { principalOf } from '../../auth/access.ts';
+import { sessionExists } from '../../auth/sessions.ts';
 import type { RouteModule } from '../../context.ts';
 import { createOrgChanges } from '../../events/org-changes.ts';
 
@@ -32,7 +33,7 @@ export const getEventsRoute: RouteModule = (app, { db }) => {
       // A stream belongs to its session (bound to one organization): once the session ends (sign-out,
       // a switch to another organization, removal from this one), the stream ends too.
       const sessionEnded = async () =>
-        principal.kind === 'session' && !(await db.kysely.selectFrom('sessions').select('id').where('id', '=', principal.sessionId).executeTakeFirst());
+        principal.kind === 'session' && !(await sessionExists(db.kysely, principal.sessionId));
       reply.hijack();
       const res = reply.raw;
       // Security headers set earlier (helmet, on the raw response) are kept; these are added.

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { findingPageSchema, idParam, pageQuerySchema } from '../../../contracts/index.ts';
-import { notFound } from '../../../lib/index.ts';
-import { listFindingRows, maskFinding, maskOptions, toFindingInfo } from '../../../services/index.ts';
+import { getVulnerabilityRow, listFindingRows, maskFinding, maskOptions, toFindingInfo } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 
@@ -20,13 +19,7 @@ export const listFindingsRoute: RouteModule = (app, { db, env }) => {
     },
     async (request) => {
       const { organizationId } = principalOf(request);
-      const vulnerability = await db.kysely
-        .selectFrom('vulnerabilities')
-        .select(['id', 'finding_count'])
-        .where('organization_id', '=', organizationId)
-        .where('id', '=', request.params.vulnerabilityId)
-        .executeTakeFirst();
-      if (!vulnerability) throw notFound('vulnerability');
+      const vulnerability = await getVulnerabilityRow(db.kysely, organizationId, request.params.vulnerabilityId);
       const { offset, limit } = request.query;
       const rows = await listFindingRows(db.kysely, organizationId, { vulnerabilityId: vulnerability.id }, { offset, limit });
       const options = maskOptions(env.REDACT_EXTRA_NAMES);
