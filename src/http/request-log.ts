@@ -29,7 +29,10 @@ export function registerRequestLog(app: App): void {
 
 /** An error that only says the client went away (the connection closed before the body was read). */
 export function isClientAbort(error: unknown, request: FastifyRequest): boolean {
+  // Only while the body was still being read: once it was read whole, an ECONNRESET is the server's own
+  // (a database connection lost mid-request) and must stay a 500 that the client retries.
+  if (request.raw.readableEnded) return false;
   const code = (error as { code?: string } | null)?.code;
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNABORTED') return true;
-  return request.raw.destroyed || request.raw.readableAborted === true || request.raw.socket?.destroyed === true;
+  return request.raw.readableAborted === true || request.raw.socket?.destroyed === true;
 }

@@ -99,4 +99,14 @@ describe('request log', () => {
     }
     expect(handlerFailed === null || handlerFailed instanceof Error).toBe(true);
   });
+
+  it('a server error after the body was read whole stays a 500, even with a connection-reset code (a database lost mid-request)', async () => {
+    const { app } = await start(false);
+    app.post('/api/test-db-lost', { config: { access: 'public' } }, async () => {
+      throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+    });
+    const response = await app.inject({ method: 'POST', url: '/api/test-db-lost', payload: { a: 1 } });
+    expect(response.statusCode).toBe(500);
+    expect(response.json().error.code).toBe('internal');
+  });
 });
