@@ -4,7 +4,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,18 +12,11 @@ import { createSecretBox } from '../src/crypto/index.ts';
 import { migrateToLatest, newId, nowIso, openDatabase } from '../src/db/index.ts';
 import { createOrganizationWithOwner, createTarget } from '../src/services/index.ts';
 import { importReport } from '../src/imports/index.ts';
+import { freePort } from '../test/support/net.ts';
 import { zapReport } from '../test/support/reports.ts';
 import { spawnSandbox } from './push.ts';
 
 const cli = fileURLToPath(new URL('../bin/vulnbridge.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startHub(env: Record<string, string>, role: 'web' | 'all'): Promise<ChildProcess> {
   const child = spawn(process.execPath, [cli, 'serve', '--role', role], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -1,15 +1,11 @@
 // Settings → Audit log: an Owner filters the log (the filters go into the URL), pages through it, and
 // the Export CSV link carries the same filters. Screenshots at 1280 and 390 px wide.
 import { expect, test } from '@playwright/test';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
+import { baseUrl, ensureOwner, expectAccessible, hubSpec, owner, signIn } from './helpers.ts';
 
-test.use({ baseURL: process.env.VB_E2E_BASE_URL });
-test.beforeEach(({ page }) => failOnPageErrors(page));
+hubSpec();
 
-test.beforeAll(async ({ request }) => {
-  const setup = await request.get(`${baseUrl()}/api/setup`);
-  if ((await setup.json()).needsSetup) expect((await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } })).ok()).toBe(true);
-});
+test.beforeAll(({ request }) => ensureOwner(request));
 
 test('an Owner filters the audit log, pages through it and exports what is shown as CSV', async ({ page }) => {
   await signIn(page, owner.email, owner.password);

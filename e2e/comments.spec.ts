@@ -7,20 +7,15 @@
 // This spec runs first (files run in name order) and the foundation spec expects a server that still
 // needs set-up, so it works in an organization of its own, made in the database, and removes that
 // organization and its user at the end: the hub is left exactly as it was found.
-import { mkdirSync } from 'node:fs';
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { sqlInjectionReport } from './scan-fixtures.ts';
-import { type Db, openDatabase } from '../src/db/index.ts';
-import { createOrganizationWithOwner } from '../src/services/index.ts';
-import { baseUrl, expectAccessible, failOnPageErrors, signIn } from './helpers.ts';
+import { baseUrl, expectAccessible, hubSpec, screenshotsDir, signIn } from './helpers.ts';
+import { withOwnOrganization } from './own-organization.ts';
 import { sandbox, sandboxAdmin, sandboxUser } from './sandbox.ts';
 
-const screenshots = 'docs/screenshots';
-mkdirSync(screenshots, { recursive: true });
+const screenshots = screenshotsDir();
 
-test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: process.env.VB_E2E_BASE_URL });
-test.beforeEach(({ page }) => failOnPageErrors(page));
+hubSpec({ serial: true });
 
 // A project of the acme/platform/security group, where alice is Owner (so a webhook is registered) and
 // bob can comment. Not juice-shop: linking creates the Vulnbridge label there, which the sandbox cannot
@@ -33,9 +28,6 @@ const bob = () => sandboxUser('bob');
 const hubText = `Verified the fix on staging ${Date.now().toString(36)}`;
 const xssBody = 'Still reproducible: <img src=x onerror=window.__xss=1> see [link](javascript:alert(1)) and **bold**';
 
-let db: Db | null = null;
-let organizationId = '';
-let userId = '';
 let targetId = '';
 let scanId = '';
 let findingId = '';
@@ -50,6 +42,16 @@ async function gitlab(method: 'GET' | 'PUT' | 'DELETE', path: string, user = ali
   const text = await response.text();
   if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/** Signs bob in on the sandbox's own sign-in page, in `context`, which then shows the issue. */
+async function openIssueAsBob(context: BrowserContext): Promise<Page> {
+  const gitlabPage = await context.newPage();
+  await gitlabPage.goto(`${sandbox().url}/users/sign_in?redirect_to=${encodeURIComponent(`/${projectPath}/-/issues/${iid}`)}`);
+  await gitlabPage.getByLabel('Username or primary email').fill(bob().username);
+  await gitlabPage.getByLabel('Password').fill(bob().password);
+  await gitlabPage.getByRole('button', { name: 'Sign in' }).click();
+  return gitlabPage;
 }
 
 interface SandboxNote {
@@ -76,44 +78,7 @@ function oneFindingReport(): Buffer {
   return sqlInjectionReport(site, [instance]);
 }
 
-async function signInApi(request: APIRequestContext): Promise<Record<string, string>> {
-  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, { data: { email: person.email, password: person.password } });
-  expect(signedIn.ok(), await signedIn.text()).toBe(true);
-  return { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
-}
-
-test.beforeAll(async () => {
-  const url = process.env.VB_E2E_DATABASE_URL;
-  if (!url) throw new Error('VB_E2E_DATABASE_URL is not set: run the tests with `npx playwright test`');
-  db = openDatabase(url);
-  const created = await createOrganizationWithOwner(db.kysely, person);
-  organizationId = created.organization.id;
-  userId = created.user.id;
-});
-
-// The target goes first (its scan, connection and issue records), so GitLab's webhooks about the
-// deletions below are refused at the door; then the hook and the issue in the sandbox; then the
-// organization and its user, so the hub again has exactly the users it had.
-test.afterAll(async ({ request }) => {
-  try {
-    if (targetId) {
-      const headers = await signInApi(request);
-      expect((await request.delete(`${baseUrl()}/api/targets/${targetId}/gitlab`, { headers })).status()).toBe(204);
-      expect((await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers })).status()).toBe(204);
-    }
-    if (projectId) {
-      const hooks = (await gitlab('GET', `/projects/${projectId}/hooks`)) as { id: number }[];
-      for (const hook of hooks.filter((h) => !hooksBefore.includes(h.id))) await gitlab('DELETE', `/projects/${projectId}/hooks/${hook.id}`);
-      if (iid) await gitlab('DELETE', `/projects/${projectId}/issues/${iid}`);
-    }
-  } finally {
-    if (db) {
-      if (organizationId) await db.kysely.deleteFrom('organizations').where('id', '=', organizationId).execute();
-      if (userId) await db.kysely.deleteFrom('users').where('id', '=', userId).execute();
-      await db.close();
-    }
-  }
-});
+withOwnOrganization(person, () => ({ targetId, projectId, iid, hooksBefore }), (method, path) => gitlab(method, path));
 
 test('the finding’s issue is created in the sandbox project, with its webhook', async ({ page }) => {
   const project = (await gitlab('GET', `/projects/${encodeURIComponent(projectPath)}`)) as { id: number };
@@ -203,11 +168,7 @@ test('bob’s comment on the GitLab issue page appears live in the open drawer, 
   // As a person would: sign in to the sandbox as bob, open the issue, comment.
   const gitlabContext = await browser.newContext();
   try {
-    const gitlabPage = await gitlabContext.newPage();
-    await gitlabPage.goto(`${sandbox().url}/users/sign_in?redirect_to=${encodeURIComponent(`/${projectPath}/-/issues/${iid}`)}`);
-    await gitlabPage.getByLabel('Username or primary email').fill(bob().username);
-    await gitlabPage.getByLabel('Password').fill(bob().password);
-    await gitlabPage.getByRole('button', { name: 'Sign in' }).click();
+    const gitlabPage = await openIssueAsBob(gitlabContext);
     await expect(gitlabPage.getByRole('heading', { level: 2, name: 'Activity' })).toBeVisible();
     await gitlabPage.getByLabel('Comment').fill(xssBody);
     const sentAt = Date.now();
@@ -274,11 +235,7 @@ test('a hub comment reaches GitLab signed by its hub author and inert; while Git
   // As a developer sees it on the issue page.
   const gitlabContext = await browser.newContext();
   try {
-    const gitlabPage = await gitlabContext.newPage();
-    await gitlabPage.goto(`${sandbox().url}/users/sign_in?redirect_to=${encodeURIComponent(`/${projectPath}/-/issues/${iid}`)}`);
-    await gitlabPage.getByLabel('Username or primary email').fill(bob().username);
-    await gitlabPage.getByLabel('Password').fill(bob().password);
-    await gitlabPage.getByRole('button', { name: 'Sign in' }).click();
+    const gitlabPage = await openIssueAsBob(gitlabContext);
     const shown = gitlabPage.locator('.note').filter({ hasText: `Retest ${stamp}` });
     await expect(shown).toContainText(`${person.name} (Vulnbridge) wrote:`);
     await expect(shown.locator('.md strong').first()).toHaveText(person.name);

@@ -3,37 +3,23 @@
 // OAuth (sign-in and consent on the sandbox's own pages); a scan's project is picked (search, group
 // resources, webhook); disconnect revokes at GitLab; a grant revoked in GitLab shows the reconnect
 // banner and Reconnect brings the target back. Axe on each page and the open picker; screenshots.
-import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { sqlInjectionReport } from './scan-fixtures.ts';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
+import { baseUrl, ensureOwner, expectAccessible, hubSpec, owner, screenshotsDir, sessionHeaders, signIn, signInHeaders } from './helpers.ts';
 import { sandbox, sandboxAdmin, sandboxUser } from './sandbox.ts';
 
-const screenshots = 'docs/screenshots';
-mkdirSync(screenshots, { recursive: true });
+const screenshots = screenshotsDir();
 
-test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: process.env.VB_E2E_BASE_URL });
-test.beforeEach(({ page }) => failOnPageErrors(page));
+hubSpec({ serial: true });
 
 // These tests need the Owner (an Administrator and more); when run alone, set it up.
-test.beforeAll(async ({ request }) => {
-  const setup = await request.get(`${baseUrl()}/api/setup`);
-  if ((await setup.json()).needsSetup) {
-    const created = await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } });
-    expect(created.ok()).toBe(true);
-  }
-});
+test.beforeAll(({ request }) => ensureOwner(request));
 
 // Leave the organization as the other specs expect it: the target (and its scan) goes, after the
 // connection is removed (which revokes it in the sandbox).
 test.afterAll(async ({ request }) => {
   if (!targetId) return;
-  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, {
-    data: { email: owner.email, password: owner.password },
-  });
-  expect(signedIn.ok()).toBe(true);
-  const headers = { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
+  const headers = await signInHeaders(request, owner);
   const disconnected = await request.delete(`${baseUrl()}/api/targets/${targetId}/gitlab`, { headers });
   expect(disconnected.status()).toBe(204);
   const deleted = await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers });
@@ -61,13 +47,6 @@ function smallReport(site: string): Buffer {
     responsebody: '{"error":"SQLITE_ERROR"}',
   };
   return sqlInjectionReport(site, [instance]);
-}
-
-/** Calls the hub's API with the page's session cookie and CSRF token. */
-async function csrfHeaders(page: Page): Promise<Record<string, string>> {
-  const session = await page.request.get(`${baseUrl()}/api/auth/session`);
-  expect(session.ok()).toBe(true);
-  return { 'X-CSRF-Token': ((await session.json()) as { csrfToken: string }).csrfToken };
 }
 
 /** On the sandbox: signs in as alice when asked, then approves on the consent page. */
@@ -121,7 +100,7 @@ test('an Administrator adds the sandbox as a GitLab instance and sees what to re
 
 test('a target authorizes GitLab: sign in and approve on GitLab, back connected', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
-  const headers = await csrfHeaders(page);
+  const headers = await sessionHeaders(page);
   const target = await page.request.post(`${baseUrl()}/api/targets`, {
     headers,
     data: { name: 'Juice Shop', baseUrl: 'https://juice-shop.example.com' },

@@ -1,5 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import { capturePagesOnClose } from './capture.ts';
 
 export const owner = {
@@ -82,4 +83,44 @@ export async function failOnPageErrors(page: Page): Promise<void> {
   page.on('pageerror', (error) => {
     throw new Error(`uncaught error in the page: ${error.stack ?? error.message}\n${causes.join('\n')}`);
   });
+}
+
+/**
+ * The set-up every hub spec shares: its pages open on the server global-setup started, and an uncaught
+ * error in a page fails the test (see failOnPageErrors). With `serial`, the spec's tests run in order.
+ */
+export function hubSpec(options: { serial?: boolean } = {}): void {
+  if (options.serial) test.describe.configure({ mode: 'serial' });
+  test.use({ baseURL: process.env.VB_E2E_BASE_URL });
+  test.beforeEach(({ page }) => failOnPageErrors(page));
+}
+
+/** The folder of the README's screenshots, made if missing. */
+export function screenshotsDir(): string {
+  const dir = 'docs/screenshots';
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Sets up the Owner when the server still needs set-up (a spec run alone, without the foundation spec). */
+export async function ensureOwner(request: APIRequestContext): Promise<void> {
+  const setup = await request.get(`${baseUrl()}/api/setup`);
+  if ((await setup.json()).needsSetup) {
+    const created = await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } });
+    expect(created.ok()).toBe(true);
+  }
+}
+
+/** Signs `person` in through the API; the headers its state-changing requests then need. */
+export async function signInHeaders(request: APIRequestContext, person: { email: string; password: string }): Promise<Record<string, string>> {
+  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, { data: { email: person.email, password: person.password } });
+  expect(signedIn.ok(), await signedIn.text()).toBe(true);
+  return { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
+}
+
+/** The headers for calling the hub's API with the page's session cookie and CSRF token. */
+export async function sessionHeaders(page: Page): Promise<Record<string, string>> {
+  const session = await page.request.get(`${baseUrl()}/api/auth/session`);
+  expect(session.ok()).toBe(true);
+  return { 'X-CSRF-Token': ((await session.json()) as { csrfToken: string }).csrfToken };
 }

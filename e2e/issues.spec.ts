@@ -3,17 +3,13 @@
 // project chosen in the picker from the Create Issue popup, one issue per finding with the user's label,
 // progress to the end, the issues checked through the sandbox's API, Created Issues OPEN, one closed in
 // GitLab and Refresh shows it CLOSED. Axe on the popup, the progress and Created Issues; screenshots.
-import { mkdirSync } from 'node:fs';
-import { expect, type Page, test } from '@playwright/test';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
+import { expect, test } from '@playwright/test';
+import { baseUrl, ensureOwner, expectAccessible, hubSpec, owner, screenshotsDir, sessionHeaders, signIn, signInHeaders } from './helpers.ts';
 import { sandbox, sandboxAdmin, sandboxUser } from './sandbox.ts';
 
-const screenshots = 'docs/screenshots';
-mkdirSync(screenshots, { recursive: true });
+const screenshots = screenshotsDir();
 
-test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: process.env.VB_E2E_BASE_URL });
-test.beforeEach(({ page }) => failOnPageErrors(page));
+hubSpec({ serial: true });
 
 const projectPath = 'acme/platform/security/webgoat';
 const site = 'https://webgoat.example.com';
@@ -26,13 +22,7 @@ let gitlabProjectId = 0;
 let readerId = '';
 const issuesReader = { name: 'Ivy Viewer', email: 'ivy@acme.test', password: 'violet ledger quiet 2024', role: 'reader' };
 
-test.beforeAll(async ({ request }) => {
-  const setup = await request.get(`${baseUrl()}/api/setup`);
-  if ((await setup.json()).needsSetup) {
-    const created = await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } });
-    expect(created.ok()).toBe(true);
-  }
-});
+test.beforeAll(({ request }) => ensureOwner(request));
 
 /** Calls the sandbox's GitLab API as alice; fails on anything but 2xx. */
 async function gitlab(method: 'GET' | 'PUT' | 'DELETE', path: string): Promise<unknown> {
@@ -59,11 +49,7 @@ const ourIssues = async () =>
 // refused at the door; then the project's hooks and the issues this spec created in GitLab.
 test.afterAll(async ({ request }) => {
   if (targetId) {
-    const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, {
-      data: { email: owner.email, password: owner.password },
-    });
-    expect(signedIn.ok()).toBe(true);
-    const headers = { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
+    const headers = await signInHeaders(request, owner);
     if (readerId) expect((await request.delete(`${baseUrl()}/api/members/${readerId}`, { headers })).status()).toBe(204);
     expect((await request.delete(`${baseUrl()}/api/targets/${targetId}/gitlab`, { headers })).status()).toBe(204);
     const deleted = await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers });
@@ -116,19 +102,13 @@ function zapReport(count: number): Buffer {
   return Buffer.from(JSON.stringify({ '@programName': 'ZAP', '@version': '2.15.0', '@generated': 'Mon, 3 Jun 2024 10:00:00', site: [site0] }));
 }
 
-async function csrfHeaders(page: Page): Promise<Record<string, string>> {
-  const session = await page.request.get(`${baseUrl()}/api/auth/session`);
-  expect(session.ok()).toBe(true);
-  return { 'X-CSRF-Token': ((await session.json()) as { csrfToken: string }).csrfToken };
-}
-
 test('Create Issue: one GitLab issue per finding, with the user’s label, progress to the end', async ({ page }) => {
   const project = (await gitlab('GET', `/projects/${encodeURIComponent(projectPath)}`)) as { id: number };
   gitlabProjectId = project.id;
   expect(await ourIssues()).toEqual([]);
 
   await signIn(page, owner.email, owner.password);
-  const headers = await csrfHeaders(page);
+  const headers = await sessionHeaders(page);
   const target = await page.request.post(`${baseUrl()}/api/targets`, { headers, data: { name: 'WebGoat', baseUrl: site } });
   expect(target.ok()).toBe(true);
   targetId = ((await target.json()) as { target: { id: string } }).target.id;
@@ -259,7 +239,7 @@ test('a Reader sees Created Issues but no Create Issue button', async ({ page })
   await signIn(page, owner.email, owner.password);
   // Members join by invitation (issue #14): the Owner invites, the Reader accepts with their own password.
   const invited = await page.request.post(`${baseUrl()}/api/invitations`, {
-    headers: await csrfHeaders(page),
+    headers: await sessionHeaders(page),
     data: { email: issuesReader.email, role: issuesReader.role },
   });
   expect(invited.status(), await invited.text()).toBe(201);

@@ -3,17 +3,13 @@
 // secrets" and sees the values as the scanner wrote them, then masks them again; a Reader sees the
 // placeholders and no button. Nothing from the scanner is rendered as HTML. Screenshots at 1280 and
 // 390 px wide.
-import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { recordSecret } from '../test/support/capture.ts';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
+import { baseUrl, ensureOwner, expectAccessible, hubSpec, owner, screenshotsDir, sessionHeaders, signIn, signInHeaders } from './helpers.ts';
 
-const screenshots = 'docs/screenshots';
-mkdirSync(screenshots, { recursive: true });
+const screenshots = screenshotsDir();
 
-test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: process.env.VB_E2E_BASE_URL });
-test.beforeEach(({ page }) => failOnPageErrors(page));
+hubSpec({ serial: true });
 
 const SECRETS = { bearer: 'e2e-BEARER-0a1b2c3d4e5f', cookie: 'e2e-COOKIE-9f8e7d6c5b', token: 'e2e-TOKEN-13572468abc', sid: 'e2e-SID-24681357def' };
 for (const value of Object.values(SECRETS)) recordSecret('scanner-secret', value);
@@ -41,12 +37,6 @@ let targetId = '';
 let readerId = '';
 let findingUrl = '';
 
-async function csrfHeaders(page: Page): Promise<Record<string, string>> {
-  const session = await page.request.get(`${baseUrl()}/api/auth/session`);
-  expect(session.ok()).toBe(true);
-  return { 'X-CSRF-Token': ((await session.json()) as { csrfToken: string }).csrfToken };
-}
-
 async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
@@ -60,25 +50,17 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-test.beforeAll(async ({ request }) => {
-  const setup = await request.get(`${baseUrl()}/api/setup`);
-  if ((await setup.json()).needsSetup) {
-    const created = await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } });
-    expect(created.ok()).toBe(true);
-  }
-});
+test.beforeAll(({ request }) => ensureOwner(request));
 
 test.afterAll(async ({ request }) => {
-  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, { data: { email: owner.email, password: owner.password } });
-  expect(signedIn.ok()).toBe(true);
-  const headers = { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
+  const headers = await signInHeaders(request, owner);
   if (readerId) expect((await request.delete(`${baseUrl()}/api/members/${readerId}`, { headers })).status()).toBe(204);
   if (targetId) expect((await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers })).status()).toBe(204);
 });
 
 test('the Owner sees secrets masked, reveals them, and masks them again', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
-  const headers = await csrfHeaders(page);
+  const headers = await sessionHeaders(page);
   const target = await page.request.post(`${baseUrl()}/api/targets`, { headers, data: { name: 'Vault', baseUrl: 'http://vault.example' } });
   expect(target.status(), await target.text()).toBe(201);
   targetId = ((await target.json()) as { target: { id: string } }).target.id;
@@ -138,7 +120,7 @@ test('the Owner sees secrets masked, reveals them, and masks them again', async 
 
 test('a Reader sees the placeholders and no Reveal secrets button', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
-  const invited = await page.request.post(`${baseUrl()}/api/invitations`, { headers: await csrfHeaders(page), data: { email: revealReader.email, role: 'reader' } });
+  const invited = await page.request.post(`${baseUrl()}/api/invitations`, { headers: await sessionHeaders(page), data: { email: revealReader.email, role: 'reader' } });
   expect(invited.status(), await invited.text()).toBe(201);
   const { token } = (await invited.json()) as { token: string };
   await page.context().clearCookies();

@@ -3,19 +3,11 @@
 // result and on the scan report, and an empty report marked empty in the scans list and its header.
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
+import { ensureOwner, expectAccessible, hubSpec, owner, signIn } from './helpers.ts';
 
-test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: process.env.VB_E2E_BASE_URL });
-test.beforeEach(({ page }) => failOnPageErrors(page));
+hubSpec({ serial: true });
 
-test.beforeAll(async ({ request }) => {
-  const setup = await request.get(`${baseUrl()}/api/setup`);
-  if ((await setup.json()).needsSetup) {
-    const created = await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } });
-    expect(created.ok()).toBe(true);
-  }
-});
+test.beforeAll(({ request }) => ensureOwner(request));
 
 /** A ZAP JSON report of two sites, 2 instances each, with no CWE ids. */
 function twoSites(): Buffer {

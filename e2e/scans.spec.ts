@@ -3,27 +3,17 @@
 // virtualised list of 755 findings scrolled to its end, a finding's details, deep links), a refused
 // truncated report, scanner text that tries XSS, the Scans page, every other format through the
 // dialog, and axe on each.
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
+import { ensureOwner, expectAccessible, hubSpec, owner, screenshotsDir, signIn } from './helpers.ts';
 import { brokenZapReport, largeZapReport, xssPayload, xssZapReport, zapAlerts, zapReportPath } from './scan-fixtures.ts';
 
-const screenshots = 'docs/screenshots';
-mkdirSync(screenshots, { recursive: true });
+const screenshots = screenshotsDir();
 
-test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: process.env.VB_E2E_BASE_URL });
-test.beforeEach(({ page }) => failOnPageErrors(page));
+hubSpec({ serial: true });
 
 // These tests need the Owner; when run alone (without the foundation spec), set it up.
-test.beforeAll(async ({ request }) => {
-  const setup = await request.get(`${baseUrl()}/api/setup`);
-  if ((await setup.json()).needsSetup) {
-    const created = await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } });
-    expect(created.ok()).toBe(true);
-  }
-});
+test.beforeAll(({ request }) => ensureOwner(request));
 
 const alerts = zapAlerts();
 const findingsOf = (riskcode: string) =>

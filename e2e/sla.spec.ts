@@ -1,14 +1,10 @@
 // Settings → SLA: an Administrator sets the days until due per severity; the value is stored and shown.
 import { expect, test } from '@playwright/test';
-import { baseUrl, expectAccessible, failOnPageErrors, owner, setupCode, signIn } from './helpers.ts';
+import { baseUrl, ensureOwner, expectAccessible, hubSpec, owner, signIn } from './helpers.ts';
 
-test.use({ baseURL: process.env.VB_E2E_BASE_URL });
-test.beforeEach(({ page }) => failOnPageErrors(page));
+hubSpec();
 
-test.beforeAll(async ({ request }) => {
-  const setup = await request.get(`${baseUrl()}/api/setup`);
-  if ((await setup.json()).needsSetup) expect((await request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } })).ok()).toBe(true);
-});
+test.beforeAll(({ request }) => ensureOwner(request));
 
 test('an Owner changes the per-severity SLA that gives new issues their due date', async ({ page }) => {
   await signIn(page, owner.email, owner.password);

@@ -9,15 +9,12 @@
 //
 // Like the comments spec, it works in an organization of its own, made in the database, and removes it,
 // its target, the webhook and the issue at the end, so the hub and the sandbox are left as found.
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
-import { type Db, openDatabase } from '../src/db/index.ts';
-import { createOrganizationWithOwner } from '../src/services/index.ts';
-import { baseUrl, failOnPageErrors, signIn } from './helpers.ts';
+import { expect, type Page, test } from '@playwright/test';
+import { baseUrl, hubSpec, signIn, signInHeaders } from './helpers.ts';
+import { withOwnOrganization } from './own-organization.ts';
 import { sandbox, sandboxUser } from './sandbox.ts';
 
-test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: process.env.VB_E2E_BASE_URL });
-test.beforeEach(({ page }) => failOnPageErrors(page));
+hubSpec({ serial: true });
 
 const projectPath = 'acme/platform/security/security-auth-001';
 const site = 'https://xss-hardening.example.com';
@@ -85,9 +82,6 @@ function hostileReport(): Buffer {
   return Buffer.from(JSON.stringify(report));
 }
 
-let db: Db | null = null;
-let organizationId = '';
-let userId = '';
 let targetId = '';
 let scanId = '';
 let vulnerabilityId = '';
@@ -106,12 +100,6 @@ async function gitlab(method: 'GET' | 'POST' | 'DELETE', path: string, username 
   const text = await response.text();
   if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
-}
-
-async function csrfHeaders(request: APIRequestContext): Promise<Record<string, string>> {
-  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, { data: { email: person.email, password: person.password } });
-  expect(signedIn.ok(), await signedIn.text()).toBe(true);
-  return { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
 }
 
 /** Watches a page for dialogs (alert, confirm, prompt) from the moment it opens. */
@@ -152,35 +140,7 @@ async function expectInert(page: Page, dialogs: string[], where: string): Promis
   expect(dialogs, `dialogs on the ${where}`).toEqual([]);
 }
 
-test.beforeAll(async () => {
-  const url = process.env.VB_E2E_DATABASE_URL;
-  if (!url) throw new Error('VB_E2E_DATABASE_URL is not set: run the tests with `npx playwright test`');
-  db = openDatabase(url);
-  const created = await createOrganizationWithOwner(db.kysely, person);
-  organizationId = created.organization.id;
-  userId = created.user.id;
-});
-
-test.afterAll(async ({ request }) => {
-  try {
-    if (targetId) {
-      const headers = await csrfHeaders(request);
-      expect((await request.delete(`${baseUrl()}/api/targets/${targetId}/gitlab`, { headers })).status()).toBe(204);
-      expect((await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers })).status()).toBe(204);
-    }
-    if (projectId) {
-      const hooks = (await gitlab('GET', `/projects/${projectId}/hooks`)) as { id: number }[];
-      for (const hook of hooks.filter((h) => !hooksBefore.includes(h.id))) await gitlab('DELETE', `/projects/${projectId}/hooks/${hook.id}`);
-      if (iid) await gitlab('DELETE', `/projects/${projectId}/issues/${iid}`);
-    }
-  } finally {
-    if (db) {
-      if (organizationId) await db.kysely.deleteFrom('organizations').where('id', '=', organizationId).execute();
-      if (userId) await db.kysely.deleteFrom('users').where('id', '=', userId).execute();
-      await db.close();
-    }
-  }
-});
+withOwnOrganization(person, () => ({ targetId, projectId, iid, hooksBefore }), (method, path) => gitlab(method, path));
 
 test('the hub sends a Content-Security-Policy that Chromium enforces', async ({ page }) => {
   const response = await page.goto('/sign-in');
@@ -208,7 +168,7 @@ test('a hostile report and a hostile GitLab comment reach the hub', async ({ pag
   projectId = project.id;
   hooksBefore = ((await gitlab('GET', `/projects/${projectId}/hooks`)) as { id: number }[]).map((h) => h.id);
   await signIn(page, person.email, person.password);
-  const headers = await csrfHeaders(page.request);
+  const headers = await signInHeaders(page.request, person);
   const target = await page.request.post(`${baseUrl()}/api/targets`, { headers, data: { name: targetName, baseUrl: site } });
   expect(target.ok(), await target.text()).toBe(true);
   targetId = ((await target.json()) as { target: { id: string } }).target.id;

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrganizationWithOwner, exportScan, listScanRows, toScanInfo } from '../src/services/index.ts';
+import { exportScan, listScanRows, toScanInfo } from '../src/services/index.ts';
 import { importReport } from '../src/imports/index.ts';
-import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.ts';
+import { DIALECTS, type TestDatabase } from './support/databases.ts';
+import { withTestOrganization } from './support/hooks.ts';
 import { zapReport } from './support/reports.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/reports/${name}`, import.meta.url));
@@ -28,11 +29,9 @@ const nucleiLine = (fields: Record<string, unknown>) =>
 describe.each(DIALECTS)('real scanners’ reports on %s', (dialect) => {
   let t: TestDatabase;
   let organizationId: string;
-  beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    organizationId = (await createOrganizationWithOwner(t.db.kysely, { organizationName: 'Acme', name: 'A', email: 'a@example.com', password: 'a long password!' })).organization.id;
+  withTestOrganization(dialect, (made) => {
+    ({ t, organizationId } = made);
   });
-  afterAll(async () => t?.drop());
   const imp = (target: { url: string } | { id: string }, bytes: Buffer, extra: Record<string, unknown> = {}) =>
     importReport(t.db, { organizationId, actorUserId: null, target, file: { bytes, name: 'r' }, ...extra });
 

@@ -3,11 +3,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseReportBytes } from '../src/findings/index.ts';
-import { createOrganizationWithOwner, createTarget, deleteTarget, exportScan } from '../src/services/index.ts';
+import { createTarget, deleteTarget, exportScan } from '../src/services/index.ts';
 import { importReport } from '../src/imports/index.ts';
-import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.ts';
+import { DIALECTS, type TestDatabase } from './support/databases.ts';
+import { withTestOrganization } from './support/hooks.ts';
 
 const FIXTURES = new URL('./fixtures/reports/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
@@ -22,11 +23,9 @@ const zapInstances = zapAlerts.reduce((n, a) => n + a.instances.length, 0);
 describe.each(DIALECTS)('scan import on %s', (dialect) => {
   let t: TestDatabase;
   let organizationId: string;
-  beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    organizationId = (await createOrganizationWithOwner(t.db.kysely, { organizationName: 'Acme', name: 'A', email: 'a@example.com', password: 'a long password!' })).organization.id;
+  withTestOrganization(dialect, (made) => {
+    ({ t, organizationId } = made);
   });
-  afterAll(async () => t?.drop());
 
   const count = async (table: 'scans' | 'findings' | 'vulnerabilities' | 'finding_identities') =>
     Number((await t.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);

@@ -10,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrganizationWithOwner, exportScan } from '../src/services/index.ts';
+import { exportScan } from '../src/services/index.ts';
 import { importReport } from '../src/imports/index.ts';
-import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.ts';
+import { DIALECTS, type TestDatabase } from './support/databases.ts';
+import { withTestOrganization } from './support/hooks.ts';
 
 const WAPITI = '/usr/bin/wapiti';
 
@@ -114,11 +115,9 @@ describe('a report written by Debian wapiti against a vulnerable loopback app', 
 describe.each(DIALECTS)('wapiti report imported on %s', (dialect) => {
   let t: TestDatabase;
   let organizationId: string;
-  beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    organizationId = (await createOrganizationWithOwner(t.db.kysely, { organizationName: 'Acme', name: 'A', email: 'a@example.com', password: 'a long password!' })).organization.id;
+  withTestOrganization(dialect, (made) => {
+    ({ t, organizationId } = made);
   });
-  afterAll(async () => t?.drop());
 
   it('stores every category with entries as a vulnerability and every entry as a finding, field for field', async () => {
     const categories = categoriesWithEntries();

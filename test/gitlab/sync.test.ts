@@ -1,7 +1,6 @@
 // Two-way sync against the sandbox over real HTTP, with the hub listening on a real port so the sandbox's
 // webhooks reach it: comments both ways without echo, idempotent and verified ingress, labels restored,
 // and reconciliation healing everything a disabled hook missed.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitlabDeps } from '../../src/gitlab/index.ts';
 import { Worker } from '../../src/jobs/index.ts';
@@ -14,25 +13,7 @@ import { DIALECTS } from '../support/databases.ts';
 import type { DialectName } from '../../src/db/index.ts';
 import { zapReport } from '../support/reports.ts';
 import { silentLogger } from '../support/silent-logger.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
+import { freePort, waitFor } from '../support/net.ts';
 
 interface SyncWorld {
   sandbox: Sandbox;

@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
-import { createDatabaseUrl } from '../support/databases.ts';
-import { type Api, freePort, type HubProcess, type HubWorld, hubApi, preparePush, projectIssues, pushFinished, startAll, startHub, startHubWorld, waitFor } from './pg-cluster.ts';
+import { type Api, freePort, type HubProcess, type HubWorld, hubApi, preparePush, projectIssues, pushFinished, startAll, startHub, startPostgresHubWorld, waitFor } from './pg-cluster.ts';
 
 const FINDINGS = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,15 +16,12 @@ describe('a worker process paused past its leases on PostgreSQL', () => {
   let world: HubWorld;
   let db: Db;
   let sandbox: Sandbox;
-  let remove: () => Promise<void>;
   let hubs: HubProcess[] = [];
   let api: Api;
   let organizationId = '';
 
   beforeAll(async () => {
-    const created = await createDatabaseUrl('postgres');
-    remove = created.remove;
-    world = await startHubWorld(created.url);
+    world = await startPostgresHubWorld();
     ({ db, sandbox } = world);
     organizationId = world.scenario.organizationId;
     const port = await freePort();
@@ -38,7 +34,6 @@ describe('a worker process paused past its leases on PostgreSQL', () => {
     for (const hub of hubs) if (hub.alive()) hub.child.kill('SIGCONT');
     await Promise.all(hubs.map((h) => h.stop()));
     await world?.close();
-    await remove?.();
   });
 
   it(`${FINDINGS} findings, one worker SIGSTOPped 3 × 5 s with 2 s leases: exactly ${FINDINGS} issues, each the tracked one`, { timeout: 240_000 }, async () => {

@@ -5,7 +5,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,21 +15,17 @@ import { createApiToken } from '../../src/http/auth/api-tokens.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { createOrganizationWithOwner } from '../../src/services/index.ts';
 import { importReport } from '../../src/imports/index.ts';
+import { createDatabaseUrl } from '../support/databases.ts';
+import { freePort } from '../support/net.ts';
 import { zapReport } from '../support/reports.ts';
+
+export { freePort };
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../../bin/vulnbridge.js', import.meta.url));
 
 /** The directory of initdb / pg_ctl, or null when no PostgreSQL server binaries are installed. */
 export const PG_BIN: string | null = ['15', '16', '17', '14'].map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => existsSync(join(dir, 'initdb'))) ?? null;
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Poll `check` until it returns a truthy value; a check that throws (the database is down) counts as not yet. */
 export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs: number, what: string, everyMs = 25): Promise<T> {
@@ -294,6 +289,22 @@ export async function startHubWorld(url: string, options: { onError?: (error: Er
       await db.close().catch(() => undefined);
       await sandbox.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A HubWorld on a new database of the machine's PostgreSQL server; closing it also drops that database. */
+export async function startPostgresHubWorld(): Promise<HubWorld> {
+  const { url, remove } = await createDatabaseUrl('postgres');
+  const world = await startHubWorld(url).catch(async (error: unknown) => {
+    await remove();
+    throw error;
+  });
+  return {
+    ...world,
+    close: async () => {
+      await world.close();
+      await remove();
     },
   };
 }

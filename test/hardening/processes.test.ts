@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 import { CREATE_ISSUE_TASK } from '../../src/tracking/index.ts';
-import { createDatabaseUrl } from '../support/databases.ts';
-import { type Api, freePort, type HubProcess, type HubWorld, hubApi, preparePush, projectIssues, pushFinished, startAll, startHub, startHubWorld, waitFor } from './pg-cluster.ts';
+import { type Api, freePort, type HubProcess, type HubWorld, hubApi, preparePush, projectIssues, pushFinished, startAll, startHub, startPostgresHubWorld, waitFor } from './pg-cluster.ts';
 
 const BUDGET = 40;
 const FINDINGS = 200;
@@ -20,15 +19,12 @@ describe('several web and worker processes on one PostgreSQL database', () => {
   let world: HubWorld;
   let db: Db;
   let sandbox: Sandbox;
-  let remove: () => Promise<void>;
   let hubs: HubProcess[] = [];
   let apis: Api[] = [];
   let organizationId = '';
 
   beforeAll(async () => {
-    const created = await createDatabaseUrl('postgres');
-    remove = created.remove;
-    world = await startHubWorld(created.url);
+    world = await startPostgresHubWorld();
     ({ db, sandbox } = world);
     organizationId = world.scenario.organizationId;
     const ports = [await freePort(), await freePort()];
@@ -40,7 +36,6 @@ describe('several web and worker processes on one PostgreSQL database', () => {
   afterAll(async () => {
     await Promise.all(hubs.map((h) => h.stop()));
     await world?.close();
-    await remove?.();
   });
 
   /** The create-issue jobs: how many run now, how many are due and not claimed yet, which workers hold them. */

@@ -5,41 +5,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DialectName } from '../../src/db/index.ts';
 import { type FaultKind, type FaultRule, type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { type Client, createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
+import { freePort, waitFor } from '../support/net.ts';
+
+export { freePort, waitFor };
 
 const cli = fileURLToPath(new URL('../../bin/vulnbridge.js', import.meta.url));
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Polls `check` (every `intervalMs`) until it returns something truthy; `explain` says what was last
- * seen on timeout. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs: number,
-  what: string,
-  explain?: () => Promise<string> | string,
-  intervalMs = 25,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${explain ? `: ${await explain()}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 export interface WorkerProcess {
   child: ChildProcess;

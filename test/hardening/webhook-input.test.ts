@@ -4,7 +4,6 @@
 // issues the hub does not track or another organization tracks. Every refusal must leave no delivery,
 // job or comment behind, and the hub must keep serving.
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitlabDeps } from '../../src/gitlab/index.ts';
 import { Worker } from '../../src/jobs/index.ts';
@@ -17,24 +16,7 @@ import { createOrg, createTestApp, type Org, type TestApp } from '../support/app
 import { DIALECTS } from '../support/databases.ts';
 import { zapReport } from '../support/reports.ts';
 import { silentLogger } from '../support/silent-logger.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { freePort, waitFor } from '../support/net.ts';
 
 interface Sent {
   status: number;

@@ -2,18 +2,12 @@
 // (only the target's site / all into the target / one scan per site) and what was left out, empty
 // scans marked in the scans list, and warnings on the scan.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { Org } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
+import { withTestAppAndOrg } from '../support/hooks.ts';
+import { multipart } from '../support/multipart.ts';
 import { zapReport } from '../support/reports.ts';
-
-function multipart(file: Buffer, filename: string, fields: Record<string, string> = {}) {
-  const boundary = '----vbtest';
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 /** A ZAP report of these sites, `n` instances of one alert each, without CWE ids. */
 function zapOfSites(sites: string[], n: number): Buffer {
@@ -22,13 +16,10 @@ function zapOfSites(sites: string[], n: number): Buffer {
 }
 
 describe.each(DIALECTS)('scan uploads of several sites on %s', (dialect) => {
-  let h: TestApp;
   let org: Org;
-  beforeAll(async () => {
-    h = await createTestApp(dialect);
-    org = await createOrg(h.app, h.t);
+  withTestAppAndOrg(dialect, (made) => {
+    ({ org } = made);
   });
-  afterAll(async () => h?.close());
 
   const upload = async (targetId: string, file: Buffer, fields: Record<string, string> = {}) => {
     const { body, contentType } = multipart(file, 'report', fields);

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrg, createTestApp, type Org, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { Org, TestApp } from '../support/app.ts';
 import { DIALECTS } from '../support/databases.ts';
+import { withTestAppAndOrg } from '../support/hooks.ts';
+import { multipart } from '../support/multipart.ts';
 
 describe.each(DIALECTS)('targets API on %s', (dialect) => {
   let h: TestApp;
   let org: Org;
-  beforeAll(async () => {
-    h = await createTestApp(dialect);
-    org = await createOrg(h.app, h.t);
+  withTestAppAndOrg(dialect, (made) => {
+    ({ h, org } = made);
   });
-  afterAll(async () => h?.close());
 
   it('lets a Contributor create, list, rename and delete a target, with an audit trail', async () => {
     const c = org.members.contributor;
@@ -52,13 +52,10 @@ describe.each(DIALECTS)('targets API on %s', (dialect) => {
 });
 
 describe.each(DIALECTS)('members API on %s', (dialect) => {
-  let h: TestApp;
   let org: Org;
-  beforeAll(async () => {
-    h = await createTestApp(dialect);
-    org = await createOrg(h.app, h.t);
+  withTestAppAndOrg(dialect, (made) => {
+    ({ org } = made);
   });
-  afterAll(async () => h?.close());
 
   // Members are added by invitation (issue #14): test/http/invitations.test.ts covers acceptance.
   it('lets an Administrator invite members up to their own role, and keeps the last Owner', async () => {
@@ -77,21 +74,10 @@ describe.each(DIALECTS)('members API on %s', (dialect) => {
 });
 
 describe.each(DIALECTS)('scans API on %s', (dialect) => {
-  let h: TestApp;
   let org: Org;
-  beforeAll(async () => {
-    h = await createTestApp(dialect);
-    org = await createOrg(h.app, h.t);
+  withTestAppAndOrg(dialect, (made) => {
+    ({ org } = made);
   });
-  afterAll(async () => h?.close());
-
-  function multipart(file: Buffer, filename: string, fields: Record<string, string> = {}) {
-    const boundary = '----vbtest';
-    const parts: Buffer[] = [];
-    for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`));
-    return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-  }
 
   it('uploads a report, lists the scan, and pages through a vulnerability’s findings', async () => {
     const c = org.members.contributor;

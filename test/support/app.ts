@@ -103,3 +103,14 @@ export async function createOrg(app: App, tdb: TestDatabase): Promise<Org> {
   }
   return { id: organization.id, owner, members };
 }
+
+/** A test app of the given dialect and an organization in it (see createOrg). */
+export async function createTestAppWithOrg(dialect: DialectName): Promise<{ h: TestApp; org: Org }> {
+  const h = await createTestApp(dialect);
+  try {
+    return { h, org: await createOrg(h.app, h.t) };
+  } catch (error) {
+    await h.close();
+    throw error;
+  }
+}

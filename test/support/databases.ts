@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type Db, type DialectName, migrateToLatest, openDatabase } from '../../src/db/index.ts';
+import { createOrganizationWithOwner } from '../../src/services/index.ts';
 
 export const DIALECTS: DialectName[] = ['sqlite', 'postgres'];
 
@@ -53,4 +54,12 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       await remove();
     },
   };
+}
+
+/** A migrated database of the given dialect holding one organization (Acme, its Owner a@example.com). */
+export async function createTestOrganization(dialect: DialectName): Promise<{ t: TestDatabase; organizationId: string }> {
+  const t = await createTestDatabase(dialect);
+  const owner = { organizationName: 'Acme', name: 'A', email: 'a@example.com', password: 'a long password!' };
+  const organizationId = (await createOrganizationWithOwner(t.db.kysely, owner)).organization.id;
+  return { t, organizationId };
 }
