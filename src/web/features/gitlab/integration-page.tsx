@@ -1,7 +1,8 @@
-import { Anchor, Badge, Breadcrumbs, Collapse, Group, Paper, Skeleton, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { Badge, Collapse, Group, Paper, Skeleton, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { canWrite, isAdmin, useCurrentSession } from '../../api/session.ts';
+import { BreadcrumbTrail } from '../../components/breadcrumb-trail.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { ChevronDownIcon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -24,19 +25,13 @@ export function IntegrationPage() {
   const targetName = target.data?.name ?? 'Target';
 
   const crumbs = (
-    <nav aria-label="Breadcrumb">
-      <Breadcrumbs mb="xs">
-        <Anchor component={Link} to="/targets" size="sm">
-          Targets
-        </Anchor>
-        <Anchor component={Link} to={`/targets/${encodeURIComponent(targetId)}`} size="sm">
-          {targetName}
-        </Anchor>
-        <Text size="sm" aria-current="page">
-          GitLab integration
-        </Text>
-      </Breadcrumbs>
-    </nav>
+    <BreadcrumbTrail
+      links={[
+        { label: 'Targets', to: '/targets' },
+        { label: targetName, to: `/targets/${encodeURIComponent(targetId)}` },
+      ]}
+      current="GitLab integration"
+    />
   );
   const header = (
     <PageHeader

@@ -1,5 +1,6 @@
-import { Alert, Anchor, Breadcrumbs, Button, EmptyState, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, EmptyState, Group, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
+import { BreadcrumbTrail } from '../../components/breadcrumb-trail.tsx';
 import { useDocumentTitle } from '../../components/page-header.tsx';
 import { QueryBody } from '../../components/query-body.tsx';
 import { GitlabErrorAlert, okText } from '../gitlab/index.ts';
@@ -21,24 +22,14 @@ export function CreatedIssuesPage() {
   return (
     <>
       <header>
-        <nav aria-label="Breadcrumb">
-          <Breadcrumbs mb="xs">
-            <Anchor component={Link} to="/scans" size="sm">
-              Scans
-            </Anchor>
-            {scan.data && (
-              <Anchor component={Link} to={`/targets/${encodeURIComponent(scan.data.scan.targetId)}`} size="sm">
-                {targetName}
-              </Anchor>
-            )}
-            <Anchor component={Link} to={reportPath} size="sm">
-              Scan report
-            </Anchor>
-            <Text size="sm" aria-current="page">
-              Created Issues
-            </Text>
-          </Breadcrumbs>
-        </nav>
+        <BreadcrumbTrail
+          links={[
+            { label: 'Scans', to: '/scans' },
+            scan.data ? { label: targetName, to: `/targets/${encodeURIComponent(scan.data.scan.targetId)}` } : null,
+            { label: 'Scan report', to: reportPath },
+          ]}
+          current="Created Issues"
+        />
         <Group justify="space-between" align="flex-end" mb="lg" wrap="nowrap">
           <Stack gap={4}>
             <Title order={1} size="h2">

@@ -1,6 +1,7 @@
 import { Anchor, Badge, Group, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import type { CreatedIssueInfo } from '../../../contracts/index.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { okText } from '../gitlab/index.ts';
 import { findingHref } from './format.ts';
@@ -80,22 +81,21 @@ function Labels({ labels }: { labels: string[] }) {
 /** Created Issues: one row per GitLab issue of the scan's findings, as last synced. */
 export function CreatedIssuesTable({ scanId, issues }: { scanId: string; issues: CreatedIssueInfo[] }) {
   return (
-    <Table.ScrollContainer minWidth={900}>
-      <Table verticalSpacing="sm" horizontalSpacing="sm" highlightOnHover data-testid="created-issues">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Finding</Table.Th>
-            <Table.Th scope="col">Vulnerability</Table.Th>
-            <Table.Th scope="col">Issue and project</Table.Th>
-            <Table.Th scope="col">State</Table.Th>
-            <Table.Th scope="col">Assignees</Table.Th>
-            <Table.Th scope="col">Labels</Table.Th>
-            <Table.Th scope="col" style={{ whiteSpace: 'nowrap' }}>
-              Last synced
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
+    <DataTable
+      minWidth={900}
+      horizontalSpacing="sm"
+      highlightOnHover
+      testId="created-issues"
+      columns={[
+        'Finding',
+        'Vulnerability',
+        'Issue and project',
+        'State',
+        'Assignees',
+        'Labels',
+        { label: 'Last synced', nowrap: true },
+      ]}
+    >
           {issues.map((issue) => {
             const severity = severities[issue.severity] ?? { label: issue.severity, color: 'gray' };
             return (
@@ -153,8 +153,6 @@ export function CreatedIssuesTable({ scanId, issues }: { scanId: string; issues:
               </Table.Tr>
             );
           })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    </DataTable>
   );
 }

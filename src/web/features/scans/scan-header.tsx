@@ -1,6 +1,7 @@
-import { Alert, Anchor, Badge, Breadcrumbs, Button, DataList, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, DataList, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import type { ScanInfo } from '../../../contracts/index.ts';
+import { BreadcrumbTrail } from '../../components/breadcrumb-trail.tsx';
 import { DateTime } from '../../components/format-date.tsx';
 import { useDocumentTitle } from '../../components/page-header.tsx';
 import { GitlabIssuesButton } from '../gitlab/index.ts';
@@ -21,17 +22,13 @@ export function ScanHeader({ scan }: { scan: ScanInfo }) {
   );
   return (
     <header>
-      <nav aria-label="Breadcrumb">
-        <Breadcrumbs mb="xs">
-          <Anchor component={Link} to="/scans" size="sm">
-            Scans
-          </Anchor>
-          {targetLink}
-          <Text size="sm" aria-current="page">
-            Scan report
-          </Text>
-        </Breadcrumbs>
-      </nav>
+      <BreadcrumbTrail
+        links={[
+          { label: 'Scans', to: '/scans' },
+          { label: targetName, to: `/targets/${encodeURIComponent(scan.targetId)}` },
+        ]}
+        current="Scan report"
+      />
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm" mb="md">
         <Stack gap={2}>
           <Group gap="xs" align="center">

@@ -1,6 +1,7 @@
 import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import type { ScanInfo, TargetInfo } from '../../../contracts/index.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { DateTime } from '../../components/format-date.tsx';
 import { formatLabel, plural, severityColors, severityLabels, severityOrder } from './severity.ts';
 
@@ -41,22 +42,19 @@ function SeverityBadges({ scan }: { scan: ScanInfo }) {
 /** Scans, newest first: when, what tool, which target, and their findings by severity. */
 export function ScansTable({ scans, targets }: ScansTableProps) {
   return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
-        <Table.Caption>{scans.length === 1 ? '1 scan' : `${scans.length} scans`}, newest first</Table.Caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Imported</Table.Th>
-            {targets && <Table.Th scope="col">Target</Table.Th>}
-            <Table.Th scope="col">Tool</Table.Th>
-            <Table.Th scope="col" ta="right">
-              Findings
-            </Table.Th>
-            <Table.Th scope="col">By severity</Table.Th>
-            <Table.Th scope="col">Since the previous scan</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
+    <DataTable
+      minWidth={760}
+      highlightOnHover
+      caption={`${scans.length === 1 ? '1 scan' : `${scans.length} scans`}, newest first`}
+      columns={[
+        'Imported',
+        targets !== undefined && 'Target',
+        'Tool',
+        { label: 'Findings', align: 'right' },
+        'By severity',
+        'Since the previous scan',
+      ]}
+    >
           {scans.map((scan) => {
             const target = targets?.get(scan.targetId);
             return (
@@ -126,8 +124,6 @@ export function ScansTable({ scans, targets }: ScansTableProps) {
               </Table.Tr>
             );
           })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    </DataTable>
   );
 }

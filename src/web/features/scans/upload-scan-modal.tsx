@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Modal, Radio, Select, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Radio, Select, Stack, Text } from '@mantine/core';
 import { type FormEvent, useRef, useState } from 'react';
 import type { ImportSummaryInfo } from '../../../contracts/index.ts';
 import { isApiError } from '../../api/client.ts';
 import { sentence } from '../../api/describe-error.ts';
 import type { UploadProgress } from '../../api/upload.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { FormModal, type ModalProps } from '../../components/form-modal.tsx';
 import { useTargets } from '../targets/use-targets.ts';
 import { DropZone } from './drop-zone.tsx';
 import { formatLabels } from './severity.ts';
@@ -12,26 +13,17 @@ import { UploadProgressBar } from './upload-progress.tsx';
 import { UploadResult } from './upload-result.tsx';
 import { useUploadScan } from './use-scans.ts';
 
-interface UploadScanModalProps {
-  opened: boolean;
-  onClose: () => void;
+interface UploadScanModalProps extends ModalProps {
   /** The target the report is for; absent to let the user choose one. */
   targetId?: string | undefined;
 }
 
 /** Uploads a scan report to a target: file, optional format, what to do with other sites, progress, result. */
 export function UploadScanModal({ opened, onClose, targetId }: UploadScanModalProps) {
-  const [busy, setBusy] = useState(false);
   return (
-    <Modal
-      opened={opened}
-      onClose={busy ? () => {} : onClose}
-      title="Upload a scan report"
-      centered
-      size="lg"
-    >
-      <UploadForm fixedTargetId={targetId} onDone={onClose} onBusyChange={setBusy} />
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title="Upload a scan report">
+      {(onBusyChange) => <UploadForm fixedTargetId={targetId} onDone={onClose} onBusyChange={onBusyChange} />}
+    </FormModal>
   );
 }
 

@@ -1,10 +1,11 @@
-import { Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Group, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { createGitlabInstanceBodySchema, type GitlabInstanceInfo } from '../../../contracts/index.ts';
 import { isApiError } from '../../api/client.ts';
 import { sentence } from '../../api/describe-error.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { FormActions, FormModal, type ModalFormProps, type ModalProps } from '../../components/form-modal.tsx';
 import { useAddInstance } from '../gitlab/index.ts';
 import { GitlabRedirectInfo } from './gitlab-redirect-info.tsx';
 
@@ -23,25 +24,20 @@ const messages: Record<Field, string> = {
   clientSecret: 'Paste the application secret from GitLab.',
 };
 
-interface AddGitlabInstanceModalProps {
-  opened: boolean;
-  onClose: () => void;
+interface AddGitlabInstanceModalProps extends ModalProps {
   instances: GitlabInstanceInfo[];
 }
 
 export function AddGitlabInstanceModal({ opened, onClose, instances }: AddGitlabInstanceModalProps) {
-  const [pending, setPending] = useState(false);
   return (
-    <Modal opened={opened} onClose={pending ? () => {} : onClose} title="Add GitLab instance" centered size="lg">
-      <AddInstanceForm instances={instances} onDone={onClose} onPendingChange={setPending} />
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title="Add GitLab instance">
+      {(onPendingChange) => <AddInstanceForm instances={instances} onDone={onClose} onPendingChange={onPendingChange} />}
+    </FormModal>
   );
 }
 
-interface AddInstanceFormProps {
+interface AddInstanceFormProps extends ModalFormProps {
   instances: GitlabInstanceInfo[];
-  onDone: () => void;
-  onPendingChange: (pending: boolean) => void;
 }
 
 function AddInstanceForm({ instances, onDone, onPendingChange }: AddInstanceFormProps) {
@@ -101,14 +97,7 @@ function AddInstanceForm({ instances, onDone, onPendingChange }: AddInstanceForm
           <PasswordInput {...input('clientSecret')} autoComplete="off" description="Stored encrypted." />
         </Group>
         {error != null && !onField && <ErrorAlert error={error} action="add the instance" />}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onDone} disabled={add.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={add.isPending}>
-            Add instance
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} pending={add.isPending} submitLabel="Add instance" />
       </Stack>
     </form>
   );

@@ -1,20 +1,9 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Code,
-  CopyButton,
-  Group,
-  Modal,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Checkbox, Group, Select, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { createApiTokenBodySchema, type RoleName, TOKEN_SCOPES, type TokenScope } from '../../../contracts/index.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { FormActions, FormModal, type ModalFormProps, type ModalProps, SecretReveal } from '../../components/form-modal.tsx';
 import { RoleSelect } from '../../components/role-select.tsx';
 import { useCreateToken } from './use-settings-data.ts';
 
@@ -40,25 +29,20 @@ const expiries = [
   { value: 'never', label: 'Never' },
 ];
 
-interface CreateTokenModalProps {
-  opened: boolean;
-  onClose: () => void;
+interface CreateTokenModalProps extends ModalProps {
   roles: RoleName[];
 }
 
 export function CreateTokenModal({ opened, onClose, roles }: CreateTokenModalProps) {
-  const [pending, setPending] = useState(false);
   return (
-    <Modal opened={opened} onClose={pending ? () => {} : onClose} title="New API token" centered size="lg">
-      <CreateTokenForm roles={roles} onDone={onClose} onPendingChange={setPending} />
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title="New API token">
+      {(onPendingChange) => <CreateTokenForm roles={roles} onDone={onClose} onPendingChange={onPendingChange} />}
+    </FormModal>
   );
 }
 
-interface CreateTokenFormProps {
+interface CreateTokenFormProps extends ModalFormProps {
   roles: RoleName[];
-  onDone: () => void;
-  onPendingChange: (pending: boolean) => void;
 }
 
 function CreateTokenForm({ roles, onDone, onPendingChange }: CreateTokenFormProps) {
@@ -72,36 +56,20 @@ function CreateTokenForm({ roles, onDone, onPendingChange }: CreateTokenFormProp
   if (create.data) {
     const { token, secret } = create.data;
     return (
-      <Stack gap="md">
-        <Alert color="yellow" title="Copy the token now: it will not be shown again." role="status">
-          Store it in your CI’s secret variables. If you lose it, revoke it and create another.
-        </Alert>
-        <Text size="sm">
-          Token <strong>{token.name}</strong>
-        </Text>
-        <Group gap="sm" wrap="nowrap" align="center">
-          <Code
-            block
-            style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
-            aria-label="Token secret"
-            data-testid="token-secret"
-          >
-            {secret}
-          </Code>
-          <CopyButton value={secret}>
-            {({ copied, copy }) => (
-              <Button variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy}>
-                {copied ? 'Copied' : 'Copy'}
-              </Button>
-            )}
-          </CopyButton>
-        </Group>
-        <Group justify="flex-end">
-          <Button onClick={onDone} data-autofocus>
-            Done
-          </Button>
-        </Group>
-      </Stack>
+      <SecretReveal
+        title="Copy the token now: it will not be shown again."
+        notice="Store it in your CI’s secret variables. If you lose it, revoke it and create another."
+        summary={
+          <>
+            Token <strong>{token.name}</strong>
+          </>
+        }
+        value={secret}
+        label="Token secret"
+        testId="token-secret"
+        copyLabel="Copy"
+        onDone={onDone}
+      />
     );
   }
 
@@ -180,14 +148,7 @@ function CreateTokenForm({ roles, onDone, onPendingChange }: CreateTokenFormProp
         {error != null && apiFieldError(error, labels) === null && (
           <ErrorAlert error={error} action="create the token" />
         )}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onDone} disabled={create.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create token
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} pending={create.isPending} submitLabel="Create token" />
       </Stack>
     </form>
   );

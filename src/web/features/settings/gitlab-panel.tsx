@@ -4,8 +4,9 @@ import type { GitlabInstanceInfo } from '../../../contracts/index.ts';
 import { isApiError } from '../../api/client.ts';
 import { sentence } from '../../api/describe-error.ts';
 import { isAdmin, useCurrentSession } from '../../api/session.ts';
+import { DataTable, RowAction } from '../../components/data-table.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
-import { PlusIcon } from '../../components/icons.tsx';
+import { AddButton, PanelIntro } from '../../components/panel-intro.tsx';
 import { QueryBody } from '../../components/query-body.tsx';
 import { useDeleteInstance, useInstances } from '../gitlab/index.ts';
 import { AddGitlabInstanceModal } from './add-gitlab-instance-modal.tsx';
@@ -22,18 +23,11 @@ export function GitlabPanel() {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="center">
-        <Text size="sm" c="dimmed">
-          {admin
-            ? 'GitLab instances your targets can connect to. Add a self-managed GitLab with its OAuth application.'
-            : 'GitLab instances your targets can connect to. Ask an Administrator to add or remove one.'}
-        </Text>
-        {admin && (
-          <Button leftSection={<PlusIcon />} onClick={() => setAdding(true)}>
-            Add instance
-          </Button>
-        )}
-      </Group>
+      <PanelIntro action={admin && <AddButton onClick={() => setAdding(true)}>Add instance</AddButton>}>
+        {admin
+          ? 'GitLab instances your targets can connect to. Add a self-managed GitLab with its OAuth application.'
+          : 'GitLab instances your targets can connect to. Ask an Administrator to add or remove one.'}
+      </PanelIntro>
       {admin && instances.isSuccess && list.length === 0 && <GitlabRedirectInfo instances={list} />}
       <QueryBody
         query={instances}
@@ -51,22 +45,7 @@ export function GitlabPanel() {
         }
       >
         {(rows) => (
-          <Table.ScrollContainer minWidth={760}>
-            <Table verticalSpacing="sm" horizontalSpacing="md">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Base URL</Table.Th>
-                  <Table.Th scope="col">Kind</Table.Th>
-                  <Table.Th scope="col">Redirect URI and scope</Table.Th>
-                  {admin && (
-                    <Table.Th scope="col" ta="right">
-                      Actions
-                    </Table.Th>
-                  )}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
+          <DataTable minWidth={760} columns={['Name', 'Base URL', 'Kind', 'Redirect URI and scope']} actions={admin}>
                 {rows.map((instance) => (
                   <Table.Tr key={instance.id}>
                     <Table.Td fw={500} style={{ whiteSpace: 'nowrap' }}>
@@ -99,23 +78,15 @@ export function GitlabPanel() {
                     {admin && (
                       <Table.Td ta="right">
                         {instance.kind === 'self-managed' && (
-                          <Button
-                            size="xs"
-                            variant="light"
-                            color="red"
-                            aria-label={`Delete ${instance.name}`}
-                            onClick={() => setRemoving(instance)}
-                          >
+                          <RowAction label={`Delete ${instance.name}`} onClick={() => setRemoving(instance)}>
                             Delete
-                          </Button>
+                          </RowAction>
                         )}
                       </Table.Td>
                     )}
                   </Table.Tr>
                 ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          </DataTable>
         )}
       </QueryBody>
       {admin && <AddGitlabInstanceModal opened={adding} onClose={() => setAdding(false)} instances={list} />}

@@ -1,4 +1,4 @@
-import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { createInvitationBodySchema, INVITATION_DAYS, type RoleName } from '../../../contracts/index.ts';
 import { isApiError } from '../../api/client.ts';
@@ -6,6 +6,7 @@ import { sentence } from '../../api/describe-error.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { DateTime } from '../../components/format-date.tsx';
+import { FormActions, FormModal, type ModalFormProps, type ModalProps, SecretReveal } from '../../components/form-modal.tsx';
 import { RoleSelect } from '../../components/role-select.tsx';
 import { roleLabel } from '../../components/roles.ts';
 import { useCreateInvitation } from './use-settings-data.ts';
@@ -18,26 +19,21 @@ const messages: Record<Field, string> = {
   role: 'Choose a role.',
 };
 
-interface InviteMemberModalProps {
-  opened: boolean;
-  onClose: () => void;
+interface InviteMemberModalProps extends ModalProps {
   roles: RoleName[];
 }
 
 /** Adding a member is an invitation: the person accepts with their own password (issue #14). */
 export function InviteMemberModal({ opened, onClose, roles }: InviteMemberModalProps) {
-  const [pending, setPending] = useState(false);
   return (
-    <Modal opened={opened} onClose={pending ? () => {} : onClose} title="Invite member" centered size="lg">
-      <InviteMemberForm roles={roles} onDone={onClose} onPendingChange={setPending} />
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title="Invite member">
+      {(onPendingChange) => <InviteMemberForm roles={roles} onDone={onClose} onPendingChange={onPendingChange} />}
+    </FormModal>
   );
 }
 
-interface InviteMemberFormProps {
+interface InviteMemberFormProps extends ModalFormProps {
   roles: RoleName[];
-  onDone: () => void;
-  onPendingChange: (pending: boolean) => void;
 }
 
 function InviteMemberForm({ roles, onDone, onPendingChange }: InviteMemberFormProps) {
@@ -49,32 +45,25 @@ function InviteMemberForm({ roles, onDone, onPendingChange }: InviteMemberFormPr
   if (create.data) {
     const { invitation, url } = create.data;
     return (
-      <Stack gap="md">
-        <Alert color="yellow" title="Copy the invitation link now: it will not be shown again." role="status">
-          Send it to {invitation.email} yourself. It works once, only for that address, until{' '}
-          <DateTime value={invitation.expiresAt} />. Nothing is granted until they accept it.
-        </Alert>
-        <Text size="sm">
-          <strong>{invitation.email}</strong> is invited as {roleLabel(invitation.role)}.
-        </Text>
-        <Group gap="sm" wrap="nowrap" align="center">
-          <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} aria-label="Invitation link" data-testid="invitation-link">
-            {url}
-          </Code>
-          <CopyButton value={url}>
-            {({ copied, copy }) => (
-              <Button variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy}>
-                {copied ? 'Copied' : 'Copy link'}
-              </Button>
-            )}
-          </CopyButton>
-        </Group>
-        <Group justify="flex-end">
-          <Button onClick={onDone} data-autofocus>
-            Done
-          </Button>
-        </Group>
-      </Stack>
+      <SecretReveal
+        title="Copy the invitation link now: it will not be shown again."
+        notice={
+          <>
+            Send it to {invitation.email} yourself. It works once, only for that address, until{' '}
+            <DateTime value={invitation.expiresAt} />. Nothing is granted until they accept it.
+          </>
+        }
+        summary={
+          <>
+            <strong>{invitation.email}</strong> is invited as {roleLabel(invitation.role)}.
+          </>
+        }
+        value={url}
+        label="Invitation link"
+        testId="invitation-link"
+        copyLabel="Copy link"
+        onDone={onDone}
+      />
     );
   }
 
@@ -132,14 +121,7 @@ function InviteMemberForm({ roles, onDone, onPendingChange }: InviteMemberFormPr
           required
         />
         {error != null && !onField && <ErrorAlert error={error} action="invite the member" />}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onDone} disabled={create.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create invitation link
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} pending={create.isPending} submitLabel="Create invitation link" />
       </Stack>
     </form>
   );

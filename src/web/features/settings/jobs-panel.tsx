@@ -1,8 +1,10 @@
 import { Badge, Button, EmptyState, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { JobInfo } from '../../../contracts/index.ts';
+import { DataTable, RowAction } from '../../components/data-table.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { DateTime } from '../../components/format-date.tsx';
+import { PanelIntro } from '../../components/panel-intro.tsx';
 import { QueryBody } from '../../components/query-body.tsx';
 import { useJobs, useRetryJob } from './use-settings-data.ts';
 
@@ -33,22 +35,23 @@ export function JobsPanel() {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="center">
-        <Text size="sm" c="dimmed">
-          Background work: GitLab pushes, syncs and imports. Retry a dead job once its cause is fixed.
-        </Text>
-        <Group gap="sm">
-          <SegmentedControl
-            aria-label="Job state"
-            value={state}
-            onChange={(value) => setState(value as State)}
-            data={states.map(({ value, label }) => ({ value, label }))}
-          />
-          <Button variant="default" onClick={() => void jobs.refetch()} loading={jobs.isFetching}>
-            Refresh
-          </Button>
-        </Group>
-      </Group>
+      <PanelIntro
+        action={
+          <Group gap="sm">
+            <SegmentedControl
+              aria-label="Job state"
+              value={state}
+              onChange={(value) => setState(value as State)}
+              data={states.map(({ value, label }) => ({ value, label }))}
+            />
+            <Button variant="default" onClick={() => void jobs.refetch()} loading={jobs.isFetching}>
+              Refresh
+            </Button>
+          </Group>
+        }
+      >
+        Background work: GitLab pushes, syncs and imports. Retry a dead job once its cause is fixed.
+      </PanelIntro>
       {retry.error != null && <ErrorAlert error={retry.error} action="retry the job" />}
       <QueryBody
         query={jobs}
@@ -56,24 +59,11 @@ export function JobsPanel() {
         empty={<EmptyState py={40} title={`No ${state} jobs`} description={empty} />}
       >
         {(list) => (
-          <Table.ScrollContainer minWidth={900}>
-            <Table verticalSpacing="sm" horizontalSpacing="md">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Task</Table.Th>
-                  <Table.Th scope="col">State</Table.Th>
-                  <Table.Th scope="col">Attempts</Table.Th>
-                  <Table.Th scope="col">Next run</Table.Th>
-                  <Table.Th scope="col">Last error</Table.Th>
-                  <Table.Th scope="col">Updated</Table.Th>
-                  {retryable && (
-                    <Table.Th scope="col" ta="right">
-                      Actions
-                    </Table.Th>
-                  )}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
+          <DataTable
+            minWidth={900}
+            columns={['Task', 'State', 'Attempts', 'Next run', 'Last error', 'Updated']}
+            actions={retryable}
+          >
                 {list.map((job) => (
                   <Table.Tr key={job.id}>
                     <Table.Td>
@@ -108,22 +98,19 @@ export function JobsPanel() {
                     </Table.Td>
                     {retryable && (
                       <Table.Td ta="right">
-                        <Button
-                          size="xs"
-                          variant="light"
-                          aria-label={`Retry job ${job.task} ${job.id}`}
+                        <RowAction
+                          tone="primary"
+                          label={`Retry job ${job.task} ${job.id}`}
                           loading={retry.isPending && retry.variables === job.id}
                           onClick={() => retry.mutate(job.id)}
                         >
                           Retry
-                        </Button>
+                        </RowAction>
                       </Table.Td>
                     )}
                   </Table.Tr>
                 ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          </DataTable>
         )}
       </QueryBody>
     </Stack>

@@ -1,14 +1,16 @@
-import { Badge, Button, EmptyState, Group, Loader, Stack, Table, Text } from '@mantine/core';
+import { Badge, EmptyState, Group, Loader, Stack, Table } from '@mantine/core';
 import { useState } from 'react';
 import type { Member, RoleName } from '../../../contracts/index.ts';
 import { isAdmin, useCurrentSession } from '../../api/session.ts';
 import { ConfirmModal } from '../../components/confirm-modal.tsx';
+import { DataTable, RowAction } from '../../components/data-table.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { DateTime } from '../../components/format-date.tsx';
-import { PlusIcon } from '../../components/icons.tsx';
+import { AddButton, PanelIntro } from '../../components/panel-intro.tsx';
 import { QueryBody } from '../../components/query-body.tsx';
 import { RoleSelect } from '../../components/role-select.tsx';
 import { grantableRoles, roleLabel } from '../../components/roles.ts';
+import { useConfirmTarget } from '../../components/use-confirm-target.ts';
 import { InviteMemberModal } from './invite-member-modal.tsx';
 import { PendingInvitations } from './pending-invitations.tsx';
 import { useChangeRole, useMembers, useRemoveMember } from './use-settings-data.ts';
@@ -21,8 +23,7 @@ export function MembersPanel() {
   const changeRole = useChangeRole();
   const remove = useRemoveMember();
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<Member | null>(null);
-  const [removeOpen, setRemoveOpen] = useState(false);
+  const removing = useConfirmTarget(remove, (member: Member) => member.userId);
 
   /** An Administrator may not change or remove an Owner; nobody changes or removes themselves here. */
   const manageable = (member: Member) =>
@@ -34,18 +35,11 @@ export function MembersPanel() {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="center">
-        <Text size="sm" c="dimmed">
-          {admin
-            ? 'People who can sign in to this organization. Owners and Administrators manage them.'
-            : 'People who can sign in to this organization. Ask an Owner or Administrator to change them.'}
-        </Text>
-        {admin && (
-          <Button leftSection={<PlusIcon />} onClick={() => setAdding(true)}>
-            Invite member
-          </Button>
-        )}
-      </Group>
+      <PanelIntro action={admin && <AddButton onClick={() => setAdding(true)}>Invite member</AddButton>}>
+        {admin
+          ? 'People who can sign in to this organization. Owners and Administrators manage them.'
+          : 'People who can sign in to this organization. Ask an Owner or Administrator to change them.'}
+      </PanelIntro>
       {changeRole.error != null && (
         <ErrorAlert error={changeRole.error} action="change the role" />
       )}
@@ -55,22 +49,7 @@ export function MembersPanel() {
         empty={<EmptyState py={40} title="No members" description="Invite the people of your team." />}
       >
         {(list) => (
-          <Table.ScrollContainer minWidth={720}>
-            <Table verticalSpacing="sm" horizontalSpacing="md">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Email</Table.Th>
-                  <Table.Th scope="col">Role</Table.Th>
-                  <Table.Th scope="col">Added</Table.Th>
-                  {admin && (
-                    <Table.Th scope="col" ta="right">
-                      Actions
-                    </Table.Th>
-                  )}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
+          <DataTable minWidth={720} columns={['Name', 'Email', 'Role', 'Added']} actions={admin}>
                 {list.map((member) => {
                   const pending =
                     changeRole.isPending && changeRole.variables?.userId === member.userId;
@@ -110,45 +89,27 @@ export function MembersPanel() {
                       {admin && (
                         <Table.Td ta="right">
                           {manageable(member) && (
-                            <Button
-                              size="xs"
-                              variant="light"
-                              color="red"
-                              aria-label={`Remove ${member.name}`}
-                              onClick={() => {
-                                remove.reset();
-                                setRemoving(member);
-                                setRemoveOpen(true);
-                              }}
-                            >
+                            <RowAction label={`Remove ${member.name}`} onClick={() => removing.ask(member)}>
                               Remove
-                            </Button>
+                            </RowAction>
                           )}
                         </Table.Td>
                       )}
                     </Table.Tr>
                   );
                 })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          </DataTable>
         )}
       </QueryBody>
       {admin && <PendingInvitations roles={roles} />}
       <InviteMemberModal opened={adding} onClose={() => setAdding(false)} roles={roles} />
       <ConfirmModal
-        opened={removeOpen}
+        {...removing.modal}
         title="Remove member?"
         confirmLabel="Remove member"
         action="remove the member"
-        pending={remove.isPending}
-        error={remove.error}
-        onClose={() => setRemoveOpen(false)}
-        onConfirm={() =>
-          removing && remove.mutate(removing.userId, { onSuccess: () => setRemoveOpen(false) })
-        }
       >
-        <strong>{removing?.name}</strong> ({removing?.email}) will lose access to{' '}
+        <strong>{removing.item?.name}</strong> ({removing.item?.email}) will lose access to{' '}
         {session.organization.name} at once and be signed out everywhere. What they created stays.
       </ConfirmModal>
     </Stack>

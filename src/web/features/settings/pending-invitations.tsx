@@ -1,18 +1,18 @@
-import { Badge, Button, Stack, Table, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { Badge, Stack, Table, Text, Title } from '@mantine/core';
 import type { Invitation, RoleName } from '../../../contracts/index.ts';
 import { ConfirmModal } from '../../components/confirm-modal.tsx';
+import { DataTable, RowAction } from '../../components/data-table.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { DateTime } from '../../components/format-date.tsx';
 import { roleLabel } from '../../components/roles.ts';
+import { useConfirmTarget } from '../../components/use-confirm-target.ts';
 import { useInvitations, useRevokeInvitation } from './use-settings-data.ts';
 
 /** Invitations not yet accepted, with Revoke (shown to Owners and Administrators). */
 export function PendingInvitations({ roles }: { roles: RoleName[] }) {
   const invitations = useInvitations(true);
   const revoke = useRevokeInvitation();
-  const [revoking, setRevoking] = useState<Invitation | null>(null);
-  const [open, setOpen] = useState(false);
+  const revoking = useConfirmTarget(revoke, (invitation: Invitation) => invitation.id);
 
   if (invitations.isError) return <ErrorAlert error={invitations.error} action="load the pending invitations" />;
   const list = invitations.data ?? [];
@@ -26,20 +26,7 @@ export function PendingInvitations({ roles }: { roles: RoleName[] }) {
       <Text size="sm" c="dimmed">
         They become members when they open their link and accept. Revoke a link that went astray.
       </Text>
-      <Table.ScrollContainer minWidth={720}>
-        <Table verticalSpacing="sm" horizontalSpacing="md">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Email</Table.Th>
-              <Table.Th scope="col">Role</Table.Th>
-              <Table.Th scope="col">Invited by</Table.Th>
-              <Table.Th scope="col">Expires</Table.Th>
-              <Table.Th scope="col" ta="right">
-                Actions
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+      <DataTable minWidth={720} columns={['Email', 'Role', 'Invited by', 'Expires']} actions>
             {list.map((invitation) => (
               <Table.Tr key={invitation.id}>
                 <Table.Td fw={500}>{invitation.email}</Table.Td>
@@ -54,37 +41,24 @@ export function PendingInvitations({ roles }: { roles: RoleName[] }) {
                 </Table.Td>
                 <Table.Td ta="right">
                   {roles.includes(invitation.role) && (
-                    <Button
-                      size="xs"
-                      variant="light"
-                      color="red"
-                      aria-label={`Revoke the invitation of ${invitation.email}`}
-                      onClick={() => {
-                        revoke.reset();
-                        setRevoking(invitation);
-                        setOpen(true);
-                      }}
+                    <RowAction
+                      label={`Revoke the invitation of ${invitation.email}`}
+                      onClick={() => revoking.ask(invitation)}
                     >
                       Revoke
-                    </Button>
+                    </RowAction>
                   )}
                 </Table.Td>
               </Table.Tr>
             ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      </DataTable>
       <ConfirmModal
-        opened={open}
+        {...revoking.modal}
         title="Revoke invitation?"
         confirmLabel="Revoke invitation"
         action="revoke the invitation"
-        pending={revoke.isPending}
-        error={revoke.error}
-        onClose={() => setOpen(false)}
-        onConfirm={() => revoking && revoke.mutate(revoking.id, { onSuccess: () => setOpen(false) })}
       >
-        The link sent to <strong>{revoking?.email}</strong> stops working at once.
+        The link sent to <strong>{revoking.item?.email}</strong> stops working at once.
       </ConfirmModal>
     </Stack>
   );

@@ -1,12 +1,14 @@
-import { Badge, Button, Code, EmptyState, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Code, EmptyState, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { ApiToken } from '../../../contracts/index.ts';
 import { useCurrentSession } from '../../api/session.ts';
 import { ConfirmModal } from '../../components/confirm-modal.tsx';
+import { DataTable, RowAction } from '../../components/data-table.tsx';
 import { DateTime } from '../../components/format-date.tsx';
-import { PlusIcon } from '../../components/icons.tsx';
+import { AddButton, PanelIntro } from '../../components/panel-intro.tsx';
 import { QueryBody } from '../../components/query-body.tsx';
 import { grantableRoles, roleLabel } from '../../components/roles.ts';
+import { useConfirmTarget } from '../../components/use-confirm-target.ts';
 import { CreateTokenModal, scopeText } from './create-token-modal.tsx';
 import { useRevokeToken, useTokens } from './use-settings-data.ts';
 
@@ -24,24 +26,16 @@ export function TokensPanel() {
   const tokens = useTokens();
   const revoke = useRevokeToken();
   const [creating, setCreating] = useState(false);
-  const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const [revokeOpen, setRevokeOpen] = useState(false);
+  const revoking = useConfirmTarget(revoke, (token: ApiToken) => token.id);
 
-  const newButton = (
-    <Button leftSection={<PlusIcon />} onClick={() => setCreating(true)}>
-      New token
-    </Button>
-  );
+  const newButton = <AddButton onClick={() => setCreating(true)}>New token</AddButton>;
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="center">
-        <Text size="sm" c="dimmed">
-          Your tokens let CI jobs and the <Code>vulnbridge</Code> command call the API as you, with
-          the role and scopes you choose. Send one as <Code>Authorization: Bearer &lt;token&gt;</Code>.
-        </Text>
-        {tokens.data && tokens.data.length > 0 && newButton}
-      </Group>
+      <PanelIntro action={tokens.data && tokens.data.length > 0 && newButton}>
+        Your tokens let CI jobs and the <Code>vulnbridge</Code> command call the API as you, with
+        the role and scopes you choose. Send one as <Code>Authorization: Bearer &lt;token&gt;</Code>.
+      </PanelIntro>
       <QueryBody
         query={tokens}
         noun="the API tokens"
@@ -56,23 +50,11 @@ export function TokensPanel() {
         }
       >
         {(list) => (
-          <Table.ScrollContainer minWidth={920}>
-            <Table verticalSpacing="sm" horizontalSpacing="md">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Token</Table.Th>
-                  <Table.Th scope="col">Role</Table.Th>
-                  <Table.Th scope="col">Scopes</Table.Th>
-                  <Table.Th scope="col">Last used</Table.Th>
-                  <Table.Th scope="col">Expires</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Actions
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
+          <DataTable
+            minWidth={920}
+            columns={['Name', 'Token', 'Role', 'Scopes', 'Last used', 'Expires', 'Status']}
+            actions
+          >
                 {list.map((token) => {
                   const state = status(token);
                   return (
@@ -111,43 +93,25 @@ export function TokensPanel() {
                       </Table.Td>
                       <Table.Td ta="right">
                         {!token.revokedAt && (
-                          <Button
-                            size="xs"
-                            variant="light"
-                            color="red"
-                            aria-label={`Revoke ${token.name}`}
-                            onClick={() => {
-                              revoke.reset();
-                              setRevoking(token);
-                              setRevokeOpen(true);
-                            }}
-                          >
+                          <RowAction label={`Revoke ${token.name}`} onClick={() => revoking.ask(token)}>
                             Revoke
-                          </Button>
+                          </RowAction>
                         )}
                       </Table.Td>
                     </Table.Tr>
                   );
                 })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          </DataTable>
         )}
       </QueryBody>
       <CreateTokenModal opened={creating} onClose={() => setCreating(false)} roles={roles} />
       <ConfirmModal
-        opened={revokeOpen}
+        {...revoking.modal}
         title="Revoke token?"
         confirmLabel="Revoke token"
         action="revoke the token"
-        pending={revoke.isPending}
-        error={revoke.error}
-        onClose={() => setRevokeOpen(false)}
-        onConfirm={() =>
-          revoking && revoke.mutate(revoking.id, { onSuccess: () => setRevokeOpen(false) })
-        }
       >
-        Anything still using <strong>{revoking?.name}</strong> (<Code>{revoking?.prefix}…</Code>)
+        Anything still using <strong>{revoking.item?.name}</strong> (<Code>{revoking.item?.prefix}…</Code>)
         will be refused from now on. Create a new token first if a pipeline still needs one.
       </ConfirmModal>
     </Stack>

@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import type { TargetInfo } from '../../../contracts/index.ts';
 import { createTargetBodySchema, updateTargetBodySchema } from '../../../contracts/index.ts';
@@ -6,6 +6,7 @@ import { isApiError } from '../../api/client.ts';
 import { sentence } from '../../api/describe-error.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { FormActions, FormModal, type ModalFormProps, type ModalProps } from '../../components/form-modal.tsx';
 import { useCreateTarget, useRenameTarget } from './use-targets.ts';
 
 type Field = 'name' | 'baseUrl';
@@ -16,33 +17,22 @@ const messages: Record<Field, string> = {
   baseUrl: 'Enter the application’s full address, starting with http:// or https://.',
 };
 
-interface TargetFormModalProps {
-  opened: boolean;
-  onClose: () => void;
+interface TargetFormModalProps extends ModalProps {
   /** The target to rename; absent to create a new one. */
   target?: TargetInfo | null;
 }
 
 /** Creates a target (name + base URL) or renames one; API field errors appear on their field. */
 export function TargetFormModal({ opened, onClose, target }: TargetFormModalProps) {
-  const [pending, setPending] = useState(false);
   return (
-    <Modal
-      opened={opened}
-      onClose={pending ? () => {} : onClose}
-      title={target ? 'Rename target' : 'New target'}
-      centered
-      size="md"
-    >
-      <TargetForm target={target ?? null} onDone={onClose} onPendingChange={setPending} />
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={target ? 'Rename target' : 'New target'} size="md">
+      {(onPendingChange) => <TargetForm target={target ?? null} onDone={onClose} onPendingChange={onPendingChange} />}
+    </FormModal>
   );
 }
 
-interface TargetFormProps {
+interface TargetFormProps extends ModalFormProps {
   target: TargetInfo | null;
-  onDone: () => void;
-  onPendingChange: (pending: boolean) => void;
 }
 
 /** The form inside the modal; mounted afresh each time the modal opens. */
@@ -129,14 +119,11 @@ function TargetForm({ target, onDone, onPendingChange }: TargetFormProps) {
           {error != null && !shownOnField && (
             <ErrorAlert error={error} action={renaming ? 'rename the target' : 'create the target'} />
           )}
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onDone} disabled={mutation.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              {renaming ? 'Save name' : 'Create target'}
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onDone}
+            pending={mutation.isPending}
+            submitLabel={renaming ? 'Save name' : 'Create target'}
+          />
         </Stack>
       </form>
   );

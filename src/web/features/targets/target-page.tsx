@@ -1,10 +1,13 @@
-import { Anchor, Breadcrumbs, Button, EmptyState, Skeleton, Text } from '@mantine/core';
+import { Button, Skeleton, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { canWrite, useCurrentSession } from '../../api/session.ts';
+import { BreadcrumbTrail } from '../../components/breadcrumb-trail.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
-import { PlusIcon, ScanIcon } from '../../components/icons.tsx';
+import { ScanIcon } from '../../components/icons.tsx';
+import { ListEmptyState } from '../../components/list-empty-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { AddButton } from '../../components/panel-intro.tsx';
 import { QueryBody } from '../../components/query-body.tsx';
 import { ScansTable, UploadScanModal, useTarget, useTargetScans } from '../scans/index.ts';
 
@@ -17,22 +20,9 @@ export function TargetPage() {
   const scans = useTargetScans(targetId);
   const [uploading, setUploading] = useState(false);
 
-  const uploadButton = writable && (
-    <Button leftSection={<PlusIcon />} onClick={() => setUploading(true)}>
-      Upload report
-    </Button>
-  );
+  const uploadButton = writable && <AddButton onClick={() => setUploading(true)}>Upload report</AddButton>;
   const crumbs = (
-    <nav aria-label="Breadcrumb">
-      <Breadcrumbs mb="xs">
-      <Anchor component={Link} to="/targets" size="sm">
-        Targets
-      </Anchor>
-      <Text size="sm" aria-current="page">
-        {target.data?.name ?? 'Target'}
-        </Text>
-      </Breadcrumbs>
-    </nav>
+    <BreadcrumbTrail links={[{ label: 'Targets', to: '/targets' }]} current={target.data?.name ?? 'Target'} />
   );
 
   if (target.isPending) {
@@ -79,19 +69,16 @@ export function TargetPage() {
         query={scans}
         noun="the scans"
         empty={
-          <EmptyState
-            py={40}
+          <ListEmptyState
             icon={<ScanIcon size={28} />}
-            variant="light"
             title="No scans of this target yet"
             description={
               writable
                 ? 'Upload a scan report of this application (ZAP, Nuclei, Burp Suite, Wapiti, GitLab DAST or SARIF), or import one from CI with `vulnbridge import`.'
                 : 'Ask a Contributor, Administrator or Owner to upload a scan report of this application.'
             }
-          >
-            {writable && <EmptyState.Actions>{uploadButton}</EmptyState.Actions>}
-          </EmptyState>
+            action={uploadButton}
+          />
         }
       >
         {(list) => <ScansTable scans={list} />}

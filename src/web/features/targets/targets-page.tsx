@@ -1,13 +1,16 @@
-import { Anchor, Button, EmptyState, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import type { TargetInfo } from '../../../contracts/index.ts';
 import { canWrite, useCurrentSession } from '../../api/session.ts';
 import { ConfirmModal } from '../../components/confirm-modal.tsx';
+import { DataTable, RowAction } from '../../components/data-table.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { DateTime } from '../../components/format-date.tsx';
-import { PlusIcon, TargetIcon } from '../../components/icons.tsx';
+import { TargetIcon } from '../../components/icons.tsx';
+import { ListEmptyState } from '../../components/list-empty-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { AddButton } from '../../components/panel-intro.tsx';
 import { TargetFormModal } from './target-form-modal.tsx';
 import { useDeleteTarget, useTargets } from './use-targets.ts';
 
@@ -29,11 +32,7 @@ export function TargetsPage() {
   const openCreate = () => open('create', null);
   const close = () => setDialog(null);
 
-  const newButton = writable && (
-    <Button leftSection={<PlusIcon />} onClick={openCreate}>
-      New target
-    </Button>
-  );
+  const newButton = writable && <AddButton onClick={openCreate}>New target</AddButton>;
 
   let body: ReactNode;
   if (targets.isPending) {
@@ -55,41 +54,28 @@ export function TargetsPage() {
     );
   } else if (targets.data.length === 0) {
     body = (
-      <EmptyState
+      <ListEmptyState
         py={48}
         icon={<TargetIcon size={28} />}
-        variant="light"
         title="No targets yet"
         description={
           writable
             ? 'A target is a web application you scan. Create one with its base URL, then import scan reports of it.'
             : 'A target is a web application your team scans. Ask a Contributor, Administrator or Owner to create one.'
         }
-      >
-        {writable && <EmptyState.Actions>{newButton}</EmptyState.Actions>}
-      </EmptyState>
+        action={newButton}
+      />
     );
   } else {
     const sorted = [...targets.data].sort((a, b) => a.name.localeCompare(b.name));
     body = (
-      <Table.ScrollContainer minWidth={640}>
-        <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
-          <Table.Caption>
-            {sorted.length === 1 ? '1 target' : `${sorted.length} targets`}
-          </Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Name</Table.Th>
-              <Table.Th scope="col">Base URL</Table.Th>
-              <Table.Th scope="col">Created</Table.Th>
-              {writable && (
-                <Table.Th scope="col" ta="right">
-                  Actions
-                </Table.Th>
-              )}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+      <DataTable
+        minWidth={640}
+        highlightOnHover
+        caption={sorted.length === 1 ? '1 target' : `${sorted.length} targets`}
+        columns={['Name', 'Base URL', 'Created']}
+        actions={writable}
+      >
             {sorted.map((target) => (
               <Table.Tr key={target.id}>
                 <Table.Td>
@@ -110,34 +96,24 @@ export function TargetsPage() {
                 {writable && (
                   <Table.Td>
                     <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button
-                        size="xs"
-                        variant="default"
-                        aria-label={`Rename ${target.name}`}
-                        onClick={() => open('rename', target)}
-                      >
+                      <RowAction tone="neutral" label={`Rename ${target.name}`} onClick={() => open('rename', target)}>
                         Rename
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="red"
-                        aria-label={`Delete ${target.name}`}
+                      </RowAction>
+                      <RowAction
+                        label={`Delete ${target.name}`}
                         onClick={() => {
                           remove.reset();
                           open('delete', target);
                         }}
                       >
                         Delete
-                      </Button>
+                      </RowAction>
                     </Group>
                   </Table.Td>
                 )}
               </Table.Tr>
             ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      </DataTable>
     );
   }
 
