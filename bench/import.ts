@@ -66,9 +66,19 @@ async function child(mode: Mode, file: string, dbUrl: string): Promise<void> {
     const db = openDatabase(dbUrl);
     close = () => db.close();
     await migrateToLatest(db);
-    const org = await createOrganizationWithOwner(db.kysely, { organizationName: 'Bench', name: 'B', email: 'b@example.com', password: 'a long password!' });
+    const org = await createOrganizationWithOwner(db.kysely, {
+      organizationName: 'Bench',
+      name: 'B',
+      email: 'b@example.com',
+      password: 'a long password!',
+    });
     run = async () => {
-      const [summary] = await importReport(db, { organizationId: org.organization.id, actorUserId: null, target: { url: SITE }, file: { path: file } });
+      const [summary] = await importReport(db, {
+        organizationId: org.organization.id,
+        actorUserId: null,
+        target: { url: SITE },
+        file: { path: file },
+      });
       if (!summary) throw new Error('no scan imported');
       return summary;
     };
@@ -88,18 +98,25 @@ async function child(mode: Mode, file: string, dbUrl: string): Promise<void> {
 }
 
 function measure(mode: Mode, file: string, dbUrl = ''): Measure {
-  const r = spawnSync(process.execPath, [...process.execArgv, here, '--child', mode, file, dbUrl], { encoding: 'utf8', maxBuffer: 16 * MIB });
+  const r = spawnSync(process.execPath, [...process.execArgv, here, '--child', mode, file, dbUrl], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MIB,
+  });
   if (r.status !== 0) throw new Error(`${mode} child failed (${r.status ?? r.signal}): ${r.stderr.slice(-4000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Measure;
 }
 
 const secs = (m: Measure) => `${(m.ms / 1000).toFixed(2)} s (CPU ${(m.cpuMs / 1000).toFixed(2)} s)`;
-const rss = (m: Measure) => `peak RSS ${(m.peakRssBytes / MB).toFixed(0)} MB (${(m.peakRssBytes / MIB).toFixed(0)} MiB; process baseline ${(m.baseRssBytes / MIB).toFixed(0)} MiB)`;
+const rss = (m: Measure) =>
+  `peak RSS ${(m.peakRssBytes / MB).toFixed(0)} MB (${(m.peakRssBytes / MIB).toFixed(0)} MiB; process baseline ${(m.baseRssBytes / MIB).toFixed(0)} MiB)`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 /** Runs of each of the SQLite import, the floor and hdf-converters (VB_BENCH_RUNS overrides). */
 const RUNS = Math.max(1, Number(process.env.VB_BENCH_RUNS ?? 3));
 const median = (ms: Measure[]) => [...ms].sort((a, b) => a.ms - b.ms)[Math.floor(ms.length / 2)] as Measure;
-const spread = (ms: Measure[]) => (ms.length < 2 ? '' : ` [${(Math.min(...ms.map((m) => m.ms)) / 1000).toFixed(2)}–${(Math.max(...ms.map((m) => m.ms)) / 1000).toFixed(2)} s over ${ms.length} runs]`);
+const spread = (ms: Measure[]) =>
+  ms.length < 2
+    ? ''
+    : ` [${(Math.min(...ms.map((m) => m.ms)) / 1000).toFixed(2)}–${(Math.max(...ms.map((m) => m.ms)) / 1000).toFixed(2)} s over ${ms.length} runs]`;
 
 async function withDatabase(dialect: 'sqlite' | 'postgres', file: string): Promise<Measure> {
   const { url, remove } = await createDatabaseUrl(dialect);
@@ -119,7 +136,9 @@ export async function benchImport(instances = 100_000, alerts = 300): Promise<vo
     // SQLite import, which writes 200 MB of its own and would pay for both).
     spawnSync('sync');
     const { size } = await stat(file);
-    console.log(`import benchmark: ZAP JSON ${(size / MIB).toFixed(1)} MiB, ${instances} instances in ${alerts} alerts; each figure from a fresh child process`);
+    console.log(
+      `import benchmark: ZAP JSON ${(size / MIB).toFixed(1)} MiB, ${instances} instances in ${alerts} alerts; each figure from a fresh child process`,
+    );
 
     // The machine is shared and noisy (±20 % between runs seen): SQLite, floor and hdf-converters are
     // measured RUNS times, interleaved, and each figure is the run with the median time (min–max beside).
@@ -132,20 +151,34 @@ export async function benchImport(instances = 100_000, alerts = 300): Promise<vo
     const sqlite = median(runs.sqlite);
     const floor = median(runs.floor);
     const hdf = median(runs.hdf);
-    console.log(`sqlite import: ${secs(sqlite)}${spread(runs.sqlite)}, ${sqlite.findings} findings in ${sqlite.vulnerabilities} vulnerabilities, ${rss(sqlite)}`);
-    console.log(`  then ${(sqlite.closeMs / 1000).toFixed(2)} s more until the database is closed (the WAL checkpoint, which runs on a background connection once the import has committed)`);
-    console.log(`floor (read + parse, no storing): ${secs(floor)}${spread(runs.floor)}, ${floor.findings} findings, ${rss(floor)}`);
-    console.log(`ratio import/floor: ${(sqlite.ms / floor.ms).toFixed(2)}x time, ${(sqlite.peakRssBytes / floor.peakRssBytes).toFixed(2)}x peak RSS`);
+    console.log(
+      `sqlite import: ${secs(sqlite)}${spread(runs.sqlite)}, ${sqlite.findings} findings in ${sqlite.vulnerabilities} vulnerabilities, ${rss(sqlite)}`,
+    );
+    console.log(
+      `  then ${(sqlite.closeMs / 1000).toFixed(2)} s more until the database is closed (the WAL checkpoint, which runs on a background connection once the import has committed)`,
+    );
+    console.log(
+      `floor (read + parse, no storing): ${secs(floor)}${spread(runs.floor)}, ${floor.findings} findings, ${rss(floor)}`,
+    );
+    console.log(
+      `ratio import/floor: ${(sqlite.ms / floor.ms).toFixed(2)}x time, ${(sqlite.peakRssBytes / floor.peakRssBytes).toFixed(2)}x peak RSS`,
+    );
 
     try {
       const pg = await withDatabase('postgres', file);
       console.log(`postgres import (one run): ${secs(pg)}, ${pg.findings} findings, ${rss(pg)}`);
     } catch (error) {
-      console.log(`postgres import: not measured (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+      console.log(
+        `postgres import: not measured (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+      );
     }
 
-    console.log(`@mitre/hdf-converters 2.12.6 ZapMapper → HDF: ${secs(hdf)}${spread(runs.hdf)}, ${hdf.findings} results in ${hdf.vulnerabilities} controls, ${rss(hdf)}`);
-    console.log(`sqlite import / hdf-converters: ${(sqlite.ms / hdf.ms).toFixed(2)} (below 1 = we are faster; ${(hdf.ms / sqlite.ms).toFixed(1)}x); CPU time ${(sqlite.cpuMs / hdf.cpuMs).toFixed(2)}; run by run ${runs.sqlite.map((m, i) => (m.ms / (runs.hdf[i]?.ms ?? Number.NaN)).toFixed(2)).join(', ')}`);
+    console.log(
+      `@mitre/hdf-converters 2.12.6 ZapMapper → HDF: ${secs(hdf)}${spread(runs.hdf)}, ${hdf.findings} results in ${hdf.vulnerabilities} controls, ${rss(hdf)}`,
+    );
+    console.log(
+      `sqlite import / hdf-converters: ${(sqlite.ms / hdf.ms).toFixed(2)} (below 1 = we are faster; ${(hdf.ms / sqlite.ms).toFixed(1)}x); CPU time ${(sqlite.cpuMs / hdf.cpuMs).toFixed(2)}; run by run ${runs.sqlite.map((m, i) => (m.ms / (runs.hdf[i]?.ms ?? Number.NaN)).toFixed(2)).join(', ')}`,
+    );
 
     const underTime = sqlite.ms <= 5000;
     const underRss = sqlite.peakRssBytes <= 300 * MB;

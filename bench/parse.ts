@@ -24,7 +24,15 @@ async function child(file: string): Promise<void> {
   let findings = 0;
   for (const v of report.vulnerabilities) findings += v.findings.length;
   const peakKb = process.resourceUsage().maxRSS;
-  console.log(JSON.stringify({ ms, findings, vulnerabilities: report.vulnerabilities.length, peakRssMb: peakKb / 1024, baseRssMb: before / 2 ** 20 }));
+  console.log(
+    JSON.stringify({
+      ms,
+      findings,
+      vulnerabilities: report.vulnerabilities.length,
+      peakRssMb: peakKb / 1024,
+      baseRssMb: before / 2 ** 20,
+    }),
+  );
 }
 
 function pick<T>(list: readonly T[], n: number): T {
@@ -37,16 +45,21 @@ export async function generate(file: string, instances = 100_000, alerts = 300):
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
   };
-  const para = 'The application does not validate user input before echoing it back &amp; this lets an attacker run script in the victim&#39;s browser. ';
+  const para =
+    'The application does not validate user input before echoing it back &amp; this lets an attacker run script in the victim&#39;s browser. ';
   const desc = `<p>${para.repeat(8)}</p><p>${para.repeat(6)}</p>`;
   const sol = `<p>Phase: Implementation</p><p>${para.repeat(5)}</p><ul><li>Encode output</li><li>Validate input</li></ul>`;
   const paths = ['/search', '/login', '/api/v1/items', '/account/settings', '/static/app.js', '/cart/checkout'];
   const params = ['q', 'username', 'id', 'redirect', 'sort', 'page', ''];
-  await write('{"@programName":"ZAP","@version":"2.15.0","@generated":"Wed, 3 Dec 2025 12:46:55","site":[{"@name":"http://bench.local:8080","@host":"bench.local","@port":"8080","@ssl":"false","alerts":[');
+  await write(
+    '{"@programName":"ZAP","@version":"2.15.0","@generated":"Wed, 3 Dec 2025 12:46:55","site":[{"@name":"http://bench.local:8080","@host":"bench.local","@port":"8080","@ssl":"false","alerts":[',
+  );
   let made = 0;
   for (let a = 0; a < alerts; a++) {
     const count = a === alerts - 1 ? instances - made : Math.floor(instances / alerts);
-    await write(`${a ? ',' : ''}{"pluginid":"${10000 + a}","alertRef":"${10000 + a}","alert":"Bench alert ${a}","name":"Bench alert ${a}","riskcode":"${a % 4}","confidence":"${1 + (a % 3)}","riskdesc":"x","desc":${JSON.stringify(desc)},"instances":[`);
+    await write(
+      `${a ? ',' : ''}{"pluginid":"${10000 + a}","alertRef":"${10000 + a}","alert":"Bench alert ${a}","name":"Bench alert ${a}","riskcode":"${a % 4}","confidence":"${1 + (a % 3)}","riskdesc":"x","desc":${JSON.stringify(desc)},"instances":[`,
+    );
     for (let k = 0; k < count; k++, made++) {
       const evidence = `<input type="hidden" name="token" value="${'a1b2c3d4'.repeat(4 + (k % 40))}"> <script>var t = ${k};</script>`;
       const other = `The following pattern was found in the response body at offset ${k * 7}.\nContext: ${'lorem ipsum dolor sit amet '.repeat(12 + (k % 18))}`;
@@ -60,7 +73,9 @@ export async function generate(file: string, instances = 100_000, alerts = 300):
       };
       await write(`${k ? ',' : ''}${JSON.stringify(inst)}`);
     }
-    await write(`],"count":"${count}","solution":${JSON.stringify(sol)},"otherinfo":"","reference":"<p>https://owasp.org/www-community/attacks/xss/</p>","cweid":"79","wascid":"8","sourceid":"1"}`);
+    await write(
+      `],"count":"${count}","solution":${JSON.stringify(sol)},"otherinfo":"","reference":"<p>https://owasp.org/www-community/attacks/xss/</p>","cweid":"79","wascid":"8","sourceid":"1"}`,
+    );
   }
   await write(']}]}');
   out.end();

@@ -4,7 +4,12 @@ import { benchPush } from './push.ts';
 import { benchQueue } from './queue.ts';
 import { benchWebhooks } from './webhooks.ts';
 
-const benches: Record<string, () => Promise<void>> = { queue: benchQueue, import: () => benchImport(), push: benchPush, webhooks: benchWebhooks };
+const benches: Record<string, () => Promise<void>> = {
+  queue: benchQueue,
+  import: () => benchImport(),
+  push: benchPush,
+  webhooks: benchWebhooks,
+};
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = names.length > 0 ? names : Object.keys(benches);
 for (const name of chosen) {

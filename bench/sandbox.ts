@@ -13,7 +13,9 @@ const seconds = Number(process.argv[2] ?? 3);
 const concurrency = Number(process.argv[3] ?? 32);
 
 const bin = fileURLToPath(new URL('../bin/vulnbridge.js', import.meta.url));
-const child = spawn(process.execPath, [bin, 'gitlab-sandbox', '--port', '0', '--rate-limits', 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [bin, 'gitlab-sandbox', '--port', '0', '--rate-limits', 'off'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let firstLine = '';
 for await (const chunk of child.stdout) {
   firstLine += String(chunk);
@@ -35,7 +37,10 @@ function call(method: string, path: string, body?: unknown): Promise<number> {
         method,
         path,
         agent,
-        headers: { 'PRIVATE-TOKEN': token, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+        headers: {
+          'PRIVATE-TOKEN': token,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
       },
       (res) => {
         res.resume();
@@ -49,7 +54,10 @@ function call(method: string, path: string, body?: unknown): Promise<number> {
 
 // Some data to read.
 for (let i = 0; i < 50; i += 1) {
-  await call('POST', `/api/v4/projects/${project}/issues`, { title: `bench ${i}`, labels: `Vulnbridge,VB-BENCH${String(i).padStart(6, '0')}` });
+  await call('POST', `/api/v4/projects/${project}/issues`, {
+    title: `bench ${i}`,
+    labels: `Vulnbridge,VB-BENCH${String(i).padStart(6, '0')}`,
+  });
 }
 
 const reads = [

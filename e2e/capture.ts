@@ -34,46 +34,49 @@ export async function startCaptureProxy(port: number, hubPort: number): Promise<
     delete headers['accept-encoding'];
     const requestChunks: Buffer[] = [];
     let requestBytes = 0;
-    const upstream = httpRequest({ host: '127.0.0.1', port: hubPort, method: req.method, path: req.url, headers, agent }, (hub) => {
-      res.writeHead(hub.statusCode ?? 502, hub.statusMessage, withoutHopByHop(hub.headers));
-      res.flushHeaders();
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      hub.on('data', (chunk: Buffer) => {
-        res.write(chunk);
-        if (kept < KEEP_BYTES) {
-          chunks.push(chunk);
-          kept += chunk.length;
-        }
-      });
-      hub.on('end', () => res.end());
-      hub.on('close', () => {
-        if (!res.writableEnded) res.destroy();
-        const path = (req.url ?? '/').split('?')[0] ?? '/';
-        // Built assets are the same bytes every time: keep each once.
-        const asset = path.startsWith('/assets/');
-        if (asset && seenAssets.has(path)) return;
-        if (asset) seenAssets.add(path);
-        let requestBody: unknown;
-        if (String(req.headers['content-type'] ?? '').includes('json')) {
-          try {
-            requestBody = JSON.parse(Buffer.concat(requestChunks).toString('utf8'));
-          } catch {
-            requestBody = undefined;
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: hubPort, method: req.method, path: req.url, headers, agent },
+      (hub) => {
+        res.writeHead(hub.statusCode ?? 502, hub.statusMessage, withoutHopByHop(hub.headers));
+        res.flushHeaders();
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        hub.on('data', (chunk: Buffer) => {
+          res.write(chunk);
+          if (kept < KEEP_BYTES) {
+            chunks.push(chunk);
+            kept += chunk.length;
           }
-        }
-        recordExchange({
-          source: 'e2e',
-          method: req.method ?? 'GET',
-          url: req.url ?? '/',
-          requestHeaders: req.headers,
-          requestBody,
-          status: hub.statusCode ?? 0,
-          headers: hub.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
         });
-      });
-    });
+        hub.on('end', () => res.end());
+        hub.on('close', () => {
+          if (!res.writableEnded) res.destroy();
+          const path = (req.url ?? '/').split('?')[0] ?? '/';
+          // Built assets are the same bytes every time: keep each once.
+          const asset = path.startsWith('/assets/');
+          if (asset && seenAssets.has(path)) return;
+          if (asset) seenAssets.add(path);
+          let requestBody: unknown;
+          if (String(req.headers['content-type'] ?? '').includes('json')) {
+            try {
+              requestBody = JSON.parse(Buffer.concat(requestChunks).toString('utf8'));
+            } catch {
+              requestBody = undefined;
+            }
+          }
+          recordExchange({
+            source: 'e2e',
+            method: req.method ?? 'GET',
+            url: req.url ?? '/',
+            requestHeaders: req.headers,
+            requestBody,
+            status: hub.statusCode ?? 0,
+            headers: hub.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      },
+    );
     upstream.on('error', () => {
       if (!res.headersSent) {
         res.writeHead(502);
@@ -108,7 +111,10 @@ const wrapped = new WeakSet<BrowserContext>();
 let pageCount = 0;
 
 function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+  return text
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
 }
 
 /**
@@ -132,5 +138,8 @@ async function savePage(page: Page, dir: string, hubUrl: string, name: string): 
   const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000).unref());
   const html = await Promise.race([page.content().catch(() => null), timeout]);
   if (html === null) return;
-  writeFileSync(join(dir, `page-${process.pid}-${++pageCount}-${name}.html`), `<!-- ${page.url().split('?')[0]} -->\n${html}`);
+  writeFileSync(
+    join(dir, `page-${process.pid}-${++pageCount}-${name}.html`),
+    `<!-- ${page.url().split('?')[0]} -->\n${html}`,
+  );
 }

@@ -22,7 +22,12 @@ hubSpec({ serial: true });
 // delete, and the GitLab spec expects to see that label created in juice-shop.
 const projectPath = 'acme/platform/security/security-mobile-047';
 const site = 'https://shop-comments.example.com';
-const person = { organizationName: 'Comment Testers', name: 'Carla Commenter', email: 'carla@comments.test', password: 'amber kettles hum at dusk' };
+const person = {
+  organizationName: 'Comment Testers',
+  name: 'Carla Commenter',
+  email: 'carla@comments.test',
+  password: 'amber kettles hum at dusk',
+};
 const alice = () => sandboxUser('alice');
 const bob = () => sandboxUser('bob');
 const hubText = `Verified the fix on staging ${Date.now().toString(36)}`;
@@ -47,7 +52,9 @@ async function gitlab(method: 'GET' | 'PUT' | 'DELETE', path: string, user = ali
 /** Signs bob in on the sandbox's own sign-in page, in `context`, which then shows the issue. */
 async function openIssueAsBob(context: BrowserContext): Promise<Page> {
   const gitlabPage = await context.newPage();
-  await gitlabPage.goto(`${sandbox().url}/users/sign_in?redirect_to=${encodeURIComponent(`/${projectPath}/-/issues/${iid}`)}`);
+  await gitlabPage.goto(
+    `${sandbox().url}/users/sign_in?redirect_to=${encodeURIComponent(`/${projectPath}/-/issues/${iid}`)}`,
+  );
   await gitlabPage.getByLabel('Username or primary email').fill(bob().username);
   await gitlabPage.getByLabel('Password').fill(bob().password);
   await gitlabPage.getByRole('button', { name: 'Sign in' }).click();
@@ -78,7 +85,11 @@ function oneFindingReport(): Buffer {
   return sqlInjectionReport(site, [instance]);
 }
 
-withOwnOrganization(person, () => ({ targetId, projectId, iid, hooksBefore }), (method, path) => gitlab(method, path));
+withOwnOrganization(
+  person,
+  () => ({ targetId, projectId, iid, hooksBefore }),
+  (method, path) => gitlab(method, path),
+);
 
 test('the finding’s issue is created in the sandbox project, with its webhook', async ({ page }) => {
   const project = (await gitlab('GET', `/projects/${encodeURIComponent(projectPath)}`)) as { id: number };
@@ -88,10 +99,16 @@ test('the finding’s issue is created in the sandbox project, with its webhook'
   await signIn(page, person.email, person.password);
   const session = await page.request.get(`${baseUrl()}/api/auth/session`);
   const headers = { 'X-CSRF-Token': ((await session.json()) as { csrfToken: string }).csrfToken };
-  const target = await page.request.post(`${baseUrl()}/api/targets`, { headers, data: { name: 'Shop with comments', baseUrl: site } });
+  const target = await page.request.post(`${baseUrl()}/api/targets`, {
+    headers,
+    data: { name: 'Shop with comments', baseUrl: site },
+  });
   expect(target.ok(), await target.text()).toBe(true);
   targetId = ((await target.json()) as { target: { id: string } }).target.id;
-  const connected = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, { headers, data: { baseUrl: sandbox().url, token: alice().token } });
+  const connected = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, {
+    headers,
+    data: { baseUrl: sandbox().url, token: alice().token },
+  });
   expect(connected.ok(), await connected.text()).toBe(true);
   const upload = await page.request.post(`${baseUrl()}/api/targets/${targetId}/scans`, {
     headers,
@@ -99,9 +116,13 @@ test('the finding’s issue is created in the sandbox project, with its webhook'
   });
   expect(upload.ok(), await upload.text()).toBe(true);
   scanId = ((await upload.json()) as { imports: { scanId: string }[] }).imports[0]!.scanId;
-  const report = (await (await page.request.get(`${baseUrl()}/api/scans/${scanId}`)).json()) as { vulnerabilities: { id: string }[] };
+  const report = (await (await page.request.get(`${baseUrl()}/api/scans/${scanId}`)).json()) as {
+    vulnerabilities: { id: string }[];
+  };
   vulnerabilityId = report.vulnerabilities[0]!.id;
-  const findings = (await (await page.request.get(`${baseUrl()}/api/vulnerabilities/${vulnerabilityId}/findings`)).json()) as { findings: { id: string }[] };
+  const findings = (await (
+    await page.request.get(`${baseUrl()}/api/vulnerabilities/${vulnerabilityId}/findings`)
+  ).json()) as { findings: { id: string }[] };
   findingId = findings.findings[0]!.id;
 
   // Before the issue exists, the drawer says to create it first.
@@ -109,21 +130,36 @@ test('the finding’s issue is created in the sandbox project, with its webhook'
   const drawer = page.getByRole('dialog');
   await expect(drawer.getByTestId('comments-empty')).toContainText('Create the issue first');
 
-  const linked = await page.request.put(`${baseUrl()}/api/scans/${scanId}/gitlab/project`, { headers, data: { projectId } });
+  const linked = await page.request.put(`${baseUrl()}/api/scans/${scanId}/gitlab/project`, {
+    headers,
+    data: { projectId },
+  });
   expect(linked.ok(), await linked.text()).toBe(true);
   expect(JSON.stringify(await linked.json())).toContain('webhook');
-  const push = await page.request.post(`${baseUrl()}/api/scans/${scanId}/pushes`, { headers, data: { vulnerabilityId } });
+  const push = await page.request.post(`${baseUrl()}/api/scans/${scanId}/pushes`, {
+    headers,
+    data: { vulnerabilityId },
+  });
   expect(push.ok(), await push.text()).toBe(true);
   const pushId = ((await push.json()) as { pushId: string }).pushId;
   await expect
-    .poll(async () => ((await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as { finished: boolean }).finished, { timeout: 20_000 })
+    .poll(
+      async () =>
+        ((await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as { finished: boolean })
+          .finished,
+      { timeout: 20_000 },
+    )
     .toBe(true);
-  const done = (await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as { items: { iid: number | null }[] };
+  const done = (await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as {
+    items: { iid: number | null }[];
+  };
   iid = done.items[0]?.iid ?? 0;
   expect(iid).toBeGreaterThan(0);
 
   // Live: the open drawer learns of the issue without a reload.
-  await expect(drawer.getByTestId('comment-issue-link')).toHaveText(`${projectPath} #${iid} (opens GitLab in a new tab)`);
+  await expect(drawer.getByTestId('comment-issue-link')).toHaveText(
+    `${projectPath} #${iid} (opens GitLab in a new tab)`,
+  );
   await expect(drawer.getByTestId('comment-issue-link')).toHaveAttribute('target', '_blank');
 });
 
@@ -147,7 +183,9 @@ test('a hub comment is posted to the GitLab issue as alice, and comes back once'
   await expect(mine.getByTestId('comment-username')).toHaveText('posted as @alice');
 
   const notes = async () =>
-    ((await gitlab('GET', `/projects/${projectId}/issues/${iid}/notes?per_page=100`)) as SandboxNote[]).filter((n) => n.body.includes(hubText));
+    ((await gitlab('GET', `/projects/${projectId}/issues/${iid}/notes?per_page=100`)) as SandboxNote[]).filter((n) =>
+      n.body.includes(hubText),
+    );
   await expect.poll(async () => (await notes()).length).toBe(1);
   expect((await notes())[0]!.author.username).toBe('alice');
   // The webhook echo of our own note has had time to arrive: still one comment.
@@ -156,7 +194,10 @@ test('a hub comment is posted to the GitLab issue as alice, and comes back once'
   await expect(thread.getByTestId('comment')).toHaveCount(1);
 });
 
-test('bob’s comment on the GitLab issue page appears live in the open drawer, rendered harmlessly', async ({ page, browser }) => {
+test('bob’s comment on the GitLab issue page appears live in the open drawer, rendered harmlessly', async ({
+  page,
+  browser,
+}) => {
   const thread = await openFinding(page);
   await expect(thread.getByTestId('comment')).toHaveCount(1);
   const marker = await page.evaluate(() => {
@@ -178,7 +219,9 @@ test('bob’s comment on the GitLab issue page appears live in the open drawer, 
     const theirs = thread.getByTestId('comment').filter({ hasText: 'Still reproducible' });
     await expect(theirs).toHaveCount(1);
     const seenAfter = Date.now() - sentAt;
-    test.info().annotations.push({ type: 'latency', description: `GitLab comment visible in the hub after ${seenAfter} ms` });
+    test
+      .info()
+      .annotations.push({ type: 'latency', description: `GitLab comment visible in the hub after ${seenAfter} ms` });
   } finally {
     await gitlabContext.close();
   }
@@ -216,7 +259,10 @@ test('bob’s comment on the GitLab issue page appears live in the open drawer, 
 // Issue #14: a hub comment is posted with the connected user's GitLab rights, so its text must not act:
 // no quick action, mention or reference. GitLab receives it signed with its hub author. And a comment
 // waiting on a connection that needs reconnecting says so instead of "Posting…" forever.
-test('a hub comment reaches GitLab signed by its hub author and inert; while GitLab needs reconnecting it shows paused', async ({ page, browser }) => {
+test('a hub comment reaches GitLab signed by its hub author and inert; while GitLab needs reconnecting it shows paused', async ({
+  page,
+  browser,
+}) => {
   const stamp = Date.now().toString(36);
   const thread = await openFinding(page);
   const evil = `Retest ${stamp}: still **open**.\n/reopen\n/assign @bob\ncc @all, see #1`;
@@ -226,9 +272,18 @@ test('a hub comment reaches GitLab signed by its hub author and inert; while Git
   await expect(mine.getByTestId('comment-state')).toHaveAttribute('data-state', 'posted', { timeout: 15_000 });
 
   // As GitLab received it: the attribution line, then the text with the acting tokens in code spans.
-  const note = ((await gitlab('GET', `/projects/${projectId}/issues/${iid}/notes?per_page=100`)) as SandboxNote[]).find((n) => n.body.includes(`Retest ${stamp}`))!;
-  expect(note.body).toMatch(new RegExp(`^\\*\\*${person.name}\\*\\* \\(Vulnbridge\\) wrote:\\n\\nRetest ${stamp}: still \\*\\*open\\*\\*\\.\\n\`/reopen\`\\n`));
-  const issue = (await gitlab('GET', `/projects/${projectId}/issues/${iid}`)) as { state: string; assignees: unknown[] };
+  const note = ((await gitlab('GET', `/projects/${projectId}/issues/${iid}/notes?per_page=100`)) as SandboxNote[]).find(
+    (n) => n.body.includes(`Retest ${stamp}`),
+  )!;
+  expect(note.body).toMatch(
+    new RegExp(
+      `^\\*\\*${person.name}\\*\\* \\(Vulnbridge\\) wrote:\\n\\nRetest ${stamp}: still \\*\\*open\\*\\*\\.\\n\`/reopen\`\\n`,
+    ),
+  );
+  const issue = (await gitlab('GET', `/projects/${projectId}/issues/${iid}`)) as {
+    state: string;
+    assignees: unknown[];
+  };
   expect(issue.state).toBe('closed'); // closed in GitLab by the test before; `/reopen` did not run
   expect(issue.assignees).toEqual([]);
 
@@ -252,7 +307,10 @@ test('a hub comment reaches GitLab signed by its hub author and inert; while Git
   const session = await page.request.get(`${baseUrl()}/api/auth/session`);
   const headers = { 'X-CSRF-Token': ((await session.json()) as { csrfToken: string }).csrfToken };
   const connect = async (token: string) => {
-    const response = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, { headers, data: { baseUrl: sandbox().url, token } });
+    const response = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, {
+      headers,
+      data: { baseUrl: sandbox().url, token },
+    });
     expect(response.ok(), await response.text()).toBe(true);
   };
   const first = ((await sandboxAdmin('POST', '/tokens', { username: 'alice' })) as { token: string }).token;

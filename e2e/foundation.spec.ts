@@ -5,16 +5,7 @@
 // organization in the database).
 import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import {
-  baseUrl,
-  expectAccessible,
-  failOnPageErrors,
-  owner,
-  reader,
-  setupCode,
-  signIn,
-  signOut,
-} from './helpers.ts';
+import { baseUrl, expectAccessible, failOnPageErrors, owner, reader, setupCode, signIn, signOut } from './helpers.ts';
 
 const screenshots = 'docs/screenshots';
 mkdirSync(screenshots, { recursive: true });
@@ -159,7 +150,9 @@ test('an Owner invites a Reader, who accepts and sees targets but no write butto
   expect(link).toMatch(/\/invitations\/[\w-]{40,}$/);
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(reader.email) })).toContainText('Reader');
+  await expect(
+    page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(reader.email) }),
+  ).toContainText('Reader');
   await expectAccessible(page, 'settings');
   await signOut(page, owner.name);
 
@@ -192,9 +185,7 @@ test('an Owner invites a Reader, who accepts and sees targets but no write butto
   await expect(page.getByText('Your session has ended.')).toBeVisible();
 });
 
-test('settings: API tokens show their secret once and can be revoked; jobs list for admins', async ({
-  page,
-}) => {
+test('settings: API tokens show their secret once and can be revoked; jobs list for admins', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.screenshot({ path: `${screenshots}/targets-1920.png` });
@@ -225,7 +216,9 @@ test('settings: API tokens show their secret once and can be revoked; jobs list 
   await expect(row).toContainText('Active');
   await expect(row).toContainText('ReadWrite');
   // A token cannot make another token (token management needs a signed-in session).
-  expect((await page.request.post(`${baseUrl()}/api/tokens`, { headers: auth, data: { name: 'minted' } })).status()).toBe(403);
+  expect(
+    (await page.request.post(`${baseUrl()}/api/tokens`, { headers: auth, data: { name: 'minted' } })).status(),
+  ).toBe(403);
   await page.reload();
   await expect(row).not.toContainText('Never');
   await row.getByRole('button', { name: 'Revoke GitLab CI' }).click();
@@ -254,9 +247,9 @@ test('an Owner changes a member’s role', async ({ page }) => {
   await page.getByRole('option', { name: /Contributor/ }).click();
   await expect(row.getByRole('combobox', { name: `Role of ${reader.name}` })).toHaveValue('Contributor');
   await page.reload();
-  await expect(
-    page.getByRole('row', { name: new RegExp(reader.name) }).getByRole('combobox'),
-  ).toHaveValue('Contributor');
+  await expect(page.getByRole('row', { name: new RegExp(reader.name) }).getByRole('combobox')).toHaveValue(
+    'Contributor',
+  );
 });
 
 test('repeated wrong passwords are throttled, and the page says how long to wait', async ({ page }) => {

@@ -5,7 +5,17 @@
 // banner and Reconnect brings the target back. Axe on each page and the open picker; screenshots.
 import { expect, type Page, test } from '@playwright/test';
 import { sqlInjectionReport } from './scan-fixtures.ts';
-import { baseUrl, ensureOwner, expectAccessible, hubSpec, owner, screenshotsDir, sessionHeaders, signIn, signInHeaders } from './helpers.ts';
+import {
+  baseUrl,
+  ensureOwner,
+  expectAccessible,
+  hubSpec,
+  owner,
+  screenshotsDir,
+  sessionHeaders,
+  signIn,
+  signInHeaders,
+} from './helpers.ts';
 import { sandbox, sandboxAdmin, sandboxUser } from './sandbox.ts';
 
 const screenshots = screenshotsDir();
@@ -172,7 +182,10 @@ test('the project picker searches, includes group resources, and saves with a we
   // The integration page shows it as the target's default project.
   await page.goto(integrationPath());
   await expect(page.getByTestId('gitlab-connected-as')).toBeVisible();
-  await expect(page.getByRole('link', { name: projectPath })).toHaveAttribute('href', `${sandbox().url}/${projectPath}`);
+  await expect(page.getByRole('link', { name: projectPath })).toHaveAttribute(
+    'href',
+    `${sandbox().url}/${projectPath}`,
+  );
   await expect(page.getByText('Synced by webhook')).toBeVisible();
   await expectAccessible(page, 'GitLab integration (connected)');
   await page.screenshot({ path: `${screenshots}/integration-settings.png` });
@@ -195,7 +208,10 @@ test('Disconnect revokes access in GitLab', async ({ page }) => {
   await page.getByRole('button', { name: 'GitLab Issues' }).click();
   const dialog = page.getByRole('dialog', { name: 'GitLab Issues: choose a project' });
   await expect(dialog.getByRole('alert')).toContainText('This target is not connected to GitLab');
-  await expect(dialog.getByRole('link', { name: 'Open the GitLab integration' })).toHaveAttribute('href', integrationPath());
+  await expect(dialog.getByRole('link', { name: 'Open the GitLab integration' })).toHaveAttribute(
+    'href',
+    integrationPath(),
+  );
 });
 
 test('a grant revoked in GitLab shows the reconnect banner; Reconnect brings it back', async ({ page }) => {

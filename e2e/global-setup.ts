@@ -57,7 +57,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.VB_E2E_SETUP_CODE = server.setupCode;
   process.env.VB_E2E_SANDBOX = JSON.stringify(info);
   const via = proxy ? ` through a capturing proxy on ${hubOrigin}` : '';
-  process.stdout.write(`e2e: Vulnbridge on ${server.baseUrl}${via} (${server.database}), GitLab sandbox on ${sandbox.url}\n`);
+  process.stdout.write(
+    `e2e: Vulnbridge on ${server.baseUrl}${via} (${server.database}), GitLab sandbox on ${sandbox.url}\n`,
+  );
   return async () => {
     await proxy?.close();
     await server.stop();

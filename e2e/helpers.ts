@@ -112,8 +112,13 @@ export async function ensureOwner(request: APIRequestContext): Promise<void> {
 }
 
 /** Signs `person` in through the API; the headers its state-changing requests then need. */
-export async function signInHeaders(request: APIRequestContext, person: { email: string; password: string }): Promise<Record<string, string>> {
-  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, { data: { email: person.email, password: person.password } });
+export async function signInHeaders(
+  request: APIRequestContext,
+  person: { email: string; password: string },
+): Promise<Record<string, string>> {
+  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, {
+    data: { email: person.email, password: person.password },
+  });
   expect(signedIn.ok(), await signedIn.text()).toBe(true);
   return { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
 }

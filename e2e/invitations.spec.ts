@@ -17,8 +17,18 @@ test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: process.env.VB_E2E_BASE_URL });
 test.beforeEach(({ page }) => failOnPageErrors(page));
 
-const alpha = { organizationName: 'Invite Alpha', name: 'Ingrid Owner', email: 'ingrid@alpha.test', password: 'amber kettles hum at dusk' };
-const beta = { organizationName: 'Beta Labs', name: 'Bruno Beta', email: 'bruno@beta.test', password: 'violet ferns under slate' };
+const alpha = {
+  organizationName: 'Invite Alpha',
+  name: 'Ingrid Owner',
+  email: 'ingrid@alpha.test',
+  password: 'amber kettles hum at dusk',
+};
+const beta = {
+  organizationName: 'Beta Labs',
+  name: 'Bruno Beta',
+  email: 'bruno@beta.test',
+  password: 'violet ferns under slate',
+};
 const newcomer = { name: 'Nina Newcomer', email: 'nina@alpha.test', password: 'copper kestrel above wheatfields' };
 
 let db: Db | undefined;
@@ -28,7 +38,8 @@ test.beforeAll(async () => {
   const url = process.env.VB_E2E_DATABASE_URL;
   if (!url) throw new Error('VB_E2E_DATABASE_URL is not set: run the tests with `npx playwright test`');
   db = openDatabase(url);
-  for (const owner of [alpha, beta]) organizations.push((await createOrganizationWithOwner(db.kysely, owner)).organization.id);
+  for (const owner of [alpha, beta])
+    organizations.push((await createOrganizationWithOwner(db.kysely, owner)).organization.id);
 });
 
 test.afterAll(async () => {
@@ -39,7 +50,12 @@ test.afterAll(async () => {
 });
 
 async function freshPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ baseURL: baseUrl(), reducedMotion: 'reduce', locale: 'en-GB', timezoneId: 'UTC' });
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    reducedMotion: 'reduce',
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  });
   const page = await context.newPage();
   await failOnPageErrors(page);
   return page;
@@ -51,7 +67,10 @@ async function expectMenuSays(page: Page, name: string, text: string): Promise<v
   await page.keyboard.press('Escape');
 }
 
-test('an Owner invites by e-mail; the link is shown once; a new person accepts it in their own browser and is signed in there', async ({ page, browser }) => {
+test('an Owner invites by e-mail; the link is shown once; a new person accepts it in their own browser and is signed in there', async ({
+  page,
+  browser,
+}) => {
   await signIn(page, alpha.email, alpha.password);
   await page.goto('/settings/members');
   await page.getByRole('button', { name: 'Invite member' }).click();
@@ -92,7 +111,9 @@ test('an Owner invites by e-mail; the link is shown once; a new person accepts i
   const invited = await freshPage(browser);
   await invited.goto(link);
   await expect(invited.getByRole('heading', { name: `Join ${alpha.organizationName}` })).toBeVisible();
-  await expect(invited.getByRole('main')).toContainText(`${alpha.name} invited ${newcomer.email} to ${alpha.organizationName} as Contributor`);
+  await expect(invited.getByRole('main')).toContainText(
+    `${alpha.name} invited ${newcomer.email} to ${alpha.organizationName} as Contributor`,
+  );
   await expect(invited.getByLabel('Email')).toHaveValue(newcomer.email);
   await expectAccessible(invited, 'accept invitation');
   await invited.screenshot({ path: `${shots}/accept-new-1280.png`, fullPage: true });
@@ -112,14 +133,22 @@ test('an Owner invites by e-mail; the link is shown once; a new person accepts i
   await invited.context().close();
 
   await page.reload();
-  await expect(page.getByRole('row', { name: new RegExp(newcomer.name) }).getByLabel(`Role of ${newcomer.name}`)).toHaveValue('Contributor');
+  await expect(
+    page.getByRole('row', { name: new RegExp(newcomer.name) }).getByLabel(`Role of ${newcomer.name}`),
+  ).toHaveValue('Contributor');
   await expect(page.getByTestId('pending-invitations')).toHaveCount(0);
 });
 
-test('an account of another organization accepts with its own password, then picks and switches organizations', async ({ page, browser }) => {
+test('an account of another organization accepts with its own password, then picks and switches organizations', async ({
+  page,
+  browser,
+}) => {
   await signIn(page, alpha.email, alpha.password);
   const session = (await (await page.request.get(`${baseUrl()}/api/auth/session`)).json()) as { csrfToken: string };
-  const created = await page.request.post(`${baseUrl()}/api/invitations`, { headers: { 'X-CSRF-Token': session.csrfToken }, data: { email: beta.email, role: 'reader' } });
+  const created = await page.request.post(`${baseUrl()}/api/invitations`, {
+    headers: { 'X-CSRF-Token': session.csrfToken },
+    data: { email: beta.email, role: 'reader' },
+  });
   expect(created.status(), await created.text()).toBe(201);
   const { url } = (await created.json()) as { url: string };
 

@@ -4,7 +4,17 @@
 // progress to the end, the issues checked through the sandbox's API, Created Issues OPEN, one closed in
 // GitLab and Refresh shows it CLOSED. Axe on the popup, the progress and Created Issues; screenshots.
 import { expect, test } from '@playwright/test';
-import { baseUrl, ensureOwner, expectAccessible, hubSpec, owner, screenshotsDir, sessionHeaders, signIn, signInHeaders } from './helpers.ts';
+import {
+  baseUrl,
+  ensureOwner,
+  expectAccessible,
+  hubSpec,
+  owner,
+  screenshotsDir,
+  sessionHeaders,
+  signIn,
+  signInHeaders,
+} from './helpers.ts';
 import { sandbox, sandboxAdmin, sandboxUser } from './sandbox.ts';
 
 const screenshots = screenshotsDir();
@@ -20,13 +30,21 @@ let targetId = '';
 let scanId = '';
 let gitlabProjectId = 0;
 let readerId = '';
-const issuesReader = { name: 'Ivy Viewer', email: 'ivy@acme.test', password: 'violet ledger quiet 2024', role: 'reader' };
+const issuesReader = {
+  name: 'Ivy Viewer',
+  email: 'ivy@acme.test',
+  password: 'violet ledger quiet 2024',
+  role: 'reader',
+};
 
 test.beforeAll(({ request }) => ensureOwner(request));
 
 /** Calls the sandbox's GitLab API as alice; fails on anything but 2xx. */
 async function gitlab(method: 'GET' | 'PUT' | 'DELETE', path: string): Promise<unknown> {
-  const response = await fetch(`${sandbox().url}/api/v4${path}`, { method, headers: { 'PRIVATE-TOKEN': alice().token } });
+  const response = await fetch(`${sandbox().url}/api/v4${path}`, {
+    method,
+    headers: { 'PRIVATE-TOKEN': alice().token },
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
@@ -42,7 +60,10 @@ interface SandboxIssue {
 }
 
 const ourIssues = async () =>
-  (await gitlab('GET', `/projects/${gitlabProjectId}/issues?labels=Vulnbridge&state=all&per_page=100`)) as SandboxIssue[];
+  (await gitlab(
+    'GET',
+    `/projects/${gitlabProjectId}/issues?labels=Vulnbridge&state=all&per_page=100`,
+  )) as SandboxIssue[];
 
 // Leave the organization and the sandbox as the other specs expect them: the target (its scan, its
 // connection and its issues' records) goes first, so GitLab's webhooks about the deletions below are
@@ -50,7 +71,8 @@ const ourIssues = async () =>
 test.afterAll(async ({ request }) => {
   if (targetId) {
     const headers = await signInHeaders(request, owner);
-    if (readerId) expect((await request.delete(`${baseUrl()}/api/members/${readerId}`, { headers })).status()).toBe(204);
+    if (readerId)
+      expect((await request.delete(`${baseUrl()}/api/members/${readerId}`, { headers })).status()).toBe(204);
     expect((await request.delete(`${baseUrl()}/api/targets/${targetId}/gitlab`, { headers })).status()).toBe(204);
     const deleted = await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers });
     expect(deleted.status(), await deleted.text()).toBe(204);
@@ -95,11 +117,24 @@ function zapReport(count: number): Buffer {
     count: String(instances.length),
   });
   const alerts = [
-    alert('40012', vulnerabilityName, '3', Array.from({ length: count }, (_, i) => instance(i + 1)), '79'),
+    alert(
+      '40012',
+      vulnerabilityName,
+      '3',
+      Array.from({ length: count }, (_, i) => instance(i + 1)),
+      '79',
+    ),
     alert('10021', 'X-Content-Type-Options Header Missing', '1', [instance(99)], '693'),
   ];
   const site0 = { '@name': site, '@host': 'webgoat.example.com', '@port': '443', '@ssl': 'true', alerts };
-  return Buffer.from(JSON.stringify({ '@programName': 'ZAP', '@version': '2.15.0', '@generated': 'Mon, 3 Jun 2024 10:00:00', site: [site0] }));
+  return Buffer.from(
+    JSON.stringify({
+      '@programName': 'ZAP',
+      '@version': '2.15.0',
+      '@generated': 'Mon, 3 Jun 2024 10:00:00',
+      site: [site0],
+    }),
+  );
 }
 
 test('Create Issue: one GitLab issue per finding, with the user’s label, progress to the end', async ({ page }) => {
@@ -109,7 +144,10 @@ test('Create Issue: one GitLab issue per finding, with the user’s label, progr
 
   await signIn(page, owner.email, owner.password);
   const headers = await sessionHeaders(page);
-  const target = await page.request.post(`${baseUrl()}/api/targets`, { headers, data: { name: 'WebGoat', baseUrl: site } });
+  const target = await page.request.post(`${baseUrl()}/api/targets`, {
+    headers,
+    data: { name: 'WebGoat', baseUrl: site },
+  });
   expect(target.ok()).toBe(true);
   targetId = ((await target.json()) as { target: { id: string } }).target.id;
   const connected = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, {
@@ -165,7 +203,10 @@ test('Create Issue: one GitLab issue per finding, with the user’s label, progr
   await dialog.getByRole('button', { name: `Create ${FINDINGS} issues` }).click();
   const status = dialog.getByTestId('push-status');
   await expect(status).toContainText(`Finished: ${FINDINGS - 1} issues created, 1 failed.`, { timeout: 20_000 });
-  await expect(dialog.getByRole('progressbar', { name: 'Issues pushed' })).toHaveAttribute('aria-valuenow', String(FINDINGS));
+  await expect(dialog.getByRole('progressbar', { name: 'Issues pushed' })).toHaveAttribute(
+    'aria-valuenow',
+    String(FINDINGS),
+  );
   await expect(dialog.getByTestId('push-counts')).toContainText(`Created: ${FINDINGS - 1}`);
   await expect(dialog.getByTestId('push-counts')).toContainText('Failed: 1');
   const rows = dialog.getByTestId('push-results').locator('tbody tr');
@@ -212,7 +253,10 @@ test('Created Issues shows every issue OPEN; one closed in GitLab shows CLOSED a
   await expect(rows.first()).toContainText(projectPath);
   await expect(rows.first()).toContainText('team::web');
   await expect(rows.first()).toContainText('@alice');
-  await expect(rows.first().getByRole('link', { name: /^#\d+/ })).toHaveAttribute('href', new RegExp(`^${sandbox().url}/${projectPath}/-/issues/\\d+$`));
+  await expect(rows.first().getByRole('link', { name: /^#\d+/ })).toHaveAttribute(
+    'href',
+    new RegExp(`^${sandbox().url}/${projectPath}/-/issues/\\d+$`),
+  );
   await expectAccessible(page, 'Created Issues');
   await page.screenshot({ path: `${screenshots}/created-issues.png` });
 

@@ -34,7 +34,9 @@ function report(): Buffer {
 
 test.afterAll(async ({ request }) => {
   if (!targetId) return;
-  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, { data: { email: owner.email, password: owner.password } });
+  const signedIn = await request.post(`${baseUrl()}/api/auth/sign-in`, {
+    data: { email: owner.email, password: owner.password },
+  });
   const headers = { 'X-CSRF-Token': ((await signedIn.json()) as { csrfToken: string }).csrfToken };
   await request.delete(`${baseUrl()}/api/targets/${targetId}/gitlab`, { headers });
   expect((await request.delete(`${baseUrl()}/api/targets/${targetId}`, { headers })).status()).toBe(204);
@@ -57,13 +59,18 @@ test('no page requests anything outside the hub and the GitLab sandbox', async (
     await expect(page.getByRole('heading', { name: 'Set up Vulnbridge' })).toBeVisible();
     const created = await page.request.post(`${baseUrl()}/api/setup`, { data: { ...owner, setupCode: setupCode() } });
     expect(created.ok(), await created.text()).toBe(true);
-    await page.request.post(`${baseUrl()}/api/auth/sign-out`, { headers: { 'X-CSRF-Token': (await created.json()).csrfToken } });
+    await page.request.post(`${baseUrl()}/api/auth/sign-out`, {
+      headers: { 'X-CSRF-Token': (await created.json()).csrfToken },
+    });
   }
   await signIn(page, owner.email, owner.password);
 
   const session = await page.request.get(`${baseUrl()}/api/auth/session`);
   const headers = { 'X-CSRF-Token': ((await session.json()) as { csrfToken: string }).csrfToken };
-  const target = await page.request.post(`${baseUrl()}/api/targets`, { headers, data: { name: 'Third parties', baseUrl: site } });
+  const target = await page.request.post(`${baseUrl()}/api/targets`, {
+    headers,
+    data: { name: 'Third parties', baseUrl: site },
+  });
   expect(target.ok(), await target.text()).toBe(true);
   targetId = ((await target.json()) as { target: { id: string } }).target.id;
   const connected = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, {

@@ -49,7 +49,8 @@ export function withOwnOrganization(
       }
       if (projectId) {
         const hooks = (await gitlab('GET', `/projects/${projectId}/hooks`)) as { id: number }[];
-        for (const hook of hooks.filter((h) => !hooksBefore.includes(h.id))) await gitlab('DELETE', `/projects/${projectId}/hooks/${hook.id}`);
+        for (const hook of hooks.filter((h) => !hooksBefore.includes(h.id)))
+          await gitlab('DELETE', `/projects/${projectId}/hooks/${hook.id}`);
         if (iid) await gitlab('DELETE', `/projects/${projectId}/issues/${iid}`);
       }
     } finally {

@@ -5,13 +5,28 @@
 // 390 px wide.
 import { expect, type Page, test } from '@playwright/test';
 import { recordSecret } from '../test/support/capture.ts';
-import { baseUrl, ensureOwner, expectAccessible, hubSpec, owner, screenshotsDir, sessionHeaders, signIn, signInHeaders } from './helpers.ts';
+import {
+  baseUrl,
+  ensureOwner,
+  expectAccessible,
+  hubSpec,
+  owner,
+  screenshotsDir,
+  sessionHeaders,
+  signIn,
+  signInHeaders,
+} from './helpers.ts';
 
 const screenshots = screenshotsDir();
 
 hubSpec({ serial: true });
 
-const SECRETS = { bearer: 'e2e-BEARER-0a1b2c3d4e5f', cookie: 'e2e-COOKIE-9f8e7d6c5b', token: 'e2e-TOKEN-13572468abc', sid: 'e2e-SID-24681357def' };
+const SECRETS = {
+  bearer: 'e2e-BEARER-0a1b2c3d4e5f',
+  cookie: 'e2e-COOKIE-9f8e7d6c5b',
+  token: 'e2e-TOKEN-13572468abc',
+  sid: 'e2e-SID-24681357def',
+};
 for (const value of Object.values(SECRETS)) recordSecret('scanner-secret', value);
 const revealReader = { name: 'Remy Reader', email: 'remy@acme.test', password: 'amber harbour lights 2031' };
 
@@ -29,8 +44,26 @@ function report(): Buffer {
     responseheader: 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n',
     responsebody: '<b>profile</b>',
   };
-  const alert = { pluginid: '10112', alert: 'Session Management Response Identified', name: 'Session Management Response Identified', riskcode: '1', confidence: '2', desc: '<p>A session token.</p>', solution: '', reference: '', instances: [instance] };
-  return Buffer.from(JSON.stringify({ '@programName': 'ZAP', '@version': '2.15.0', site: [{ '@name': 'http://vault.example', '@host': 'vault.example', '@port': '80', '@ssl': 'false', alerts: [alert] }] }));
+  const alert = {
+    pluginid: '10112',
+    alert: 'Session Management Response Identified',
+    name: 'Session Management Response Identified',
+    riskcode: '1',
+    confidence: '2',
+    desc: '<p>A session token.</p>',
+    solution: '',
+    reference: '',
+    instances: [instance],
+  };
+  return Buffer.from(
+    JSON.stringify({
+      '@programName': 'ZAP',
+      '@version': '2.15.0',
+      site: [
+        { '@name': 'http://vault.example', '@host': 'vault.example', '@port': '80', '@ssl': 'false', alerts: [alert] },
+      ],
+    }),
+  );
 }
 
 let targetId = '';
@@ -61,7 +94,10 @@ test.afterAll(async ({ request }) => {
 test('the Owner sees secrets masked, reveals them, and masks them again', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
   const headers = await sessionHeaders(page);
-  const target = await page.request.post(`${baseUrl()}/api/targets`, { headers, data: { name: 'Vault', baseUrl: 'http://vault.example' } });
+  const target = await page.request.post(`${baseUrl()}/api/targets`, {
+    headers,
+    data: { name: 'Vault', baseUrl: 'http://vault.example' },
+  });
   expect(target.status(), await target.text()).toBe(201);
   targetId = ((await target.json()) as { target: { id: string } }).target.id;
   const uploaded = await page.request.post(`${baseUrl()}/api/targets/${targetId}/scans`, {
@@ -70,9 +106,13 @@ test('the Owner sees secrets masked, reveals them, and masks them again', async 
   });
   expect(uploaded.status(), await uploaded.text()).toBe(201);
   const scanId = ((await uploaded.json()) as { imports: { scanId: string }[] }).imports[0]!.scanId;
-  const scan = (await (await page.request.get(`${baseUrl()}/api/scans/${scanId}`)).json()) as { vulnerabilities: { id: string }[] };
+  const scan = (await (await page.request.get(`${baseUrl()}/api/scans/${scanId}`)).json()) as {
+    vulnerabilities: { id: string }[];
+  };
   const vulnerabilityId = scan.vulnerabilities[0]!.id;
-  const page1 = (await (await page.request.get(`${baseUrl()}/api/vulnerabilities/${vulnerabilityId}/findings`)).json()) as { findings: { id: string; masked: string[] }[] };
+  const page1 = (await (
+    await page.request.get(`${baseUrl()}/api/vulnerabilities/${vulnerabilityId}/findings`)
+  ).json()) as { findings: { id: string; masked: string[] }[] };
   expect(page1.findings[0]!.masked).toEqual(expect.arrayContaining(['url', 'evidence', 'requestHeaders']));
   findingUrl = `/scans/${scanId}?vulnerability=${vulnerabilityId}&finding=${page1.findings[0]!.id}`;
 
@@ -83,7 +123,9 @@ test('the Owner sees secrets masked, reveals them, and masks them again', async 
   const request = detail.getByRole('region', { name: 'Request' });
   await expect(request.getByRole('row', { name: /Authorization/ })).toContainText('Bearer [masked: Authorization]');
   await expect(request.getByRole('row', { name: /Cookie/ })).toContainText('session=[masked: Cookie]');
-  await expect(detail.getByTestId('finding-url')).toHaveText('http://vault.example/profile?tab=keys&api_token=[masked: api_token]');
+  await expect(detail.getByTestId('finding-url')).toHaveText(
+    'http://vault.example/profile?tab=keys&api_token=[masked: api_token]',
+  );
   await expect(detail.getByTestId('finding-evidence')).toContainText('Set-Cookie: sid=[masked: Set-Cookie]; Path=/');
   await expect(detail.getByTestId('masked-secret').first()).toBeVisible();
   // Scanner text stays text: the <img> in the evidence and the <b> in the body are shown, not made.
@@ -111,7 +153,9 @@ test('the Owner sees secrets masked, reveals them, and masks them again', async 
   const audit = await page.request.get(`${baseUrl()}/api/audit-events?action=finding.secrets_revealed`);
   expect(audit.status(), await audit.text()).toBe(200);
   const events = ((await audit.json()) as { events: { action: string; subjectId: string | null }[] }).events;
-  expect(events.some((e) => e.action === 'finding.secrets_revealed' && findingUrl.endsWith(`finding=${e.subjectId}`))).toBe(true);
+  expect(
+    events.some((e) => e.action === 'finding.secrets_revealed' && findingUrl.endsWith(`finding=${e.subjectId}`)),
+  ).toBe(true);
 
   await detail.getByRole('button', { name: 'Mask secrets again' }).click();
   await expect(request.getByRole('row', { name: /Authorization/ })).toContainText('Bearer [masked: Authorization]');
@@ -120,11 +164,16 @@ test('the Owner sees secrets masked, reveals them, and masks them again', async 
 
 test('a Reader sees the placeholders and no Reveal secrets button', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
-  const invited = await page.request.post(`${baseUrl()}/api/invitations`, { headers: await sessionHeaders(page), data: { email: revealReader.email, role: 'reader' } });
+  const invited = await page.request.post(`${baseUrl()}/api/invitations`, {
+    headers: await sessionHeaders(page),
+    data: { email: revealReader.email, role: 'reader' },
+  });
   expect(invited.status(), await invited.text()).toBe(201);
   const { token } = (await invited.json()) as { token: string };
   await page.context().clearCookies();
-  const accepted = await page.request.post(`${baseUrl()}/api/invitations/accept`, { data: { token, email: revealReader.email, name: revealReader.name, password: revealReader.password } });
+  const accepted = await page.request.post(`${baseUrl()}/api/invitations/accept`, {
+    data: { token, email: revealReader.email, name: revealReader.name, password: revealReader.password },
+  });
   expect(accepted.status(), await accepted.text()).toBe(200);
   readerId = ((await accepted.json()) as { user: { id: string } }).user.id;
   await page.context().clearCookies();
@@ -135,6 +184,8 @@ test('a Reader sees the placeholders and no Reveal secrets button', async ({ pag
   await expect(detail.getByTestId('secrets-notice')).toContainText('Secrets masked');
   await expect(detail.getByText('A Contributor or above can reveal them.')).toBeVisible();
   await expect(detail.getByRole('button', { name: 'Reveal secrets' })).toHaveCount(0);
-  await expect(detail.getByRole('region', { name: 'Request' }).getByRole('row', { name: /Authorization/ })).toContainText('Bearer [masked: Authorization]');
+  await expect(
+    detail.getByRole('region', { name: 'Request' }).getByRole('row', { name: /Authorization/ }),
+  ).toContainText('Bearer [masked: Authorization]');
   for (const value of Object.values(SECRETS)) expect(await page.content()).not.toContain(value);
 });

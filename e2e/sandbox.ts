@@ -19,7 +19,11 @@ export function sandboxUser(username: string): SandboxInfo['users'][number] {
 }
 
 /** Calls the sandbox's admin API (`/-/sandbox/...`, no token); fails on anything but 200. */
-export async function sandboxAdmin(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function sandboxAdmin(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(`${sandbox().url}/-/sandbox${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },

@@ -3,9 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const zapReportPath = fileURLToPath(
-  new URL('../test/fixtures/reports/zap-bcgov-1.json', import.meta.url),
-);
+export const zapReportPath = fileURLToPath(new URL('../test/fixtures/reports/zap-bcgov-1.json', import.meta.url));
 
 interface ZapInstance {
   uri: string;

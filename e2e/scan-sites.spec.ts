@@ -16,9 +16,25 @@ function twoSites(): Buffer {
     '@host': new URL(name).hostname,
     '@port': '443',
     '@ssl': 'true',
-    alerts: [{ pluginid: `1000${k}`, alert: `Alert ${k}`, riskcode: '2', confidence: '2', desc: '<p>d</p>', solution: '<p>s</p>', instances: [1, 2].map((i) => ({ uri: `${name}/p/${i}`, method: 'GET', param: 'q' })) }],
+    alerts: [
+      {
+        pluginid: `1000${k}`,
+        alert: `Alert ${k}`,
+        riskcode: '2',
+        confidence: '2',
+        desc: '<p>d</p>',
+        solution: '<p>s</p>',
+        instances: [1, 2].map((i) => ({ uri: `${name}/p/${i}`, method: 'GET', param: 'q' })),
+      },
+    ],
   });
-  return Buffer.from(JSON.stringify({ '@version': '2.15.0', '@generated': 'Wed, 3 Dec 2025 12:00:00', site: [site('https://mine.example', 1), site('https://other.example', 2)] }));
+  return Buffer.from(
+    JSON.stringify({
+      '@version': '2.15.0',
+      '@generated': 'Wed, 3 Dec 2025 12:00:00',
+      site: [site('https://mine.example', 1), site('https://other.example', 2)],
+    }),
+  );
 }
 
 async function openUpload(page: Page, target: string) {
@@ -28,7 +44,9 @@ async function openUpload(page: Page, target: string) {
   return page.getByRole('dialog', { name: 'Upload a scan report' });
 }
 
-test('a report of two sites imports this target’s site, says what was left out, or all on request', async ({ page }) => {
+test('a report of two sites imports this target’s site, says what was left out, or all on request', async ({
+  page,
+}) => {
   await signIn(page, owner.email, owner.password);
   await page.goto('/targets');
   await page.getByRole('button', { name: 'New target' }).click();
@@ -40,7 +58,9 @@ test('a report of two sites imports this target’s site, says what was left out
 
   let dialog = await openUpload(page, 'Two sites');
   await expect(dialog.getByRole('radio', { name: "Only this target's site" })).toBeChecked();
-  await dialog.locator('input[type=file]').setInputFiles({ name: 'two-sites.json', mimeType: 'application/json', buffer: twoSites() });
+  await dialog
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'two-sites.json', mimeType: 'application/json', buffer: twoSites() });
   await expectAccessible(page, 'upload dialog with the sites choice', '[role="dialog"]');
   await dialog.getByRole('button', { name: 'Upload and import' }).click();
   await expect(dialog.getByText('Report imported')).toBeVisible({ timeout: 20_000 });
@@ -49,21 +69,29 @@ test('a report of two sites imports this target’s site, says what was left out
   await expect(warnings).toContainText('2 findings on other sites were left out: https://other.example (2)');
   await expect(warnings).toContainText('2 alerts had no CWE');
   await dialog.getByRole('link', { name: 'Open the scan report' }).click();
-  await expect(page.getByTestId('scan-warnings')).toContainText('2 findings on other sites were left out: https://other.example (2)');
+  await expect(page.getByTestId('scan-warnings')).toContainText(
+    '2 findings on other sites were left out: https://other.example (2)',
+  );
 
   dialog = await openUpload(page, 'Two sites');
   await dialog.getByRole('radio', { name: 'All into this target' }).check();
-  await dialog.locator('input[type=file]').setInputFiles({ name: 'two-sites.json', mimeType: 'application/json', buffer: twoSites() });
+  await dialog
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'two-sites.json', mimeType: 'application/json', buffer: twoSites() });
   await dialog.getByRole('button', { name: 'Upload and import' }).click();
   await expect(dialog.getByText('Report imported')).toBeVisible({ timeout: 20_000 });
   await expect(dialog.getByTestId('result-findings')).toHaveText('4');
   await expect(dialog.getByTestId('result-warnings')).not.toContainText('left out');
 });
 
-test('an empty report is an empty scan: no missing findings, an Empty badge in the list and the header', async ({ page }) => {
+test('an empty report is an empty scan: no missing findings, an Empty badge in the list and the header', async ({
+  page,
+}) => {
   await signIn(page, owner.email, owner.password);
   const dialog = await openUpload(page, 'Two sites');
-  await dialog.locator('input[type=file]').setInputFiles(fileURLToPath(new URL('../test/fixtures/reports/zap-defectdojo-3.xml', import.meta.url)));
+  await dialog
+    .locator('input[type=file]')
+    .setInputFiles(fileURLToPath(new URL('../test/fixtures/reports/zap-defectdojo-3.xml', import.meta.url)));
   await dialog.getByRole('button', { name: 'Upload and import' }).click();
   await expect(dialog.getByText('Report imported')).toBeVisible({ timeout: 20_000 });
   await expect(dialog.getByTestId('result-empty')).toContainText('does not mean anything was fixed');

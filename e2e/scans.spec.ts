@@ -6,7 +6,14 @@
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import { ensureOwner, expectAccessible, hubSpec, owner, screenshotsDir, signIn } from './helpers.ts';
-import { brokenZapReport, largeZapReport, xssPayload, xssZapReport, zapAlerts, zapReportPath } from './scan-fixtures.ts';
+import {
+  brokenZapReport,
+  largeZapReport,
+  xssPayload,
+  xssZapReport,
+  zapAlerts,
+  zapReportPath,
+} from './scan-fixtures.ts';
 
 const screenshots = screenshotsDir();
 
@@ -25,9 +32,7 @@ let scanUrl = '';
 
 /** Waits for two frames, so a resized page has laid out again before a screenshot. */
 async function settle(page: Page): Promise<void> {
-  await page.evaluate(
-    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
-  );
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
 async function createTarget(page: Page, name: string, url: string): Promise<void> {
@@ -125,9 +130,7 @@ test('the scan report shows the header, the severity summary and the vulnerabili
   await page.setViewportSize({ width: 1280, height: 800 });
 });
 
-test('755 findings scroll in a virtualised list to the last one, which opens with its details', async ({
-  page,
-}) => {
+test('755 findings scroll in a virtualised list to the last one, which opens with its details', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
   await page.goto(scanUrl);
   await page.getByRole('link', { name: 'Timestamp Disclosure - Unix' }).click();
@@ -262,9 +265,7 @@ test('scanner text that tries XSS is shown as text and never runs', async ({ pag
   await page.screenshot({ path: `${screenshots}/finding.png` });
 });
 
-test('10,000 findings stay responsive: keyboard to the last, and a deep link into the last page', async ({
-  page,
-}) => {
+test('10,000 findings stay responsive: keyboard to the last, and a deep link into the last page', async ({ page }) => {
   await signIn(page, owner.email, owner.password);
   const site = 'https://big.example.test';
   await createTarget(page, 'Big app', site);
@@ -337,10 +338,15 @@ test('every other format uploads through the dialog with the findings its file h
     await expect(page.getByRole('heading', { name: label, level: 1 })).toBeVisible();
     await page.getByRole('button', { name: 'Upload report' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Upload a scan report' });
-    await dialog.locator('input[type=file]').setInputFiles(fileURLToPath(new URL(`../test/fixtures/reports/${name}`, import.meta.url)));
+    await dialog
+      .locator('input[type=file]')
+      .setInputFiles(fileURLToPath(new URL(`../test/fixtures/reports/${name}`, import.meta.url)));
     await dialog.getByRole('button', { name: 'Upload and import' }).click();
     await expect(dialog.getByText('Report imported')).toBeVisible({ timeout: 20_000 });
     const counts = await dialog.getByTestId('result-findings').allTextContents();
-    expect(counts.reduce((n, c) => n + Number(c.replace(/\D/g, '')), 0), name).toBe(findings);
+    expect(
+      counts.reduce((n, c) => n + Number(c.replace(/\D/g, '')), 0),
+      name,
+    ).toBe(findings);
   }
 });

@@ -67,5 +67,9 @@ test('an Owner filters the audit log, pages through it and exports what is shown
   await expect(cards.first()).toContainText(`Audit ${tag} 26`);
   await expect(page.getByRole('table', { name: 'Audit events' })).toBeHidden();
   await expectAccessible(page, 'audit log (narrow)');
-  await page.screenshot({ path: 'docs/screenshots/settings-audit-log-390.png', fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1500 } });
+  await page.screenshot({
+    path: 'docs/screenshots/settings-audit-log-390.png',
+    fullPage: true,
+    clip: { x: 0, y: 0, width: 390, height: 1500 },
+  });
 });

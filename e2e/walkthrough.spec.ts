@@ -29,14 +29,31 @@ interface Demo {
 
 /** Starts `vulnbridge demo --reset --json` on free ports in a fresh temp directory; resolves once it printed its JSON line. */
 async function startDemo(dataDir: string): Promise<{ demo: Demo; child: ChildProcess }> {
-  const args = ['bin/vulnbridge.js', 'demo', '--reset', '--json', '--data-dir', dataDir, '--port', '0', '--sandbox-port', '0'];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    'bin/vulnbridge.js',
+    'demo',
+    '--reset',
+    '--json',
+    '--data-dir',
+    dataDir,
+    '--port',
+    '0',
+    '--sandbox-port',
+    '0',
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const info = await new Promise<DemoInfo>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -130,13 +147,19 @@ for (const size of sizes) {
     // 5.7-5.9 min per test with the 2 cores shared at load 20-27; far less on a quiet machine.
     test.describe.configure({ timeout: 420_000 });
 
-    test('a new user walks the whole story on `vulnbridge demo`, and Ctrl-C stops it cleanly', async ({ page, context, demo }) => {
+    test('a new user walks the whole story on `vulnbridge demo`, and Ctrl-C stops it cleanly', async ({
+      page,
+      context,
+      demo,
+    }) => {
       const { info } = demo;
       const alice = info.sandbox.users.find((u) => u.username === 'alice');
       if (!alice) throw new Error('the demo printed no sandbox user alice');
       mkdirSync(size.dir, { recursive: true });
-      const shot = (n: number, name: string, on: Page = page, fullPage = false) => shoot(on, `${size.dir}/walkthrough-${n}-${name}.png`, fullPage);
-      const accessible = (what: string, within?: string) => (size.axe ? expectAccessible(page, what, within) : Promise.resolve());
+      const shot = (n: number, name: string, on: Page = page, fullPage = false) =>
+        shoot(on, `${size.dir}/walkthrough-${n}-${name}.png`, fullPage);
+      const accessible = (what: string, within?: string) =>
+        size.axe ? expectAccessible(page, what, within) : Promise.resolve();
 
       // 1. Sign in with what the demo printed: the demo organization, its target and imported scans.
       await page.goto('/');
@@ -149,7 +172,12 @@ for (const size of sizes) {
       await expect(page.getByRole('heading', { name: info.target.name, level: 1 })).toBeVisible();
       await expect(page.getByText(info.target.baseUrl)).toBeVisible();
       const targetPath = new URL(page.url()).pathname;
-      await expect(page.getByRole('table').getByRole('row').filter({ hasText: /\.json/ })).toHaveCount(info.imported.length);
+      await expect(
+        page
+          .getByRole('table')
+          .getByRole('row')
+          .filter({ hasText: /\.json/ }),
+      ).toHaveCount(info.imported.length);
 
       // 2. The scan report of the imported ZAP example: vulnerabilities by severity, each with its findings.
       await page.getByRole('row').filter({ hasText: scanFile }).getByRole('link').click();
@@ -172,7 +200,9 @@ for (const size of sizes) {
       await accessible('scan report');
       // The shot starts at the Vulnerabilities list (just under the 60 px header): HIGH first, the open
       // vulnerability with its findings.
-      await vulnerabilities.evaluate((list) => window.scrollTo(0, list.getBoundingClientRect().top + window.scrollY - 76));
+      await vulnerabilities.evaluate((list) =>
+        window.scrollTo(0, list.getBoundingClientRect().top + window.scrollY - 76),
+      );
       await shot(1, 'scan-report');
 
       // 3. The target's GitLab integration: Authorize, sign in to the sandbox as the printed user, approve.
@@ -194,7 +224,9 @@ for (const size of sizes) {
       await expect(page).toHaveURL(new RegExp(`^${info.hubUrl}${targetPath}/integrations(\\?|$)`));
       const connected = page.getByRole('status').filter({ hasText: 'Connected to GitLab' });
       await expect(connected).toBeVisible();
-      await expect(page.getByTestId('gitlab-connected-as')).toHaveText(`Connected as @alice on ${info.sandbox.instanceName}`);
+      await expect(page.getByTestId('gitlab-connected-as')).toHaveText(
+        `Connected as @alice on ${info.sandbox.instanceName}`,
+      );
       await shot(2, 'integration-settings');
       await connected.getByRole('button', { name: 'Dismiss' }).click();
       await accessible('GitLab integration');
@@ -202,7 +234,9 @@ for (const size of sizes) {
       const gitlabTab = await context.newPage();
       await gitlabTab.goto(`${info.sandbox.url}/-/user_settings/applications`);
       await expect(gitlabTab.getByRole('row').filter({ hasText: 'api' })).toHaveCount(1);
-      await expect(gitlabTab.getByRole('row').filter({ hasText: 'api' }).getByRole('button', { name: 'Revoke' })).toBeVisible();
+      await expect(
+        gitlabTab.getByRole('row').filter({ hasText: 'api' }).getByRole('button', { name: 'Revoke' }),
+      ).toBeVisible();
 
       // 4. GitLab Issues on the scan report: the project list without, then with group resources.
       await page.goto(scanPath);
@@ -234,15 +268,27 @@ for (const size of sizes) {
       await expect(panel.getByRole('heading', { name: vulnerability.name })).toBeVisible();
       await panel.getByRole('button', { name: 'Create Issue' }).click();
       const create = page.getByRole('dialog', { name: 'Create Issue' });
-      await expect(create.getByTestId('issue-count')).toContainText(`One GitLab issue per finding: ${vulnerability.findings} issues`);
+      await expect(create.getByTestId('issue-count')).toContainText(
+        `One GitLab issue per finding: ${vulnerability.findings} issues`,
+      );
       await expect(create.getByTestId('issue-count')).toContainText(projectPath);
       await accessible('Create Issue popup', '[role="dialog"]');
       await create.getByRole('button', { name: `Create ${vulnerability.findings} issues` }).click();
-      await expect(create.getByTestId('push-status')).toContainText(`Finished: ${vulnerability.findings} issues created.`, { timeout: 30_000 });
-      await expect(create.getByRole('progressbar', { name: 'Issues pushed' })).toHaveAttribute('aria-valuenow', String(vulnerability.findings));
+      await expect(create.getByTestId('push-status')).toContainText(
+        `Finished: ${vulnerability.findings} issues created.`,
+        { timeout: 30_000 },
+      );
+      await expect(create.getByRole('progressbar', { name: 'Issues pushed' })).toHaveAttribute(
+        'aria-valuenow',
+        String(vulnerability.findings),
+      );
       await shot(4, 'create-issue-progress');
       const project = (await gitlab(info, 'alice', `/projects/${encodeURIComponent(projectPath)}`)) as { id: number };
-      const inGitlab = (await gitlab(info, 'alice', `/projects/${project.id}/issues?labels=Vulnbridge&state=all&per_page=100`)) as { labels: string[] }[];
+      const inGitlab = (await gitlab(
+        info,
+        'alice',
+        `/projects/${project.id}/issues?labels=Vulnbridge&state=all&per_page=100`,
+      )) as { labels: string[] }[];
       expect(inGitlab).toHaveLength(vulnerability.findings);
       for (const issue of inGitlab) expect(issue.labels.filter((l) => /^VB-[A-Z]{6}\d{6}$/.test(l))).toHaveLength(1);
       await create.getByRole('link', { name: 'Open Created Issues' }).click();
@@ -260,12 +306,17 @@ for (const size of sizes) {
 
       // 7. The issue in GitLab: the link opens a new tab on the sandbox, where alice is signed in.
       const opened = context.waitForEvent('page');
-      await rows.first().getByRole('link', { name: /opens in GitLab in a new tab$/ }).click();
+      await rows
+        .first()
+        .getByRole('link', { name: /opens in GitLab in a new tab$/ })
+        .click();
       const issueTab = await opened;
       await expect(issueTab).toHaveURL(new RegExp(`^${info.sandbox.url}/${projectPath}/-/issues/\\d+$`));
       await expect(issueTab.getByRole('heading', { level: 1 })).toContainText(vulnerability.name);
       await expect(issueTab.getByTestId('description')).toContainText(publicId);
-      await expect(issueTab.getByText(`Labels: ${publicId}, Vulnbridge`).or(issueTab.getByText(`Labels: Vulnbridge, ${publicId}`))).toBeVisible();
+      await expect(
+        issueTab.getByText(`Labels: ${publicId}, Vulnbridge`).or(issueTab.getByText(`Labels: Vulnbridge, ${publicId}`)),
+      ).toBeVisible();
       await gitlabTab.close();
 
       // Comments both ways: the finding's drawer holds the issue's thread; the hub posts as alice.

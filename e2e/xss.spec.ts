@@ -18,7 +18,12 @@ hubSpec({ serial: true });
 
 const projectPath = 'acme/platform/security/security-auth-001';
 const site = 'https://xss-hardening.example.com';
-const person = { organizationName: 'XSS Testers', name: 'Xavier Sanitizer', email: 'xavier@xss.test', password: 'scripts stay inert as text' };
+const person = {
+  organizationName: 'XSS Testers',
+  name: 'Xavier Sanitizer',
+  email: 'xavier@xss.test',
+  password: 'scripts stay inert as text',
+};
 
 const SCRIPT = '<script>window.__xss=1</script>';
 const IMG = '<img src=x onerror="window.__xss=1">';
@@ -57,7 +62,8 @@ function hostileReport(): Buffer {
     // ZAP's description, solution and references are HTML: tags are dropped, entities become text.
     desc: `<p>Described &lt;script&gt;window.__xss=1&lt;/script&gt; here.</p>${SCRIPT}${SVG}`,
     solution: `<p>Solve [it](javascript:window.__xss=1) &lt;/textarea&gt;&lt;img src=x onerror=window.__xss=1&gt;</p>`,
-    reference: '<p>javascript:window.__xss=1</p><p>jav&#x61;script:window.__xss=1</p><p> JAVASCRIPT:window.__xss=1</p><p>data:text/html,x</p><p>https://owasp.org/xss?q=&quot;&gt;&lt;img src=x onerror=window.__xss=1&gt;</p>',
+    reference:
+      '<p>javascript:window.__xss=1</p><p>jav&#x61;script:window.__xss=1</p><p> JAVASCRIPT:window.__xss=1</p><p>data:text/html,x</p><p>https://owasp.org/xss?q=&quot;&gt;&lt;img src=x onerror=window.__xss=1&gt;</p>',
     otherinfo: '',
     cweid: '79',
     wascid: '8',
@@ -78,7 +84,12 @@ function hostileReport(): Buffer {
       },
     ],
   };
-  const report = { '@programName': 'ZAP', '@version': '2.15.0', '@generated': 'Mon, 3 Jun 2024 10:00:00', site: [{ '@name': site, '@host': host, '@port': '443', '@ssl': 'true', alerts: [alert] }] };
+  const report = {
+    '@programName': 'ZAP',
+    '@version': '2.15.0',
+    '@generated': 'Mon, 3 Jun 2024 10:00:00',
+    site: [{ '@name': site, '@host': host, '@port': '443', '@ssl': 'true', alerts: [alert] }],
+  };
   return Buffer.from(JSON.stringify(report));
 }
 
@@ -91,7 +102,12 @@ let iid = 0;
 let hooksBefore: number[] = [];
 
 /** The sandbox's GitLab API as `username`; fails on anything but 2xx. */
-async function gitlab(method: 'GET' | 'POST' | 'DELETE', path: string, username = 'alice', body?: unknown): Promise<unknown> {
+async function gitlab(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  username = 'alice',
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(`${sandbox().url}/api/v4${path}`, {
     method,
     headers: { 'PRIVATE-TOKEN': sandboxUser(username).token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
@@ -123,13 +139,18 @@ async function expectInert(page: Page, dialogs: string[], where: string): Promis
     }
     for (const element of document.querySelectorAll('*')) {
       for (const attribute of element.attributes) {
-        if (attribute.name.toLowerCase().startsWith('on')) bad.push(`${element.tagName} ${attribute.name}=${attribute.value}`);
-        if (/^(href|src|action|formaction|xlink:href|srcdoc|data)$/i.test(attribute.name) && /^\s*(javascript|data|vbscript):/i.test(attribute.value)) {
+        if (attribute.name.toLowerCase().startsWith('on'))
+          bad.push(`${element.tagName} ${attribute.name}=${attribute.value}`);
+        if (
+          /^(href|src|action|formaction|xlink:href|srcdoc|data)$/i.test(attribute.name) &&
+          /^\s*(javascript|data|vbscript):/i.test(attribute.value)
+        ) {
           bad.push(`${element.tagName} ${attribute.name}=${attribute.value}`);
         }
       }
     }
-    for (const element of document.querySelectorAll('iframe, object, embed, svg[onload], img[src="x"]')) bad.push(`element ${element.tagName}`);
+    for (const element of document.querySelectorAll('iframe, object, embed, svg[onload], img[src="x"]'))
+      bad.push(`element ${element.tagName}`);
     for (const link of document.querySelectorAll('a[href]')) {
       const protocol = new URL((link as HTMLAnchorElement).href).protocol;
       if (!['http:', 'https:', 'mailto:'].includes(protocol)) bad.push(`link ${protocol} ${link.getAttribute('href')}`);
@@ -140,7 +161,11 @@ async function expectInert(page: Page, dialogs: string[], where: string): Promis
   expect(dialogs, `dialogs on the ${where}`).toEqual([]);
 }
 
-withOwnOrganization(person, () => ({ targetId, projectId, iid, hooksBefore }), (method, path) => gitlab(method, path));
+withOwnOrganization(
+  person,
+  () => ({ targetId, projectId, iid, hooksBefore }),
+  (method, path) => gitlab(method, path),
+);
 
 test('the hub sends a Content-Security-Policy that Chromium enforces', async ({ page }) => {
   const response = await page.goto('/sign-in');
@@ -154,7 +179,12 @@ test('the hub sends a Content-Security-Policy that Chromium enforces', async ({ 
   const outcome = await page.evaluate(
     () =>
       new Promise<{ ran: boolean; violated: string }>((resolve) => {
-        document.addEventListener('securitypolicyviolation', (event) => resolve({ ran: (window as unknown as { __csp?: number }).__csp === 1, violated: event.effectiveDirective }), { once: true });
+        document.addEventListener(
+          'securitypolicyviolation',
+          (event) =>
+            resolve({ ran: (window as unknown as { __csp?: number }).__csp === 1, violated: event.effectiveDirective }),
+          { once: true },
+        );
         const script = document.createElement('script');
         script.textContent = 'window.__csp = 1';
         document.body.append(script);
@@ -169,10 +199,16 @@ test('a hostile report and a hostile GitLab comment reach the hub', async ({ pag
   hooksBefore = ((await gitlab('GET', `/projects/${projectId}/hooks`)) as { id: number }[]).map((h) => h.id);
   await signIn(page, person.email, person.password);
   const headers = await signInHeaders(page.request, person);
-  const target = await page.request.post(`${baseUrl()}/api/targets`, { headers, data: { name: targetName, baseUrl: site } });
+  const target = await page.request.post(`${baseUrl()}/api/targets`, {
+    headers,
+    data: { name: targetName, baseUrl: site },
+  });
   expect(target.ok(), await target.text()).toBe(true);
   targetId = ((await target.json()) as { target: { id: string } }).target.id;
-  const connected = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, { headers, data: { baseUrl: sandbox().url, token: sandboxUser('alice').token } });
+  const connected = await page.request.post(`${baseUrl()}/api/targets/${targetId}/gitlab/token`, {
+    headers,
+    data: { baseUrl: sandbox().url, token: sandboxUser('alice').token },
+  });
   expect(connected.ok(), await connected.text()).toBe(true);
   const upload = await page.request.post(`${baseUrl()}/api/targets/${targetId}/scans`, {
     headers,
@@ -180,26 +216,53 @@ test('a hostile report and a hostile GitLab comment reach the hub', async ({ pag
   });
   expect(upload.ok(), await upload.text()).toBe(true);
   scanId = ((await upload.json()) as { imports: { scanId: string }[] }).imports[0]!.scanId;
-  const report = (await (await page.request.get(`${baseUrl()}/api/scans/${scanId}`)).json()) as { vulnerabilities: { id: string }[] };
+  const report = (await (await page.request.get(`${baseUrl()}/api/scans/${scanId}`)).json()) as {
+    vulnerabilities: { id: string }[];
+  };
   vulnerabilityId = report.vulnerabilities[0]!.id;
-  const findings = (await (await page.request.get(`${baseUrl()}/api/vulnerabilities/${vulnerabilityId}/findings`)).json()) as { findings: { id: string }[] };
+  const findings = (await (
+    await page.request.get(`${baseUrl()}/api/vulnerabilities/${vulnerabilityId}/findings`)
+  ).json()) as { findings: { id: string }[] };
   findingId = findings.findings[0]!.id;
 
-  const linked = await page.request.put(`${baseUrl()}/api/scans/${scanId}/gitlab/project`, { headers, data: { projectId } });
+  const linked = await page.request.put(`${baseUrl()}/api/scans/${scanId}/gitlab/project`, {
+    headers,
+    data: { projectId },
+  });
   expect(linked.ok(), await linked.text()).toBe(true);
   expect(JSON.stringify(await linked.json())).toContain('webhook');
-  const push = await page.request.post(`${baseUrl()}/api/scans/${scanId}/pushes`, { headers, data: { vulnerabilityId } });
+  const push = await page.request.post(`${baseUrl()}/api/scans/${scanId}/pushes`, {
+    headers,
+    data: { vulnerabilityId },
+  });
   expect(push.ok(), await push.text()).toBe(true);
   const pushId = ((await push.json()) as { pushId: string }).pushId;
-  await expect.poll(async () => ((await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as { finished: boolean }).finished, { timeout: 20_000 }).toBe(true);
-  const done = (await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as { items: { iid: number | null }[] };
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as { finished: boolean })
+          .finished,
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  const done = (await (await page.request.get(`${baseUrl()}/api/pushes/${pushId}`)).json()) as {
+    items: { iid: number | null }[];
+  };
   iid = done.items[0]?.iid ?? 0;
   expect(iid).toBeGreaterThan(0);
 
   // Bob comments in GitLab; the sandbox's webhook brings the note to the hub.
   await gitlab('POST', `/projects/${projectId}/issues/${iid}/notes`, 'bob', { body: commentBody });
   await expect
-    .poll(async () => ((await (await page.request.get(`${baseUrl()}/api/findings/${findingId}/comments`)).json()) as { comments: { body: string }[] }).comments.map((c) => c.body), { timeout: 10_000 })
+    .poll(
+      async () =>
+        (
+          (await (await page.request.get(`${baseUrl()}/api/findings/${findingId}/comments`)).json()) as {
+            comments: { body: string }[];
+          }
+        ).comments.map((c) => c.body),
+      { timeout: 10_000 },
+    )
     .toEqual([commentBody]);
 });
 
@@ -227,7 +290,9 @@ test('every page that shows the hostile text keeps it inert', async ({ page }) =
     await expect(panel.getByRole('heading', { name: alertName })).toBeVisible();
     // Tags in the scanner's HTML are dropped; what it encoded as entities is shown as the text it spells.
     await expect(panel).toContainText(`Described ${SCRIPT} here.`);
-    await expect(panel).toContainText('Solve [it](javascript:window.__xss=1) </textarea><img src=x onerror=window.__xss=1>');
+    await expect(panel).toContainText(
+      'Solve [it](javascript:window.__xss=1) </textarea><img src=x onerror=window.__xss=1>',
+    );
     // References: only the http(s) one is a link; javascript: and data: in any spelling stay text.
     await expect(panel.getByText('javascript:window.__xss=1', { exact: true }).first()).toBeVisible();
     await expect(panel.getByText('JAVASCRIPT:window.__xss=1', { exact: true })).toBeVisible();
@@ -269,7 +334,8 @@ test('every page that shows the hostile text keeps it inert', async ({ page }) =
     await expect(comment).toContainText('<a href="javascript:window.__xss=1">raw anchor</a>');
     await expect(comment.locator('strong')).toHaveText('bold');
     // javascript: and data: links, however spelled, are disarmed: their text stays, no anchor, no image.
-    for (const text of ['md link', 'entity link', 'data', 'Image: img']) await expect(comment.getByText(text, { exact: true })).toBeVisible();
+    for (const text of ['md link', 'entity link', 'data', 'Image: img'])
+      await expect(comment.getByText(text, { exact: true })).toBeVisible();
     await expect(comment.locator('a')).toHaveCount(0);
     await expect(comment.locator('img')).toHaveCount(0);
     await expectInert(page, dialogs, 'comment thread');

@@ -43,7 +43,7 @@ function trustLoopback(version: string): void {
 export async function ensurePostgres(): Promise<void> {
   if (await postgresAnswers()) return;
   if (!existsSync('/etc/postgresql')) {
-    console.log('PostgreSQL is not installed; installing Debian\'s postgresql');
+    console.log("PostgreSQL is not installed; installing Debian's postgresql");
     aptInstall('postgresql');
     const [version] = readdirSync('/etc/postgresql');
     if (version) trustLoopback(version);
@@ -61,14 +61,14 @@ export async function ensurePostgres(): Promise<void> {
 
 export function ensureChromium(): void {
   if (existsSync('/usr/bin/chromium')) return;
-  console.log('Chromium is not installed; installing Debian\'s chromium');
+  console.log("Chromium is not installed; installing Debian's chromium");
   aptInstall('chromium', 'fonts-liberation');
 }
 
 /** Debian's wapiti (3.0.4 on bookworm): test/wapiti.test.ts scans a loopback app with it. */
 export function ensureWapiti(): void {
   if (existsSync('/usr/bin/wapiti')) return;
-  console.log('wapiti is not installed; installing Debian\'s wapiti');
+  console.log("wapiti is not installed; installing Debian's wapiti");
   aptInstall('wapiti');
 }
 

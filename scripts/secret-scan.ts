@@ -119,7 +119,9 @@ function base64Forms(bytes: Buffer, encoding: 'base64' | 'base64url'): string[] 
   const forms: string[] = [];
   for (const offset of [0, 1, 2]) {
     const total = offset + bytes.length;
-    let text = Buffer.concat([Buffer.alloc(offset), bytes]).toString(encoding).replace(/=+$/, '');
+    let text = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString(encoding)
+      .replace(/=+$/, '');
     text = text.slice([0, 2, 3][offset]); // characters that mix in the bytes before
     if (total % 3 !== 0) text = text.slice(0, -1); // the last character mixes in the bytes after
     forms.push(text);
@@ -135,7 +137,10 @@ export function patternsOf(entry: LedgerEntry): Pattern[] {
   add(encodeURIComponent(entry.value), 'url-encoded');
   add(encodeURIComponent(entry.value).replace(/%20/g, '+'), 'form-encoded');
   add(JSON.stringify(entry.value).slice(1, -1), 'json-escaped');
-  add(entry.value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'), 'html-escaped');
+  add(
+    entry.value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
+    'html-escaped',
+  );
   const bytes = Buffer.from(entry.value, 'utf8');
   for (const text of base64Forms(bytes, 'base64')) add(text, 'base64');
   for (const text of base64Forms(bytes, 'base64url')) add(text, 'base64url');
@@ -259,7 +264,11 @@ function parseRecord(line: string): ResponseRecord | null {
   }
 }
 
-export function scan(ledgerDir: string, captureDir: string, options: { allow?: AllowRule[]; chunkBytes?: number } = {}): ScanResult {
+export function scan(
+  ledgerDir: string,
+  captureDir: string,
+  options: { allow?: AllowRule[]; chunkBytes?: number } = {},
+): ScanResult {
   const allow = options.allow ?? ALLOW;
   const { entries, ignoredShort } = readLedger(ledgerDir);
   const entriesByKind: Record<string, number> = {};
@@ -285,10 +294,12 @@ export function scan(ledgerDir: string, captureDir: string, options: { allow?: A
         let where = 'log';
         let allowedBy: AllowRule | null = null;
         if (isResponse) {
-          if (parsed?.start !== at.start) parsed = { start: at.start, record: parseRecord(text.slice(at.start, at.end)) };
+          if (parsed?.start !== at.start)
+            parsed = { start: at.start, record: parseRecord(text.slice(at.start, at.end)) };
           const place = responsePlace(parsed.record, p);
           where = `${place.route} ${place.part}`;
-          allowedBy = allow.find((r) => r.kind === p.kind && r.part === place.part && r.route.test(place.route)) ?? null;
+          allowedBy =
+            allow.find((r) => r.kind === p.kind && r.part === place.part && r.route.test(place.route)) ?? null;
         } else if (isPage) {
           where = `page ${/^<!-- (\S+) -->/.exec(text)?.[1] ?? '?'}`;
         }
@@ -306,19 +317,24 @@ export function scan(ledgerDir: string, captureDir: string, options: { allow?: A
 export function report(result: ScanResult, log: (line: string) => void = console.log): boolean {
   const kinds = Object.entries(result.entriesByKind).sort(([a], [b]) => a.localeCompare(b));
   const total = kinds.reduce((sum, [, n]) => sum + n, 0);
-  log(`ledger: ${total} secrets (${result.ignoredShort} shorter than ${MIN_LENGTH} ignored), ${result.patterns} search forms`);
+  log(
+    `ledger: ${total} secrets (${result.ignoredShort} shorter than ${MIN_LENGTH} ignored), ${result.patterns} search forms`,
+  );
   for (const [kind, n] of kinds) log(`  ${kind}: ${n}`);
   log(`scanned: ${result.files} files, ${(result.bytes / 1024 / 1024).toFixed(1)} MiB`);
   const leaks = result.hits.filter((h) => !h.allowedBy);
   const allowed = new Map<AllowRule, number>();
   for (const h of result.hits) if (h.allowedBy) allowed.set(h.allowedBy, (allowed.get(h.allowedBy) ?? 0) + 1);
-  for (const [rule, n] of allowed) log(`allowed: ${rule.kind} in ${rule.part} of ${rule.route.source} × ${n} (${rule.why})`);
+  for (const [rule, n] of allowed)
+    log(`allowed: ${rule.kind} in ${rule.part} of ${rule.route.source} × ${n} (${rule.why})`);
   log(`hits: ${result.hits.length} (${result.hits.length - leaks.length} allowed, ${leaks.length} leaks)`);
   const shown = leaks.slice(0, 200);
   for (const h of shown) log(`LEAK: ${h.kind} (${h.form}) in ${h.file}:${h.line} [${h.where}]`);
   if (leaks.length > shown.length) log(`… and ${leaks.length - shown.length} more leaks`);
-  if (total === 0) log('FAILED: the ledger is empty, so the scan proved nothing (is VB_SECRET_LEDGER_DIR reaching the tests?)');
-  if (result.files === 0) log('FAILED: nothing was captured, so the scan proved nothing (is VB_CAPTURE_DIR reaching the tests?)');
+  if (total === 0)
+    log('FAILED: the ledger is empty, so the scan proved nothing (is VB_SECRET_LEDGER_DIR reaching the tests?)');
+  if (result.files === 0)
+    log('FAILED: nothing was captured, so the scan proved nothing (is VB_CAPTURE_DIR reaching the tests?)');
   return leaks.length === 0 && total > 0 && result.files > 0;
 }
 
@@ -326,7 +342,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const ledgerDir = process.argv[2] ?? process.env.VB_SECRET_LEDGER_DIR;
   const captureDir = process.argv[3] ?? process.env.VB_CAPTURE_DIR;
   if (!ledgerDir || !captureDir) {
-    console.error('usage: tsx scripts/secret-scan.ts LEDGER_DIR CAPTURE_DIR (or set VB_SECRET_LEDGER_DIR and VB_CAPTURE_DIR)');
+    console.error(
+      'usage: tsx scripts/secret-scan.ts LEDGER_DIR CAPTURE_DIR (or set VB_SECRET_LEDGER_DIR and VB_CAPTURE_DIR)',
+    );
     process.exit(2);
   }
   const started = Date.now();

@@ -88,7 +88,8 @@ function violations(imports: RoomImport[]): string[] {
     if (!leafTo && FLOORS[i.toRoom] === undefined) out.push(`room without a floor: ${line}`);
     if (!/^[^/]+\/index\.tsx?$/.test(i.to)) out.push(`side door: ${line}`);
     if (leafTo && !leafTo.importedBy.includes(i.fromRoom)) out.push(`leaf ${i.toRoom} imported: ${line}`);
-    if (leafFrom && leafFrom.mayImport !== 'any' && !leafFrom.mayImport.includes(i.toRoom)) out.push(`${i.fromRoom} imports ${i.toRoom}: ${line}`);
+    if (leafFrom && leafFrom.mayImport !== 'any' && !leafFrom.mayImport.includes(i.toRoom))
+      out.push(`${i.fromRoom} imports ${i.toRoom}: ${line}`);
     const a = FLOORS[i.fromRoom];
     const b = FLOORS[i.toRoom];
     if (a !== undefined && b !== undefined && b > a) out.push(`upward (floor ${a} to ${b}): ${line}`);
@@ -127,7 +128,10 @@ describe('architecture: rooms on floors (DESIGN §3)', () => {
   it('no side door, no upward import, no leaf imported from the wrong room, beyond the known ones', () => {
     const now = violations(imports);
     expect(now.filter((v) => !KNOWN.includes(v))).toEqual([]);
-    expect(KNOWN.filter((v) => !now.includes(v)), 'fixed: remove from KNOWN').toEqual([]);
+    expect(
+      KNOWN.filter((v) => !now.includes(v)),
+      'fixed: remove from KNOWN',
+    ).toEqual([]);
   });
 
   it('no two rooms import each other in a circle', () => {
@@ -135,12 +139,29 @@ describe('architecture: rooms on floors (DESIGN §3)', () => {
   });
 
   it('the rules catch what they are for', () => {
-    const sample = (from: string, to: string): RoomImport => ({ from, fromRoom: from.split('/')[0] ?? '', to, toRoom: to.split('/')[0] ?? '' });
-    expect(violations([sample('gitlab/client.ts', 'db/tables.ts')])).toEqual(['side door: gitlab/client.ts -> db/tables.ts']);
-    expect(violations([sample('jobs/task.ts', 'gitlab/index.ts')])).toEqual(['upward (floor 2 to 3): jobs/task.ts -> gitlab/index.ts']);
-    expect(violations([sample('http/app.ts', 'sandbox/index.ts')])).toEqual(['leaf sandbox imported: http/app.ts -> sandbox/index.ts']);
-    expect(violations([sample('web/app.tsx', 'lib/index.ts')])).toEqual(['web imports lib: web/app.tsx -> lib/index.ts']);
-    expect(violations([sample('cli/main.ts', 'sandbox/index.ts'), sample('tracking/a.ts', 'gitlab/index.ts')])).toEqual([]);
-    expect(circles([sample('gitlab/a.ts', 'jobs/index.ts'), sample('jobs/b.ts', 'gitlab/index.ts')])).toEqual(['gitlab -> jobs']);
+    const sample = (from: string, to: string): RoomImport => ({
+      from,
+      fromRoom: from.split('/')[0] ?? '',
+      to,
+      toRoom: to.split('/')[0] ?? '',
+    });
+    expect(violations([sample('gitlab/client.ts', 'db/tables.ts')])).toEqual([
+      'side door: gitlab/client.ts -> db/tables.ts',
+    ]);
+    expect(violations([sample('jobs/task.ts', 'gitlab/index.ts')])).toEqual([
+      'upward (floor 2 to 3): jobs/task.ts -> gitlab/index.ts',
+    ]);
+    expect(violations([sample('http/app.ts', 'sandbox/index.ts')])).toEqual([
+      'leaf sandbox imported: http/app.ts -> sandbox/index.ts',
+    ]);
+    expect(violations([sample('web/app.tsx', 'lib/index.ts')])).toEqual([
+      'web imports lib: web/app.tsx -> lib/index.ts',
+    ]);
+    expect(violations([sample('cli/main.ts', 'sandbox/index.ts'), sample('tracking/a.ts', 'gitlab/index.ts')])).toEqual(
+      [],
+    );
+    expect(circles([sample('gitlab/a.ts', 'jobs/index.ts'), sample('jobs/b.ts', 'gitlab/index.ts')])).toEqual([
+      'gitlab -> jobs',
+    ]);
   });
 });

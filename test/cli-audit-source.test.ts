@@ -13,12 +13,36 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('audit source of a command', () => {
   it('`vulnbridge user create` records organization.created with source cli, no address', async () => {
-    const env = { ...process.env, DATABASE_URL: join(dir, 'vb.sqlite'), VULNBRIDGE_DATA_DIR: dir, VULNBRIDGE_PASSWORD: 'granite harbor whispers slowly', LOG_LEVEL: 'warn' };
-    const run = spawnSync(process.execPath, [cli, 'user', 'create', '--email', 'cli@example.com', '--name', 'Cli User', '--organization', 'Cli Org', '--json'], { env, encoding: 'utf8', timeout: 60_000 });
+    const env = {
+      ...process.env,
+      DATABASE_URL: join(dir, 'vb.sqlite'),
+      VULNBRIDGE_DATA_DIR: dir,
+      VULNBRIDGE_PASSWORD: 'granite harbor whispers slowly',
+      LOG_LEVEL: 'warn',
+    };
+    const run = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'user',
+        'create',
+        '--email',
+        'cli@example.com',
+        '--name',
+        'Cli User',
+        '--organization',
+        'Cli Org',
+        '--json',
+      ],
+      { env, encoding: 'utf8', timeout: 60_000 },
+    );
     expect(run.status, run.stderr).toBe(0);
     const db = openDatabase(join(dir, 'vb.sqlite'));
     try {
-      const events = await db.kysely.selectFrom('audit_events').select(['action', 'source', 'ip', 'user_agent']).execute();
+      const events = await db.kysely
+        .selectFrom('audit_events')
+        .select(['action', 'source', 'ip', 'user_agent'])
+        .execute();
       expect(events).toContainEqual({ action: 'organization.created', source: 'cli', ip: null, user_agent: null });
     } finally {
       await db.close();

@@ -11,8 +11,18 @@ const dir = mkdtempSync(join(tmpdir(), 'vb-user-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function userCreate(password: string) {
-  const env = { ...process.env, DATABASE_URL: join(dir, 'vb.sqlite'), VULNBRIDGE_DATA_DIR: dir, VULNBRIDGE_PASSWORD: password, LOG_LEVEL: 'warn' };
-  return spawnSync(process.execPath, [cli, 'user', 'create', '--email', 'bob.stone@example.com', '--name', 'Bob Stone', '--json'], { env, encoding: 'utf8', timeout: 60_000 });
+  const env = {
+    ...process.env,
+    DATABASE_URL: join(dir, 'vb.sqlite'),
+    VULNBRIDGE_DATA_DIR: dir,
+    VULNBRIDGE_PASSWORD: password,
+    LOG_LEVEL: 'warn',
+  };
+  return spawnSync(
+    process.execPath,
+    [cli, 'user', 'create', '--email', 'bob.stone@example.com', '--name', 'Bob Stone', '--json'],
+    { env, encoding: 'utf8', timeout: 60_000 },
+  );
 }
 
 describe('vulnbridge user create', () => {

@@ -10,7 +10,9 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from './support/datab
 const script = fileURLToPath(new URL('./fixtures/queue-worker.ts', import.meta.url));
 
 function startWorker(url: string, leaseMs: number, concurrency = 4): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, url, String(leaseMs), String(concurrency)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, url, String(leaseMs), String(concurrency)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.stdout?.once('data', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
@@ -45,7 +47,13 @@ describe.each(DIALECTS)('queue across processes on %s', (dialect) => {
   afterAll(async () => t?.drop());
 
   const runsOf = async (action: string) =>
-    (await t.db.kysely.selectFrom('audit_events').select(['subject_id', 'details']).where('action', '=', action).execute()).map((r) => ({ job: r.subject_id, ...JSON.parse(r.details) }));
+    (
+      await t.db.kysely
+        .selectFrom('audit_events')
+        .select(['subject_id', 'details'])
+        .where('action', '=', action)
+        .execute()
+    ).map((r) => ({ job: r.subject_id, ...JSON.parse(r.details) }));
 
   it('four worker processes run each of 400 jobs exactly once', async () => {
     const total = 400;
@@ -73,7 +81,11 @@ describe.each(DIALECTS)('queue across processes on %s', (dialect) => {
     const running = await t.db.kysely.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(running.state).toBe('running');
     children.push(await startWorker(t.url, 1500, 2));
-    await waitFor(async () => (await countJobs(t.db.kysely, { state: 'done' })) === 20, 30_000, 'all jobs done after the kill');
+    await waitFor(
+      async () => (await countJobs(t.db.kysely, { state: 'done' })) === 20,
+      30_000,
+      'all jobs done after the kill',
+    );
     const job = await t.db.kysely.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(Number(job.attempts)).toBe(2);
     const done = await runsOf('job-done');

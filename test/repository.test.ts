@@ -21,7 +21,9 @@ interface LockedPackage {
 }
 
 describe('installs on the Node the README names', () => {
-  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockedPackage> };
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockedPackage>;
+  };
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
 
   it('package.json engines says the oldest Node the suite runs on', () => {
@@ -45,7 +47,9 @@ describe('installs on the Node the README names', () => {
   it('cookies are set and read back through @fastify/cookie and light-my-request with the overridden cookie', async () => {
     const app = Fastify();
     await app.register(cookie);
-    app.get('/set', async (_req, reply) => reply.setCookie('vb_test', 'a b;c', { httpOnly: true, sameSite: 'lax', path: '/' }).send('ok'));
+    app.get('/set', async (_req, reply) =>
+      reply.setCookie('vb_test', 'a b;c', { httpOnly: true, sameSite: 'lax', path: '/' }).send('ok'),
+    );
     app.get('/read', async (req) => ({ value: req.cookies.vb_test ?? null }));
     const set = await app.inject({ method: 'GET', url: '/set' });
     expect(set.headers['set-cookie']).toBe('vb_test=a%20b%3Bc; Path=/; HttpOnly; SameSite=Lax');
@@ -66,7 +70,9 @@ describe('installs on the Node the README names', () => {
       app.get('/download', async (_req, reply) => reply.download('report ü.txt'));
       const response = await app.inject({ method: 'GET', url: '/download' });
       expect(response.body).toBe('hello');
-      expect(response.headers['content-disposition']).toBe(`attachment; filename="report ?.txt"; filename*=UTF-8''report%20%C3%BC.txt`);
+      expect(response.headers['content-disposition']).toBe(
+        `attachment; filename="report ?.txt"; filename*=UTF-8''report%20%C3%BC.txt`,
+      );
       await app.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -93,7 +99,9 @@ function pathsOutsideRepository(file: string, text: string, root: string): strin
     const target = resolve(dirname(file), m[2] ?? '');
     if (relative(root, target).startsWith('..')) found.push(`new URL('${m[2]}') resolves to ${target}`);
   }
-  for (const m of text.matchAll(/(?:resolve|join)\(\s*(?:__dirname|import\.meta\.dirname)\s*,\s*(['"`])([^'"`$]*)\1/g)) {
+  for (const m of text.matchAll(
+    /(?:resolve|join)\(\s*(?:__dirname|import\.meta\.dirname)\s*,\s*(['"`])([^'"`$]*)\1/g,
+  )) {
     const target = resolve(dirname(file), m[2] ?? '');
     if (relative(root, target).startsWith('..')) found.push(`${m[0]} resolves to ${target}`);
   }
@@ -105,14 +113,21 @@ describe('reads nothing outside the repository', () => {
     const offenders: string[] = [];
     for (const file of sourceFiles(ROOT)) {
       if (file === fileURLToPath(import.meta.url)) continue;
-      for (const what of pathsOutsideRepository(file, readFileSync(file, 'utf8'), ROOT)) offenders.push(`${relative(ROOT, file)}: ${what}`);
+      for (const what of pathsOutsideRepository(file, readFileSync(file, 'utf8'), ROOT))
+        offenders.push(`${relative(ROOT, file)}: ${what}`);
     }
     expect(offenders).toEqual([]);
   });
 
   it('the check finds what it looks for', () => {
     const file = join(ROOT, 'test', 'http', 'x.test.ts');
-    expect(pathsOutsideRepository(file, "readFileSync(new URL('../../../shared/fixtures/reports/a.json', import.meta.url))", ROOT)).toHaveLength(2);
+    expect(
+      pathsOutsideRepository(
+        file,
+        "readFileSync(new URL('../../../shared/fixtures/reports/a.json', import.meta.url))",
+        ROOT,
+      ),
+    ).toHaveLength(2);
     expect(pathsOutsideRepository(file, "new URL('../../../elsewhere/a.json', import.meta.url)", ROOT)).toHaveLength(1);
     expect(pathsOutsideRepository(file, "join(import.meta.dirname, '../../../x')", ROOT)).toHaveLength(1);
     expect(pathsOutsideRepository(file, "new URL('../fixtures/reports/a.json', import.meta.url)", ROOT)).toEqual([]);

@@ -32,7 +32,6 @@ interface WapitiReport {
   additionals?: Record<string, WapitiEntry[]>;
 }
 
-
 /** Reflected XSS in /search?q=, and /item?id= that echoes id unescaped and answers a quote with a MySQL error. */
 function vulnerableApp(): Server {
   return createServer((req, res) => {
@@ -44,7 +43,9 @@ function vulnerableApp(): Server {
       const id = url.searchParams.get('id') ?? '';
       if (/['"]/.test(id)) {
         res.statusCode = 500;
-        res.end(`<html><body>You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${id}' at line 1</body></html>`);
+        res.end(
+          `<html><body>You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${id}' at line 1</body></html>`,
+        );
       } else {
         res.end(`<html><body><p>Item ${id}</p></body></html>`);
       }
@@ -71,7 +72,9 @@ let origin = '';
 
 beforeAll(async () => {
   if (!existsSync(WAPITI)) {
-    throw new Error(`${WAPITI} is missing: this test needs Debian's wapiti (apt-get install -y wapiti; scripts/test.ts installs it through ensureWapiti)`);
+    throw new Error(
+      `${WAPITI} is missing: this test needs Debian's wapiti (apt-get install -y wapiti; scripts/test.ts installs it through ensureWapiti)`,
+    );
   }
   dir = mkdtempSync(join(tmpdir(), 'vb-wapiti-'));
   server = vulnerableApp();
@@ -122,8 +125,19 @@ describe.each(DIALECTS)('wapiti report imported on %s', (dialect) => {
   it('stores every category with entries as a vulnerability and every entry as a finding, field for field', async () => {
     const categories = categoriesWithEntries();
     const entryCount = categories.reduce((n, [, entries]) => n + entries.length, 0);
-    const [summary] = await importReport(t.db, { organizationId, actorUserId: null, target: { url: origin }, file: { path: reportPath } });
-    expect(summary).toMatchObject({ format: 'wapiti-json', tool: 'Wapiti', vulnerabilities: categories.length, findings: entryCount, new: entryCount });
+    const [summary] = await importReport(t.db, {
+      organizationId,
+      actorUserId: null,
+      target: { url: origin },
+      file: { path: reportPath },
+    });
+    expect(summary).toMatchObject({
+      format: 'wapiti-json',
+      tool: 'Wapiti',
+      vulnerabilities: categories.length,
+      findings: entryCount,
+      new: entryCount,
+    });
 
     const exported = await exportScan(t.db.kysely, organizationId, summary!.scanId);
     expect(exported.scan.toolVersion).toBe(report.infos.version.replace(/^Wapiti\s*/, ''));
@@ -132,8 +146,20 @@ describe.each(DIALECTS)('wapiti report imported on %s', (dialect) => {
       const v = exported.vulnerabilities.find((x) => x.name === name)!;
       expect(v.findings).toHaveLength(entries.length);
       expect(v.severity).toBe(LEVELS[entries[0]!.level]);
-      const stored = v.findings.map((f) => ({ method: f.method, path: new URL(f.url).pathname, parameter: f.parameter, attack: f.attack, requestLine: f.requestLine }));
-      const expected = entries.map((e) => ({ method: e.method, path: e.path, parameter: e.parameter, attack: e.curl_command, requestLine: e.http_request.split('\n')[0] }));
+      const stored = v.findings.map((f) => ({
+        method: f.method,
+        path: new URL(f.url).pathname,
+        parameter: f.parameter,
+        attack: f.attack,
+        requestLine: f.requestLine,
+      }));
+      const expected = entries.map((e) => ({
+        method: e.method,
+        path: e.path,
+        parameter: e.parameter,
+        attack: e.curl_command,
+        requestLine: e.http_request.split('\n')[0],
+      }));
       expect(stored).toEqual(expect.arrayContaining(expected));
       for (const f of v.findings) expect(f.url.startsWith(`${origin}/`)).toBe(true);
     }

@@ -34,7 +34,10 @@ export function decodeCursor(cursor: string): Key {
   } catch {
     // falls through to the error below
   }
-  throw new DomainError('invalid_request', 'the page cursor is not one this server gave out; start from the first page');
+  throw new DomainError(
+    'invalid_request',
+    'the page cursor is not one this server gave out; start from the first page',
+  );
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -69,13 +72,22 @@ function filtered(db: Kysely<Database>, organizationId: string, filter: AuditFil
   if (filter.actor) {
     const actor = filter.actor;
     query = actor.includes('@')
-      ? query.where('audit_events.actor_user_id', 'in', db.selectFrom('users').select('id').where(sql<string>`lower(email)`, '=', actor.toLowerCase()))
+      ? query.where(
+          'audit_events.actor_user_id',
+          'in',
+          db.selectFrom('users').select('id').where(sql<string>`lower(email)`, '=', actor.toLowerCase()),
+        )
       : query.where('audit_events.actor_user_id', '=', actor);
   }
   if (filter.action) {
     const match = actionMatch(filter.action);
     if ('exact' in match) query = query.where('audit_events.action', '=', match.exact);
-    else if (match.prefix) query = query.where(sql<string>`substr(${sql.ref('audit_events.action')}, 1, ${match.prefix.length})`, '=', match.prefix);
+    else if (match.prefix)
+      query = query.where(
+        sql<string>`substr(${sql.ref('audit_events.action')}, 1, ${match.prefix.length})`,
+        '=',
+        match.prefix,
+      );
   }
   if (filter.subjectType) query = query.where('audit_events.subject_type', '=', filter.subjectType);
   if (filter.subjectId) query = query.where('audit_events.subject_id', '=', filter.subjectId);
@@ -115,21 +127,43 @@ function toEvent(row: Row): AuditEvent {
 
 const keyOf = (event: AuditEvent): Key => ({ createdAt: event.createdAt, id: event.id });
 
-async function older(db: Kysely<Database>, organizationId: string, filter: AuditFilter, after: Key | null, limit: number): Promise<AuditEvent[]> {
+async function older(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: AuditFilter,
+  after: Key | null,
+  limit: number,
+): Promise<AuditEvent[]> {
   let query = filtered(db, organizationId, filter);
   if (after) {
     query = query.where((eb) =>
-      eb.or([eb('audit_events.created_at', '<', after.createdAt), eb.and([eb('audit_events.created_at', '=', after.createdAt), eb('audit_events.id', '<', after.id)])]),
+      eb.or([
+        eb('audit_events.created_at', '<', after.createdAt),
+        eb.and([eb('audit_events.created_at', '=', after.createdAt), eb('audit_events.id', '<', after.id)]),
+      ]),
     );
   }
-  const rows = await query.orderBy('audit_events.created_at', 'desc').orderBy('audit_events.id', 'desc').limit(limit).execute();
+  const rows = await query
+    .orderBy('audit_events.created_at', 'desc')
+    .orderBy('audit_events.id', 'desc')
+    .limit(limit)
+    .execute();
   return rows.map(toEvent);
 }
 
-async function newer(db: Kysely<Database>, organizationId: string, filter: AuditFilter, before: Key, limit: number): Promise<AuditEvent[]> {
+async function newer(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: AuditFilter,
+  before: Key,
+  limit: number,
+): Promise<AuditEvent[]> {
   const rows = await filtered(db, organizationId, filter)
     .where((eb) =>
-      eb.or([eb('audit_events.created_at', '>', before.createdAt), eb.and([eb('audit_events.created_at', '=', before.createdAt), eb('audit_events.id', '>', before.id)])]),
+      eb.or([
+        eb('audit_events.created_at', '>', before.createdAt),
+        eb.and([eb('audit_events.created_at', '=', before.createdAt), eb('audit_events.id', '>', before.id)]),
+      ]),
     )
     .orderBy('audit_events.created_at', 'asc')
     .orderBy('audit_events.id', 'asc')
@@ -139,7 +173,12 @@ async function newer(db: Kysely<Database>, organizationId: string, filter: Audit
 }
 
 /** One page of an organization's events, newest first, with cursors to the pages beside it. */
-export async function listAudit(db: Kysely<Database>, organizationId: string, filter: AuditFilter, page: AuditPageRequest): Promise<AuditEventPage> {
+export async function listAudit(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: AuditFilter,
+  page: AuditPageRequest,
+): Promise<AuditEventPage> {
   if (page.after && page.before) throw new DomainError('invalid_request', 'give `after` or `before`, not both');
   if (page.before) {
     const rows = await newer(db, organizationId, filter, decodeCursor(page.before), page.limit + 1);
@@ -164,7 +203,12 @@ export async function listAudit(db: Kysely<Database>, organizationId: string, fi
 }
 
 /** Every matching event, newest first, read in batches (for the CSV export). */
-export async function* iterateAudit(db: Kysely<Database>, organizationId: string, filter: AuditFilter, batch = 500): AsyncGenerator<AuditEvent> {
+export async function* iterateAudit(
+  db: Kysely<Database>,
+  organizationId: string,
+  filter: AuditFilter,
+  batch = 500,
+): AsyncGenerator<AuditEvent> {
   let after: Key | null = null;
   for (;;) {
     const events = await older(db, organizationId, filter, after, batch);

@@ -20,7 +20,11 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
   // A token request carries the token's id; its name is read here, only when something is recorded.
   let tokenName = context?.apiTokenName ?? null;
   if (context?.apiTokenId && tokenName === null) {
-    const token = await db.selectFrom('api_tokens').select('name').where('id', '=', context.apiTokenId).executeTakeFirst();
+    const token = await db
+      .selectFrom('api_tokens')
+      .select('name')
+      .where('id', '=', context.apiTokenId)
+      .executeTakeFirst();
     tokenName = token?.name ?? null;
   }
   await db

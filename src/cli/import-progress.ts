@@ -34,7 +34,12 @@ export function progressBar(stream: NodeJS.WriteStream, force = false): Progress
     cliProgress.Presets.shades_classic,
   );
   let phase: ImportProgress['phase'] | null = null;
-  const payload = (p: ImportProgress) => ({ step: STEPS[p.phase], done: (p.bytes / MIB).toFixed(1), size: (p.totalBytes / MIB).toFixed(1), findings: p.findings });
+  const payload = (p: ImportProgress) => ({
+    step: STEPS[p.phase],
+    done: (p.bytes / MIB).toFixed(1),
+    size: (p.totalBytes / MIB).toFixed(1),
+    findings: p.findings,
+  });
   return {
     update: (p) => {
       const total = Math.max(1, p.totalBytes);

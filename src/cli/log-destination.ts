@@ -14,7 +14,9 @@ export interface LogDestinationOptions {
 export function logDestination(options: LogDestinationOptions): pino.DestinationStream {
   const human = options.human ?? process.stderr.isTTY === true;
   if (!human) {
-    return typeof options.destination === 'number' ? pino.destination(options.destination) : (options.destination as pino.DestinationStream);
+    return typeof options.destination === 'number'
+      ? pino.destination(options.destination)
+      : (options.destination as pino.DestinationStream);
   }
   return pinoPretty({
     destination: options.destination,

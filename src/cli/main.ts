@@ -15,7 +15,17 @@ const program = new Command('vulnbridge')
   .description('Vulnbridge: scan findings into GitLab issues, kept in two-way sync')
   .showHelpAfterError();
 
-for (const register of [registerServe, registerMigrate, registerUser, registerImport, registerExport, registerConnect, registerPush, registerGitlabSandbox, registerDemo]) {
+for (const register of [
+  registerServe,
+  registerMigrate,
+  registerUser,
+  registerImport,
+  registerExport,
+  registerConnect,
+  registerPush,
+  registerGitlabSandbox,
+  registerDemo,
+]) {
   register(program);
 }
 

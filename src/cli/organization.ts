@@ -9,6 +9,9 @@ export async function resolveOrganization(db: Db, given?: string): Promise<strin
   }
   const rows = await db.kysely.selectFrom('organizations').select(['id', 'name']).limit(10).execute();
   if (rows.length === 1 && rows[0]) return rows[0].id;
-  if (rows.length === 0) throw new Error('no organization yet: run `vulnbridge user create` or open the set-up page first');
-  throw new Error(`several organizations exist; choose one with --organization-id (${rows.map((r) => `${r.id} ${r.name}`).join(', ')})`);
+  if (rows.length === 0)
+    throw new Error('no organization yet: run `vulnbridge user create` or open the set-up page first');
+  throw new Error(
+    `several organizations exist; choose one with --organization-id (${rows.map((r) => `${r.id} ${r.name}`).join(', ')})`,
+  );
 }

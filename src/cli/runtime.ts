@@ -40,7 +40,8 @@ export function missingSqliteFile(url: string): string | null {
 /** What only the hub's user should read: the data directory, the key in it and the SQLite files. */
 function privatePaths(env: Env): string[] {
   const paths = [env.VULNBRIDGE_DATA_DIR, join(env.VULNBRIDGE_DATA_DIR, 'secret.key')];
-  const sqlite = dialectOf(env.DATABASE_URL) === 'sqlite' ? env.DATABASE_URL.replace(/^sqlite:(\/\/)?/i, '') : ':memory:';
+  const sqlite =
+    dialectOf(env.DATABASE_URL) === 'sqlite' ? env.DATABASE_URL.replace(/^sqlite:(\/\/)?/i, '') : ':memory:';
   if (sqlite !== ':memory:') paths.push(sqlite, `${sqlite}-wal`, `${sqlite}-shm`);
   return paths;
 }
@@ -68,7 +69,9 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   if (options.existingDatabase) {
     const missing = missingSqliteFile(env.DATABASE_URL);
     if (missing) {
-      throw new Error(`no database at ${missing} yet: create the first organization with \`vulnbridge user create\` or \`vulnbridge serve\`'s set-up page (or set DATABASE_URL)`);
+      throw new Error(
+        `no database at ${missing} yet: create the first organization with \`vulnbridge user create\` or \`vulnbridge serve\`'s set-up page (or set DATABASE_URL)`,
+      );
     }
   }
   let secretBox: SecretBox | null = null;
@@ -76,13 +79,18 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     if (secretBox) return secretBox;
     const key = loadSecretKey(env, { generate: options.generateKey ?? false });
     if (key.origin === 'generated') {
-      logger.warn({ path: key.path }, 'generated a new secret key (VULNBRIDGE_SECRET_KEY was not set); keep this file, it decrypts stored GitLab tokens');
+      logger.warn(
+        { path: key.path },
+        'generated a new secret key (VULNBRIDGE_SECRET_KEY was not set); keep this file, it decrypts stored GitLab tokens',
+      );
     }
     secretBox = createSecretBox(key.key);
     return secretBox;
   };
   if (!options.existingDatabase) openSecretBox();
-  const db = openDatabase(env.DATABASE_URL, { onError: (error) => logger.warn({ err: error }, 'database connection lost; reconnecting') });
+  const db = openDatabase(env.DATABASE_URL, {
+    onError: (error) => logger.warn({ err: error }, 'database connection lost; reconnecting'),
+  });
   for (const warning of permissionWarnings(privatePaths(env))) logger.warn(warning);
   if (options.migrate ?? true) {
     const applied = await migrateToLatest(db);

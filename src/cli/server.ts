@@ -39,14 +39,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let worker: Worker | null = null;
   let housekeepingTimer: NodeJS.Timeout | null = null;
   if (role !== 'web') {
-    worker = new Worker({ db, logger, tasks: allTasks, concurrency: options.concurrency ?? 8, leaseMs: env.JOB_LEASE_MS, deps: { env, secretBox: runtime.secretBox, gitlab } });
+    worker = new Worker({
+      db,
+      logger,
+      tasks: allTasks,
+      concurrency: options.concurrency ?? 8,
+      leaseMs: env.JOB_LEASE_MS,
+      deps: { env, secretBox: runtime.secretBox, gitlab },
+    });
     worker.start();
     const scheduleHousekeeping = () =>
-      enqueue(db.kysely, { task: 'housekeeping', payload: {}, uniqueKey: `housekeeping:${Math.floor(Date.now() / HOUSEKEEPING_EVERY_MS)}` }).catch((error) =>
-        logger.warn({ err: error }, 'could not schedule housekeeping'),
-      );
+      enqueue(db.kysely, {
+        task: 'housekeeping',
+        payload: {},
+        uniqueKey: `housekeeping:${Math.floor(Date.now() / HOUSEKEEPING_EVERY_MS)}`,
+      }).catch((error) => logger.warn({ err: error }, 'could not schedule housekeeping'));
     const scheduleReconcile = () =>
-      scheduleReconciliation(db.kysely, env.RECONCILE_EVERY_MS).catch((error) => logger.warn({ err: error }, 'could not schedule reconciliation'));
+      scheduleReconciliation(db.kysely, env.RECONCILE_EVERY_MS).catch((error) =>
+        logger.warn({ err: error }, 'could not schedule reconciliation'),
+      );
     await scheduleHousekeeping();
     await scheduleReconcile();
     const every = Math.min(HOUSEKEEPING_EVERY_MS / 4, env.RECONCILE_EVERY_MS);
@@ -57,7 +68,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.info({ workerId: worker.id }, 'worker started');
   }
   const app =
-    role === 'worker' ? null : await buildApp({ db, env, logger, secretBox: runtime.secretBox, gitlab, ...(worker ? { onJobsEnqueued: () => worker?.poke() } : {}) });
+    role === 'worker'
+      ? null
+      : await buildApp({
+          db,
+          env,
+          logger,
+          secretBox: runtime.secretBox,
+          gitlab,
+          ...(worker ? { onJobsEnqueued: () => worker?.poke() } : {}),
+        });
   let port: number | null = null;
   if (app) {
     await app.listen({ port: env.PORT, host: env.HOST });
@@ -67,7 +87,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.info({ url, host: env.HOST, database: db.dialect }, `Vulnbridge is serving on ${url}`);
     // First run: a one-time code, printed once here, that the set-up page asks for (only its hash is stored).
     const setupCode = await issueSetupCode(db.kysely);
-    if (setupCode) logger.warn({ setupUrl: `${url}/setup` }, `Open ${url}/setup and enter the set-up code: ${setupCode}`);
+    if (setupCode)
+      logger.warn({ setupUrl: `${url}/setup` }, `Open ${url}/setup and enter the set-up code: ${setupCode}`);
   }
   return {
     port,

@@ -5,11 +5,9 @@ import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const secretKey = z
-  .string()
-  .refine((value) => decodeKey(value) !== null, {
-    message: 'must be 32 bytes as 64 hex characters or base64 (generate one with `openssl rand -hex 32`)',
-  });
+const secretKey = z.string().refine((value) => decodeKey(value) !== null, {
+  message: 'must be 32 bytes as 64 hex characters or base64 (generate one with `openssl rand -hex 32`)',
+});
 
 export const envSchema = z.object({
   DATABASE_URL: z
@@ -30,19 +28,42 @@ export const envSchema = z.object({
   GITLAB_ALLOWED_HOSTS: z
     .string()
     .default('')
-    .refine((value) => value.split(',').every((entry) => /^\s*((\[[0-9a-f:.]+\]|[a-z0-9._-]+)(:\d{1,5})?|[0-9a-f:.]*:[0-9a-f:.]*)?\s*$/i.test(entry)), {
-      message: 'must be a comma-separated list of host or host:port (IPv6 in brackets, e.g. [::1]:8929)',
-    }),
+    .refine(
+      (value) =>
+        value
+          .split(',')
+          .every((entry) =>
+            /^\s*((\[[0-9a-f:.]+\]|[a-z0-9._-]+)(:\d{1,5})?|[0-9a-f:.]*:[0-9a-f:.]*)?\s*$/i.test(entry),
+          ),
+      {
+        message: 'must be a comma-separated list of host or host:port (IPv6 in brackets, e.g. [::1]:8929)',
+      },
+    ),
   VULNBRIDGE_DATA_DIR: z.string().min(1).default('./data'),
   GITLAB_COM_URL: z.url({ protocol: /^https?$/ }).default('https://gitlab.com'),
   GITLAB_COM_CLIENT_ID: z.string().min(1).optional(),
   GITLAB_COM_CLIENT_SECRET: z.string().min(1).optional(),
-  PRODUCT_LABEL: z.string().trim().min(1).max(255).refine((v) => !v.includes(','), { message: 'must not contain a comma' }).default('Vulnbridge'),
+  PRODUCT_LABEL: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .refine((v) => !v.includes(','), { message: 'must not contain a comma' })
+    .default('Vulnbridge'),
   ISSUE_CREATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(200),
   REDACT_EXTRA_NAMES: z.string().default(''),
   JOB_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
-  RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(5 * 60_000),
-  MAX_REPORT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  RECONCILE_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(86_400_000)
+    .default(5 * 60_000),
+  MAX_REPORT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -28,7 +28,10 @@ describe.skipIf(process.platform === 'win32')('data at rest is private', () => {
     const path = join(dataDir, 'vulnbridge.sqlite');
     const db = openDatabase(path);
     await db.kysely.schema.createTable('t').addColumn('x', 'text').execute();
-    await db.kysely.insertInto('t' as never).values({ x: 'row' } as never).execute();
+    await db.kysely
+      .insertInto('t' as never)
+      .values({ x: 'row' } as never)
+      .execute();
     expect(modeOf(path).toString(8)).toBe('600');
     expect(modeOf(`${path}-wal`).toString(8)).toBe('600');
     expect(modeOf(`${path}-shm`).toString(8)).toBe('600');
@@ -66,13 +69,28 @@ describe.skipIf(process.platform === 'win32')('data at rest is private', () => {
     writeFileSync(database, '');
     chmodSync(database, 0o644);
     chmodSync(dataDir, 0o755);
-    const env = { ...process.env, DATABASE_URL: database, VULNBRIDGE_DATA_DIR: dataDir, VULNBRIDGE_SECRET_KEY: 'a'.repeat(64), LOG_LEVEL: 'info' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: database,
+      VULNBRIDGE_DATA_DIR: dataDir,
+      VULNBRIDGE_SECRET_KEY: 'a'.repeat(64),
+      LOG_LEVEL: 'info',
+    };
     const result = spawnSync(process.execPath, [cli, 'migrate'], { env, encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(0);
-    const warnings = result.stderr.split('\n').filter((line) => line.includes('can be read by other users')).map((line) => JSON.parse(line));
+    const warnings = result.stderr
+      .split('\n')
+      .filter((line) => line.includes('can be read by other users'))
+      .map((line) => JSON.parse(line));
     expect(warnings.map((w) => [w.level, w.msg])).toEqual([
-      [40, `the directory ${dataDir} can be read by other users (mode 0755); make it private with: chmod 700 '${dataDir}'`],
-      [40, `the file ${database} can be read by other users (mode 0644); make it private with: chmod 600 '${database}'`],
+      [
+        40,
+        `the directory ${dataDir} can be read by other users (mode 0755); make it private with: chmod 700 '${dataDir}'`,
+      ],
+      [
+        40,
+        `the file ${database} can be read by other users (mode 0644); make it private with: chmod 600 '${database}'`,
+      ],
     ]);
   });
 });

@@ -34,7 +34,9 @@ export function permissionWarnings(paths: string[]): string[] {
     if ((stats.mode & 0o077) === 0) continue;
     const directory = stats.isDirectory();
     const fix = `chmod ${directory ? '700' : '600'} '${path.replaceAll("'", "'\\''")}'`;
-    warnings.push(`${directory ? 'the directory' : 'the file'} ${path} can be read by other users (mode ${octal(stats.mode)}); make it private with: ${fix}`);
+    warnings.push(
+      `${directory ? 'the directory' : 'the file'} ${path} can be read by other users (mode ${octal(stats.mode)}); make it private with: ${fix}`,
+    );
   }
   return warnings;
 }

@@ -11,7 +11,10 @@ const auditDateSchema = z
   .string()
   .trim()
   .max(40)
-  .refine((value) => (DATE_ONLY.test(value) || value.includes('T')) && !Number.isNaN(Date.parse(value)), 'a date (YYYY-MM-DD) or an ISO 8601 date-time');
+  .refine(
+    (value) => (DATE_ONLY.test(value) || value.includes('T')) && !Number.isNaN(Date.parse(value)),
+    'a date (YYYY-MM-DD) or an ISO 8601 date-time',
+  );
 
 const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
 
@@ -30,7 +33,10 @@ export const auditFilterSchema = z.object({
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
-const cursorSchema = z.string().max(300).regex(/^[A-Za-z0-9_-]+$/, 'a cursor from a previous page');
+const cursorSchema = z
+  .string()
+  .max(300)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a cursor from a previous page');
 
 export const auditQuerySchema = auditFilterSchema.extend({
   /** The next page: events older than this cursor. */

@@ -70,10 +70,16 @@ export const pickerProjectSchema = z.object({
 });
 export const pickerQuerySchema = z.object({
   search: z.string().max(200).optional(),
-  includeGroups: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  includeGroups: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   cursor: z.string().max(4000).optional(),
 });
 export const pickerPageSchema = z.object({ projects: z.array(pickerProjectSchema), nextCursor: z.string().nullable() });
 
-export const linkProjectBodySchema = z.object({ projectId: z.number().int().positive(), confidentialByDefault: z.boolean().default(true) });
+export const linkProjectBodySchema = z.object({
+  projectId: z.number().int().positive(),
+  confidentialByDefault: z.boolean().default(true),
+});
 export const linkProjectResultSchema = z.object({ link: projectLinkSchema, messages: z.array(z.string()) });

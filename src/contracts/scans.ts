@@ -2,7 +2,13 @@ import { z } from 'zod';
 
 export const severitySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export type SeverityName = z.infer<typeof severitySchema>;
-const severityCounts = z.object({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number(), info: z.number() });
+const severityCounts = z.object({
+  critical: z.number(),
+  high: z.number(),
+  medium: z.number(),
+  low: z.number(),
+  info: z.number(),
+});
 
 /** An optional field the report left out, counted per kind: "12 results had no CWE". */
 export const scanWarningSchema = z.object({ kind: z.string(), count: z.number(), message: z.string() });
@@ -21,7 +27,13 @@ export const scanSchema = z.object({
   sourceName: z.string(),
   sourceSha256: z.string(),
   sourceBytes: z.number(),
-  counts: z.object({ vulnerabilities: z.number(), findings: z.number(), new: z.number(), recurring: z.number(), missing: z.number() }),
+  counts: z.object({
+    vulnerabilities: z.number(),
+    findings: z.number(),
+    new: z.number(),
+    recurring: z.number(),
+    missing: z.number(),
+  }),
   severityCounts,
   /** The report held no finding: not compared with the previous scan (it does not mean anything was fixed). */
   empty: z.boolean(),
@@ -92,7 +104,10 @@ export const findingEnvelopeSchema = z.object({ finding: findingViewSchema });
 
 /** What a masked secret is replaced with: `[masked: Authorization]`. */
 export function maskPlaceholder(name: string): string {
-  const clean = name.replace(/[\][\p{Cc}]/gu, '').trim().slice(0, 60);
+  const clean = name
+    .replace(/[\][\p{Cc}]/gu, '')
+    .trim()
+    .slice(0, 60);
   return clean ? `[masked: ${clean}]` : '[masked]';
 }
 /** Finds the placeholders maskPlaceholder makes, in text. */
@@ -116,10 +131,16 @@ export const importSummarySchema = z.object({
 export type ImportSummaryInfo = z.infer<typeof importSummarySchema>;
 
 export const scanReportSchema = z.object({ scan: scanSchema, vulnerabilities: z.array(vulnerabilitySchema) });
-export const scanExportSchema = z.object({ scan: scanSchema, vulnerabilities: z.array(vulnerabilitySchema.extend({ findings: z.array(findingSchema) })) });
+export const scanExportSchema = z.object({
+  scan: scanSchema,
+  vulnerabilities: z.array(vulnerabilitySchema.extend({ findings: z.array(findingSchema) })),
+});
 export type ScanExport = z.infer<typeof scanExportSchema>;
 /** The export as the API answers it: every finding masked as in findingViewSchema. */
-export const scanExportViewSchema = z.object({ scan: scanSchema, vulnerabilities: z.array(vulnerabilitySchema.extend({ findings: z.array(findingViewSchema) })) });
+export const scanExportViewSchema = z.object({
+  scan: scanSchema,
+  vulnerabilities: z.array(vulnerabilitySchema.extend({ findings: z.array(findingViewSchema) })),
+});
 
 /** What an upload does with a report of several sites: the target's site only, all into the target, or one scan per site. */
 export const sitesModeSchema = z.enum(['target', 'all', 'split']);

@@ -27,10 +27,25 @@ export const pushSummarySchema = z.object({
   vulnerabilityId: z.string(),
   projectId: z.number(),
   createdAt: z.string(),
-  counts: z.object({ pending: z.number(), waiting: z.number(), created: z.number(), adopted: z.number(), failed: z.number(), total: z.number() }),
+  counts: z.object({
+    pending: z.number(),
+    waiting: z.number(),
+    created: z.number(),
+    adopted: z.number(),
+    failed: z.number(),
+    total: z.number(),
+  }),
   finished: z.boolean(),
   items: z.array(
-    z.object({ id: z.string(), findingId: z.string(), publicId: z.string(), state: pushItemStateSchema, error: z.string().nullable(), iid: z.number().nullable(), webUrl: z.string().nullable() }),
+    z.object({
+      id: z.string(),
+      findingId: z.string(),
+      publicId: z.string(),
+      state: pushItemStateSchema,
+      error: z.string().nullable(),
+      iid: z.number().nullable(),
+      webUrl: z.string().nullable(),
+    }),
   ),
 });
 export type PushSummaryInfo = z.infer<typeof pushSummarySchema>;
@@ -63,7 +78,13 @@ export const projectOptionsSchema = z.object({
 });
 
 const slaValue = z.number().int().min(1).max(3650).nullable();
-export const slaDaysSchema = z.object({ critical: slaValue, high: slaValue, medium: slaValue, low: slaValue, info: slaValue });
+export const slaDaysSchema = z.object({
+  critical: slaValue,
+  high: slaValue,
+  medium: slaValue,
+  low: slaValue,
+  info: slaValue,
+});
 export const settingsSchema = z.object({ slaDays: slaDaysSchema });
 
 export const commentSchema = z.object({

@@ -24,7 +24,9 @@ describe('assertStrongPassword', () => {
     expect(reason('ann.smith@example.com')).toBe('the password contains your e-mail address');
     expect(reason('AnnSmith-2024-rules')).toBe('the password contains your e-mail address');
     expect(reason('my ann.smith@example.com!')).toBe('the password contains your e-mail address');
-    expect(reason('zzzdemozzz zzz', { email: 'demo@vulnbridge.test' })).toBe('the password contains your e-mail address');
+    expect(reason('zzzdemozzz zzz', { email: 'demo@vulnbridge.test' })).toBe(
+      'the password contains your e-mail address',
+    );
   });
 
   it('refuses the name and passwords containing it', () => {

@@ -65,10 +65,12 @@ export function assertStrongPassword(password: string, context: PasswordContext)
     throw new DomainError('weak_password', `the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
   const parts = personalParts(context);
-  if (contains(password, parts.email)) throw new DomainError('weak_password', 'the password contains your e-mail address');
+  if (contains(password, parts.email))
+    throw new DomainError('weak_password', 'the password contains your e-mail address');
   if (contains(password, parts.name)) throw new DomainError('weak_password', 'the password contains your name');
   const result = zxcvbn().check(password, [...parts.email, ...parts.name]);
-  if (isCommonPassword(result)) throw new DomainError('weak_password', 'the password is one of the most common passwords');
+  if (isCommonPassword(result))
+    throw new DomainError('weak_password', 'the password is one of the most common passwords');
   if (result.score < MIN_SCORE) {
     const { warning, suggestions } = result.feedback;
     const why = warning ? `: ${sentence(warning)}` : '';

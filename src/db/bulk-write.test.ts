@@ -15,18 +15,27 @@ describe('bulkWrite on SQLite', () => {
     const db = openDatabase(`sqlite:${path}`);
     const sqlite = db.sqlite!;
     await sql`create table t (id integer primary key, body text not null)`.execute(db.kysely);
-    const before = { cache: sqlite.pragma('cache_size', { simple: true }), autocheckpoint: sqlite.pragma('wal_autocheckpoint', { simple: true }) };
+    const before = {
+      cache: sqlite.pragma('cache_size', { simple: true }),
+      autocheckpoint: sqlite.pragma('wal_autocheckpoint', { simple: true }),
+    };
     const sizeBefore = statSync(path).size;
     const seen = await bulkWrite(sqlite, () =>
       db.kysely.transaction().execute(async () => {
         const insert = sqlite.prepare('insert into t (body) values (?)');
         for (let i = 0; i < 2000; i++) insert.run('x'.repeat(2000));
-        return { cache: sqlite.pragma('cache_size', { simple: true }), autocheckpoint: sqlite.pragma('wal_autocheckpoint', { simple: true }) };
+        return {
+          cache: sqlite.pragma('cache_size', { simple: true }),
+          autocheckpoint: sqlite.pragma('wal_autocheckpoint', { simple: true }),
+        };
       }),
     );
     expect(seen).toEqual({ cache: -32768, autocheckpoint: 0 });
     // The connection's own settings are back once the write is done.
-    expect({ cache: sqlite.pragma('cache_size', { simple: true }), autocheckpoint: sqlite.pragma('wal_autocheckpoint', { simple: true }) }).toEqual(before);
+    expect({
+      cache: sqlite.pragma('cache_size', { simple: true }),
+      autocheckpoint: sqlite.pragma('wal_autocheckpoint', { simple: true }),
+    }).toEqual(before);
     // The 4 MB committed went to the WAL; the background checkpoint (awaited here, as close does) moved
     // them into the database file while this connection stayed open (so not by closing the last one).
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(4_000_000);
@@ -43,7 +52,9 @@ describe('bulkWrite on SQLite', () => {
     const db = openDatabase(`sqlite:${path}`);
     const sqlite = db.sqlite!;
     await sql`create table t (id integer primary key)`.execute(db.kysely);
-    await expect(bulkWrite(sqlite, () => db.kysely.transaction().execute(async () => Promise.reject(new Error('bad report'))))).rejects.toThrow('bad report');
+    await expect(
+      bulkWrite(sqlite, () => db.kysely.transaction().execute(async () => Promise.reject(new Error('bad report')))),
+    ).rejects.toThrow('bad report');
     expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     await db.close();
   });

@@ -18,9 +18,23 @@ describe.each(DIALECTS)('database on %s', (dialect) => {
   it('enforces the unique base URL per organization and cascades deletes', async () => {
     const org = { id: newId(), name: 'Acme', created_at: nowIso() };
     await t.db.kysely.insertInto('organizations').values(org).execute();
-    const target = { organization_id: org.id, name: 'Shop', base_url: 'https://shop.example', created_at: nowIso(), updated_at: nowIso() };
-    await t.db.kysely.insertInto('targets').values({ ...target, id: newId() }).execute();
-    await expect(t.db.kysely.insertInto('targets').values({ ...target, id: newId() }).execute()).rejects.toThrow(/unique/i);
+    const target = {
+      organization_id: org.id,
+      name: 'Shop',
+      base_url: 'https://shop.example',
+      created_at: nowIso(),
+      updated_at: nowIso(),
+    };
+    await t.db.kysely
+      .insertInto('targets')
+      .values({ ...target, id: newId() })
+      .execute();
+    await expect(
+      t.db.kysely
+        .insertInto('targets')
+        .values({ ...target, id: newId() })
+        .execute(),
+    ).rejects.toThrow(/unique/i);
     await t.db.kysely.deleteFrom('organizations').where('id', '=', org.id).execute();
     const left = await t.db.kysely.selectFrom('targets').select('id').where('organization_id', '=', org.id).execute();
     expect(left).toEqual([]);
@@ -62,6 +76,8 @@ describe('the raw better-sqlite3 handle', () => {
     await t.db.kysely.transaction().execute(async () => {
       insert.run(kept, 'Kept', nowIso());
     });
-    expect(await t.db.kysely.selectFrom('organizations').select('name').where('id', '=', kept).execute()).toEqual([{ name: 'Kept' }]);
+    expect(await t.db.kysely.selectFrom('organizations').select('name').where('id', '=', kept).execute()).toEqual([
+      { name: 'Kept' },
+    ]);
   });
 });

@@ -56,7 +56,8 @@ export function openDatabase(url: string, options: { poolSize?: number; onError?
   // pages store them with fewer overflow pages and shallower indexes (an import of 100,000 findings took
   // 23 % less time than with SQLite's 4 KiB default). The size is fixed once the first table exists, so
   // an existing database keeps its own.
-  if (sqlite.prepare('select count(*) as n from sqlite_master').pluck().get() === 0) sqlite.pragma(`page_size = ${PAGE_SIZE}`);
+  if (sqlite.prepare('select count(*) as n from sqlite_master').pluck().get() === 0)
+    sqlite.pragma(`page_size = ${PAGE_SIZE}`);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
@@ -75,7 +76,9 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -40,7 +40,10 @@ describe('bad input is refused whole with format, position and reason', () => {
   });
 
   it('gives the line of a syntax error outside the alerts (multi-line file)', async () => {
-    const err = await refusal(`{\n"@version": "2.15.0",\n"site": [ {"@name": "x", "alerts": [] } ],\n"@generated": oops\n}`, { format: 'zap-json' });
+    const err = await refusal(
+      `{\n"@version": "2.15.0",\n"site": [ {"@name": "x", "alerts": [] } ],\n"@generated": oops\n}`,
+      { format: 'zap-json' },
+    );
     expect(err.position).toMatchObject({ line: 4, column: 15 });
   });
 
@@ -82,13 +85,21 @@ describe('bad input is refused whole with format, position and reason', () => {
   });
 
   it('refuses invalid UTF-8 and UTF-16, with the position of the bad byte', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"@version":"1",\n"site":[{"@name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"@version":"1",\n"site":[{"@name":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}]}'),
+    ]);
     const err = await refusal(bytes);
     expect(err.reason).toMatch(/invalid UTF-8 \(byte 0xc3/);
     expect(err.position).toEqual({ line: 2, column: 19 });
     // The error names the format the file looks like, though none was given.
     expect(err.format).toBe('zap-json');
-    const nuclei = Buffer.concat([Buffer.from('{"template-id":"t","matched-at":"'), Buffer.from([0xff]), Buffer.from('"}\n')]);
+    const nuclei = Buffer.concat([
+      Buffer.from('{"template-id":"t","matched-at":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}\n'),
+    ]);
     expect((await refusal(nuclei)).format).toBe('nuclei-jsonl');
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{}', 'utf16le')]);
     expect((await refusal(utf16)).reason).toMatch(/UTF-16/);
@@ -109,7 +120,9 @@ describe('valid edge cases', () => {
 
   it('caps a field of many megabytes and marks it truncated', async () => {
     const big = 'A'.repeat(5 * 1024 * 1024);
-    const r = await parseReport(zapJson(alert().replace('"method":"GET"', `"method":"GET","evidence":"${big}"`)), { maxFieldBytes: 64 * 1024 });
+    const r = await parseReport(zapJson(alert().replace('"method":"GET"', `"method":"GET","evidence":"${big}"`)), {
+      maxFieldBytes: 64 * 1024,
+    });
     const f = r.vulnerabilities[0]?.findings[0];
     expect(f?.truncated).toEqual(['evidence']);
     expect(Buffer.byteLength(f?.evidence ?? '')).toBeLessThan(64 * 1024 + 200);
@@ -119,22 +132,35 @@ describe('valid edge cases', () => {
   it('marks a huge HTML description as cut, with its size in the report, even when its text would fit', async () => {
     // 800,000 bytes of HTML whose text is 100,000 bytes: over twice the 64 KiB cap, so only its head is read.
     const html = '<b>a</b>'.repeat(100_000);
-    const r = await parseReport(zapJson(alert().replace('"desc":"<p>d</p>"', `"desc":"${html}"`)), { maxFieldBytes: 64 * 1024 });
+    const r = await parseReport(zapJson(alert().replace('"desc":"<p>d</p>"', `"desc":"${html}"`)), {
+      maxFieldBytes: 64 * 1024,
+    });
     const description = r.vulnerabilities[0]?.description ?? '';
     // Only the head (twice the cap, 131,072 characters: 16,384 tags' text) is read, and the cut is marked.
     expect(description).toMatch(/^a{16384}\n…\[truncated by Vulnbridge: 800000 bytes in the report, 16384 kept\]$/);
     const small = '<b>a</b>'.repeat(1_000);
-    const fits = await parseReport(zapJson(alert().replace('"desc":"<p>d</p>"', `"desc":"${small}"`)), { maxFieldBytes: 64 * 1024 });
+    const fits = await parseReport(zapJson(alert().replace('"desc":"<p>d</p>"', `"desc":"${small}"`)), {
+      maxFieldBytes: 64 * 1024,
+    });
     expect(fits.vulnerabilities[0]?.description).toBe('a'.repeat(1_000));
   });
 
   it('turns NUL and lone surrogates into U+FFFD so any database can store the text', async () => {
-    const r = await parseReport(zapJson(alert().replace('"method":"GET"', '"method":"GET","evidence":"a\\u0000b\\ud800c"')));
+    const r = await parseReport(
+      zapJson(alert().replace('"method":"GET"', '"method":"GET","evidence":"a\\u0000b\\ud800c"')),
+    );
     expect(r.vulnerabilities[0]?.findings[0]?.evidence).toBe('a\uFFFDb\uFFFDc');
   });
 
   it('keeps scanner HTML out of descriptions but leaves payloads verbatim', async () => {
-    const r = await parseReport(zapJson(alert().replace('"desc":"<p>d</p>"', '"desc":"<p>One &amp; two</p><script>alert(1)</script><ul><li>x</li></ul>"')));
+    const r = await parseReport(
+      zapJson(
+        alert().replace(
+          '"desc":"<p>d</p>"',
+          '"desc":"<p>One &amp; two</p><script>alert(1)</script><ul><li>x</li></ul>"',
+        ),
+      ),
+    );
     expect(r.vulnerabilities[0]?.description).toBe('One & two\n\n- x');
   });
 });

@@ -100,7 +100,11 @@ export class ReportBuilder {
 
   /** The warnings counted so far, in order of first occurrence. */
   warnings(): ParseWarning[] {
-    return [...this.warned].map(([kind, { unit, what, count }]) => ({ kind, count, message: `${count} ${count === 1 ? unit[0] : unit[1]} ${what}` }));
+    return [...this.warned].map(([kind, { unit, what, count }]) => ({
+      kind,
+      count,
+      message: `${count} ${count === 1 ? unit[0] : unit[1]} ${what}`,
+    }));
   }
 
   vulnerability(seed: VulnerabilitySeed): ParsedVulnerability {
@@ -129,13 +133,16 @@ export class ReportBuilder {
     const truncated: TextField[] = [];
     const text: Record<string, string> = {};
     for (const field of CAPPED_TEXT) {
-      const capped = capText(seed[field as keyof FindingSeed] as string | undefined ?? '', this.maxFieldBytes);
+      const capped = capText((seed[field as keyof FindingSeed] as string | undefined) ?? '', this.maxFieldBytes);
       if (capped.truncated) truncated.push(field);
       text[field] = capped.text;
     }
     const requestHeaders = this.capHeaders(seed.requestHeaders ?? [], 'requestHeaders', truncated);
     const responseHeaders = this.capHeaders(seed.responseHeaders ?? [], 'responseHeaders', truncated);
-    const method = cleanText(seed.method ?? '').trim().toUpperCase().slice(0, 32);
+    const method = cleanText(seed.method ?? '')
+      .trim()
+      .toUpperCase()
+      .slice(0, 32);
     const url = text.url ?? '';
     const parameter = text.parameter ?? '';
     const finding: ParsedFinding = {
@@ -157,7 +164,11 @@ export class ReportBuilder {
       truncated,
     };
     v.findings.push(finding);
-    this.unsettled.push({ finding, parts: { ruleKey: v.ruleKey, method, url, parameter }, discriminator: `${text.evidence ?? ''}\u0000${text.attack ?? ''}` });
+    this.unsettled.push({
+      finding,
+      parts: { ruleKey: v.ruleKey, method, url, parameter },
+      discriminator: `${text.evidence ?? ''}\u0000${text.attack ?? ''}`,
+    });
     return finding;
   }
 

@@ -14,7 +14,8 @@ export function detectFormat(buf: Buffer, start: number): ReportFormat {
   const c = buf[i];
   if (c === 0x3c) return detectXml(buf.toString('utf8', i, Math.min(buf.length, i + 65536)));
   if (c === 0x5b) return 'nuclei-json';
-  if (c !== 0x7b) throw new ReportError('unknown', 'not a report: the file is neither JSON nor XML', { line: 1, column: 1 });
+  if (c !== 0x7b)
+    throw new ReportError('unknown', 'not a report: the file is neither JSON nor XML', { line: 1, column: 1 });
   const { keys, end } = topLevelKeys(buf, i);
   const after = skipWs(buf, end);
   const has = (k: string) => keys.has(k);
@@ -37,7 +38,10 @@ function detectXml(head: string): ReportFormat {
   const root = m?.[1];
   if (root === 'OWASPZAPReport') return 'zap-xml';
   if (root === 'issues') return 'burp-xml';
-  throw new ReportError('unknown', root ? `unrecognised XML report (root element <${root}>)` : 'unrecognised XML report');
+  throw new ReportError(
+    'unknown',
+    root ? `unrecognised XML report (root element <${root}>)` : 'unrecognised XML report',
+  );
 }
 
 function skipWs(buf: Buffer, from: number): number {

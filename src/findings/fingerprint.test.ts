@@ -14,22 +14,52 @@ describe('fingerprint', () => {
     expect(normalizeUrl('/a?z=1&a=2')).toBe('/a?a&z');
   });
 
-  it('gives the URL parser\'s result on its fast path, for URLs built from the characters that parser rewrites', () => {
+  it("gives the URL parser's result on its fast path, for URLs built from the characters that parser rewrites", () => {
     // Each part is mostly plain (so the fast path is taken often), sometimes one of the characters or
     // shapes the parser rewrites, decodes or refuses.
     const pick = (plain: string[], tricky: string[] = []) =>
-      tricky.length === 0 ? fc.constantFrom(...plain) : fc.oneof({ arbitrary: fc.constantFrom(...plain), weight: 6 }, { arbitrary: fc.constantFrom(...tricky), weight: 1 });
-    const piece = (plain: string[], tricky: string[], max: number) => fc.array(pick(plain, tricky), { minLength: 1, maxLength: max }).map((a) => a.join(''));
+      tricky.length === 0
+        ? fc.constantFrom(...plain)
+        : fc.oneof(
+            { arbitrary: fc.constantFrom(...plain), weight: 6 },
+            { arbitrary: fc.constantFrom(...tricky), weight: 1 },
+          );
+    const piece = (plain: string[], tricky: string[], max: number) =>
+      fc.array(pick(plain, tricky), { minLength: 1, maxLength: max }).map((a) => a.join(''));
     const label = piece(['a', 'Z', 'q', 'web', '0', '9', '-'], ['_', 'xn--', 'ä', '%41', '0x', '1'], 4);
-    const host = fc.tuple(fc.array(label, { minLength: 1, maxLength: 3 }), pick([''], ['.'])).map(([labels, dot]) => labels.join('.') + dot);
+    const host = fc
+      .tuple(fc.array(label, { minLength: 1, maxLength: 3 }), pick([''], ['.']))
+      .map(([labels, dot]) => labels.join('.') + dot);
     const port = pick(['', ':8080', ':80', ':443', ':3000'], [':0', ':08080', ':65535', ':65536', ':', ':1x']);
-    const segment = piece(['a', 'B', '7', 'x.y', '-', '_', '~', "'", '!', '$', '+', ';', '=', '@', ':', '%41'], ['.', '..', '%2e', '%2E', '%zz', ' ', '"', '<', '^', '`', '{', '|', '\\', 'ä', '\t'], 4);
+    const segment = piece(
+      ['a', 'B', '7', 'x.y', '-', '_', '~', "'", '!', '$', '+', ';', '=', '@', ':', '%41'],
+      ['.', '..', '%2e', '%2E', '%zz', ' ', '"', '<', '^', '`', '{', '|', '\\', 'ä', '\t'],
+      4,
+    );
     const path = fc.array(segment, { maxLength: 4 }).map((s) => (s.length === 0 ? '' : `/${s.join('/')}`));
-    const name = piece(['id', 'Q', '_', '.', '-', '~'], ['+', '%20', '%41', '%', ' ', 'ä', "'", '*', '\t', '\u0001', '(', '!', ';'], 3);
-    const pair = fc.tuple(fc.oneof(name, fc.constant('')), pick(['', '=', '=1', '=a b', '=%zz', '==', '=ä', '=?', '=/'])).map(([n, v]) => n + v);
-    const query = fc.option(fc.array(pair, { maxLength: 4 }).map((p) => `?${p.join('&')}`), { nil: '' });
+    const name = piece(
+      ['id', 'Q', '_', '.', '-', '~'],
+      ['+', '%20', '%41', '%', ' ', 'ä', "'", '*', '\t', '\u0001', '(', '!', ';'],
+      3,
+    );
+    const pair = fc
+      .tuple(fc.oneof(name, fc.constant('')), pick(['', '=', '=1', '=a b', '=%zz', '==', '=ä', '=?', '=/']))
+      .map(([n, v]) => n + v);
+    const query = fc.option(
+      fc.array(pair, { maxLength: 4 }).map((p) => `?${p.join('&')}`),
+      { nil: '' },
+    );
     const url = fc
-      .tuple(pick(['http', 'https', 'HTTP', 'hTTps'], ['ftp', 'ws', 'file']), pick(['://'], ['://u@', '://u:p@', ':/', '://@']), host, port, path, query, pick(['', '#', '#f', '#a?b=1']), pick(['', ' '], ['\u0001']))
+      .tuple(
+        pick(['http', 'https', 'HTTP', 'hTTps'], ['ftp', 'ws', 'file']),
+        pick(['://'], ['://u@', '://u:p@', ':/', '://@']),
+        host,
+        port,
+        path,
+        query,
+        pick(['', '#', '#f', '#a?b=1']),
+        pick(['', ' '], ['\u0001']),
+      )
       .map((p) => p.join(''));
     let fast = 0;
     fc.assert(
@@ -100,7 +130,9 @@ describe('detectFormat', () => {
   it('recognises each format from content', () => {
     expect(d('{"@version":"2.15.0","site":[]}')).toBe('zap-json');
     expect(d('<?xml version="1.0"?>\n<OWASPZAPReport version="2.9.0">')).toBe('zap-xml');
-    expect(d('<?xml version="1.0"?>\n<!DOCTYPE issues [\n<!ELEMENT issues (issue*)>\n]>\n<issues burpVersion="1">')).toBe('burp-xml');
+    expect(
+      d('<?xml version="1.0"?>\n<!DOCTYPE issues [\n<!ELEMENT issues (issue*)>\n]>\n<issues burpVersion="1">'),
+    ).toBe('burp-xml');
     expect(d('{"template-id":"a"}\n{"template-id":"b"}\n')).toBe('nuclei-jsonl');
     expect(d('{"templateID":"a"}')).toBe('nuclei-jsonl');
     expect(d('[{"template-id":"a"}]')).toBe('nuclei-json');

@@ -41,7 +41,8 @@ export function normalizeByParser(raw: string): string {
 // Anything else (IDN or punycode, a numeric last label the parser may read as IPv4, user info, dot
 // segments, characters it percent-encodes, a parameter name it would decode) goes to the parser.
 // fingerprint.test.ts holds the two to the same result over generated URLs.
-const PLAIN_URL = /^(https?):\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::([1-9][0-9]{0,4}))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*)?(?:\?([^#]*))?(?:#.*)?$/i;
+const PLAIN_URL =
+  /^(https?):\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::([1-9][0-9]{0,4}))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*)?(?:\?([^#]*))?(?:#.*)?$/i;
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
 const PLAIN_NAME = /^[A-Za-z0-9._~-]*$/;
 const DEFAULT_PORT: Record<string, string> = { http: '80', https: '443' };
@@ -91,7 +92,14 @@ function normalizeRelative(raw: string): string {
   if (q === -1) return raw;
   const hash = raw.indexOf('#', q);
   const query = raw.slice(q + 1, hash === -1 ? undefined : hash);
-  const names = [...new Set(query.split('&').map((p) => p.split('=')[0] ?? '').filter((n) => n !== ''))].sort();
+  const names = [
+    ...new Set(
+      query
+        .split('&')
+        .map((p) => p.split('=')[0] ?? '')
+        .filter((n) => n !== ''),
+    ),
+  ].sort();
   return `${raw.slice(0, q)}${names.length > 0 ? `?${names.join('&')}` : ''}`;
 }
 
@@ -141,7 +149,11 @@ export function isPublicId(value: string): boolean {
  */
 export function publicId(targetId: string | number, fingerprintHex: string, attempt = 0): string {
   if (!Number.isInteger(attempt) || attempt < 0) throw new RangeError('attempt must be a non-negative integer');
-  const digest = hash('sha256', `vb-public-id\u0000${String(targetId)}\u0000${fingerprintHex}\u0000${attempt}`, 'buffer');
+  const digest = hash(
+    'sha256',
+    `vb-public-id\u0000${String(targetId)}\u0000${fingerprintHex}\u0000${attempt}`,
+    'buffer',
+  );
   let letters = '';
   for (let i = 0; i < 6; i++) letters += String.fromCharCode(65 + (digest.readUInt32BE(i * 4) % 26));
   const digits = String(digest.readUInt32BE(24) % 1_000_000).padStart(6, '0');

@@ -36,14 +36,18 @@ describe('fuzz: a report file read as a stream', () => {
       throw e;
     }
   };
-  const inMemory = (buf: Buffer) => outcome(async () => parseUnguarded(buf, undefined, 1024 * 1024).vulnerabilities.reduce((k, v) => k + v.findings.length, 0));
+  const inMemory = (buf: Buffer) =>
+    outcome(async () =>
+      parseUnguarded(buf, undefined, 1024 * 1024).vulnerabilities.reduce((k, v) => k + v.findings.length, 0),
+    );
   const streamed = (path: string, inWorker: boolean) =>
     outcome(async () => {
       if (inWorker) {
         const stream = await openReportFileInWorker(path);
         try {
           let k = 0;
-          for (let part = await stream.next(); part !== null; part = await stream.next()) k += part.reduce((sum, p) => sum + p.packed.length, 0);
+          for (let part = await stream.next(); part !== null; part = await stream.next())
+            k += part.reduce((sum, p) => sum + p.packed.length, 0);
           return k;
         } finally {
           await stream.close();
@@ -58,12 +62,16 @@ describe('fuzz: a report file read as a stream', () => {
     });
 
   const property = (inWorker: boolean) =>
-    fc.asyncProperty(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (i, muts) => {
-      const buf = mutate(seeds[i] ?? Buffer.alloc(0), muts);
-      const path = join(dir, `case-${n++}.json`);
-      writeFileSync(path, buf);
-      expect(await streamed(path, inWorker)).toEqual(await inMemory(buf));
-    });
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: seeds.length - 1 }),
+      fc.array(mutation, { minLength: 1, maxLength: 4 }),
+      async (i, muts) => {
+        const buf = mutate(seeds[i] ?? Buffer.alloc(0), muts);
+        const path = join(dir, `case-${n++}.json`);
+        writeFileSync(path, buf);
+        expect(await streamed(path, inWorker)).toEqual(await inMemory(buf));
+      },
+    );
 
   it('on the import thread', async () => {
     await fc.assert(property(false), { numRuns: 60, seed: 20261202 });

@@ -59,12 +59,41 @@ type Mutation =
   | { kind: 'insert'; at: number; text: string }
   | { kind: 'delete'; at: number; length: number };
 
-const SPICE = ['"', '{', '}', '[', ']', ',', ':', '<', '>', '</', '&', '&#0;', '&xxe;', '\\', '\\u0000', '\u0000', '\n', '<!DOCTYPE x [<!ENTITY e "x">]>', ']]>', 'null', '1e999', '-', '\uFFFF', '\ud800'];
+const SPICE = [
+  '"',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '<',
+  '>',
+  '</',
+  '&',
+  '&#0;',
+  '&xxe;',
+  '\\',
+  '\\u0000',
+  '\u0000',
+  '\n',
+  '<!DOCTYPE x [<!ENTITY e "x">]>',
+  ']]>',
+  'null',
+  '1e999',
+  '-',
+  '\uFFFF',
+  '\ud800',
+];
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...SPICE), fc.string({ maxLength: 8 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...SPICE), fc.string({ maxLength: 8 })),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
 );
 
@@ -76,7 +105,8 @@ export function mutate(seed: Buffer, mutations: Mutation[]): Buffer {
     else if (m.kind === 'flip') {
       buf = Buffer.from(buf);
       if (at < buf.length) buf[at] = m.byte;
-    } else if (m.kind === 'insert') buf = Buffer.concat([buf.subarray(0, at), Buffer.from(m.text, 'utf8'), buf.subarray(at)]);
+    } else if (m.kind === 'insert')
+      buf = Buffer.concat([buf.subarray(0, at), Buffer.from(m.text, 'utf8'), buf.subarray(at)]);
     else buf = Buffer.concat([buf.subarray(0, at), buf.subarray(at + m.length)]);
   }
   return buf;
@@ -94,21 +124,29 @@ export function fuzzCases(seeds: Record<ReportFormat, Buffer[]>): FuzzCase[] {
     const list = seeds[format];
     cases.push({
       name: `${format}: arbitrary bytes`,
-      property: fc.property(fc.uint8Array({ maxLength: 256 }), (bytes) => parsesOrRefuses(Buffer.from(bytes), format)) as FuzzCase['property'],
+      property: fc.property(fc.uint8Array({ maxLength: 256 }), (bytes) =>
+        parsesOrRefuses(Buffer.from(bytes), format),
+      ) as FuzzCase['property'],
     });
     cases.push({
       name: `${format}: arbitrary JSON`,
-      property: fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => parsesOrRefuses(Buffer.from(JSON.stringify(value) ?? 'null'), format)) as FuzzCase['property'],
+      property: fc.property(fc.jsonValue({ maxDepth: 4 }), (value) =>
+        parsesOrRefuses(Buffer.from(JSON.stringify(value) ?? 'null'), format),
+      ) as FuzzCase['property'],
     });
     if (list.length > 0) {
       cases.push({
         name: `${format}: mutated real report`,
-        property: fc.property(fc.integer({ min: 0, max: list.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, muts) => {
-          const seed = list[i] ?? Buffer.alloc(0);
-          const buf = mutate(seed, muts);
-          parsesOrRefuses(buf, format);
-          parsesOrRefuses(buf);
-        }) as FuzzCase['property'],
+        property: fc.property(
+          fc.integer({ min: 0, max: list.length - 1 }),
+          fc.array(mutation, { minLength: 1, maxLength: 4 }),
+          (i, muts) => {
+            const seed = list[i] ?? Buffer.alloc(0);
+            const buf = mutate(seed, muts);
+            parsesOrRefuses(buf, format);
+            parsesOrRefuses(buf);
+          },
+        ) as FuzzCase['property'],
       });
     }
   }

@@ -5,15 +5,59 @@
  */
 
 const BLOCK_TAGS = new Set([
-  'p', 'div', 'br', 'tr', 'table', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'pre', 'blockquote', 'section', 'article', 'header', 'footer', 'hr', 'dl', 'dt', 'dd',
+  'p',
+  'div',
+  'br',
+  'tr',
+  'table',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'blockquote',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'hr',
+  'dl',
+  'dt',
+  'dd',
 ]);
 const DROP_CONTENT = new Set(['script', 'style', 'head', 'title', 'template', 'noscript']);
 
 const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', trade: '™',
-  hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', bull: '•',
-  laquo: '«', raquo: '»', middot: '·', shy: '', times: '×', euro: '€', deg: '°', para: '¶', sect: '§',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  bull: '•',
+  laquo: '«',
+  raquo: '»',
+  middot: '·',
+  shy: '',
+  times: '×',
+  euro: '€',
+  deg: '°',
+  para: '¶',
+  sect: '§',
 };
 
 /** Decodes HTML character references; unknown ones are left as written. */
@@ -21,7 +65,8 @@ export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});?/g, (whole, ref: string) => {
     if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+      const code =
+        ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
       if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\uFFFD';
       return String.fromCodePoint(code);
     }

@@ -13,7 +13,8 @@ export interface LoadedInput {
 /** Reads the input into bytes. A string is the report's text; `{ path }` is a file to read. */
 export async function loadInput(input: ReportInput): Promise<Buffer> {
   if (typeof input === 'string') return Buffer.from(input, 'utf8');
-  if (input instanceof Uint8Array) return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (input instanceof Uint8Array)
+    return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (typeof input === 'object' && input !== null && typeof input.path === 'string') {
     try {
       return await readFile(input.path);
@@ -33,7 +34,11 @@ export function checkEncoding(buf: Buffer, format: ReportFormat | 'unknown'): Lo
   const start = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   if (!isUtf8(buf)) {
     const offset = firstInvalidUtf8(buf);
-    throw new ReportError(format === 'unknown' ? formatOf(buf, start) : format, `invalid UTF-8 (byte 0x${(buf[offset] ?? 0).toString(16).padStart(2, '0')} at offset ${offset})`, lineColumnAt(buf, offset));
+    throw new ReportError(
+      format === 'unknown' ? formatOf(buf, start) : format,
+      `invalid UTF-8 (byte 0x${(buf[offset] ?? 0).toString(16).padStart(2, '0')} at offset ${offset})`,
+      lineColumnAt(buf, offset),
+    );
   }
   return { buf, start };
 }

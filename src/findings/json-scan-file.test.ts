@@ -33,7 +33,11 @@ const tricky = `\uFEFF{ "@version" : "2.15.0", "we\\"ird\\\\" : [1, {"a": "]}"}]
 
 describe('scanJsonFile: the structural pass of json-split over a file read in chunks', () => {
   it('finds the same elements and skeleton as json-split on the whole buffer, at every chunk size', async () => {
-    const files = [write('tricky.json', tricky), reportFixture('zap-bcgov-1.json').path, reportFixture('zap-anubissbe-1.json').path];
+    const files = [
+      write('tricky.json', tricky),
+      reportFixture('zap-bcgov-1.json').path,
+      reportFixture('zap-anubissbe-1.json').path,
+    ];
     for (const file of files) {
       const buf = readFileSync(file);
       const start = buf[0] === 0xef ? 3 : 0;
@@ -98,7 +102,12 @@ describe('openReportFile', () => {
     const expected = await parseReport({ path: file }).catch((e: unknown) => e);
     expect(expected).toBeInstanceOf(ReportError);
     const stream = await openReportFile(file).catch((e: unknown) => e);
-    const error = stream instanceof ReportError ? stream : await Promise.resolve().then(() => countStream(stream as never)).catch((e: unknown) => e);
+    const error =
+      stream instanceof ReportError
+        ? stream
+        : await Promise.resolve()
+            .then(() => countStream(stream as never))
+            .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReportError);
     expect((error as ReportError).position.line).toBe((expected as ReportError).position.line);
     if (!(stream instanceof ReportError)) await (stream as { close(): Promise<void> }).close();

@@ -41,7 +41,12 @@ interface Frame {
 /** Not sure the file is valid JSON of the expected shape. */
 class Unsure extends Error {}
 
-export async function scanJsonFile(fd: FileHandle, splitPath: PathSegment[], chunkSize = CHUNK, onRead?: (bytes: number) => void): Promise<FileScan | null> {
+export async function scanJsonFile(
+  fd: FileHandle,
+  splitPath: PathSegment[],
+  chunkSize = CHUNK,
+  onRead?: (bytes: number) => void,
+): Promise<FileScan | null> {
   const hash = createHash('sha256');
   const chunk = Buffer.allocUnsafe(chunkSize);
   const skeleton: Buffer[] = [];
@@ -86,7 +91,8 @@ export async function scanJsonFile(fd: FileHandle, splitPath: PathSegment[], chu
     if (parent) {
       const seg = parent.level >= 0 ? splitPath[parent.level] : undefined;
       const name: string | number = parent.object ? parent.key : parent.index;
-      const matches = seg !== undefined && (seg === '*' || (parent.object && seg === parent.key) || (!parent.object && seg === '*'));
+      const matches =
+        seg !== undefined && (seg === '*' || (parent.object && seg === parent.key) || (!parent.object && seg === '*'));
       level = matches ? parent.level + 1 : -1;
       keys = matches ? [...parent.keys, name] : [];
       path = jsonPath(parent.path, name);

@@ -27,7 +27,9 @@ export function parseJsonSplit(
   splitPath: PathSegment[],
   onElement: (value: unknown, place: ElementPlace) => void,
 ): unknown {
-  const s = new Splitter(buf, format, splitPath, (from, to, place) => onElement(parseJsonSlice(buf, from, to, format, place.path), place));
+  const s = new Splitter(buf, format, splitPath, (from, to, place) =>
+    onElement(parseJsonSlice(buf, from, to, format, place.path), place),
+  );
   return s.run(start);
 }
 
@@ -43,7 +45,12 @@ export interface ElementSlice {
  * pace (e.g. store each before parsing the next): checks the structure of the whole document, parses
  * the skeleton, and returns where each element lies. Elements are checked only when parsed.
  */
-export function splitJson(buf: Buffer, start: number, format: ReportFormat, splitPath: PathSegment[]): { skeleton: unknown; elements: ElementSlice[] } {
+export function splitJson(
+  buf: Buffer,
+  start: number,
+  format: ReportFormat,
+  splitPath: PathSegment[],
+): { skeleton: unknown; elements: ElementSlice[] } {
   const elements: ElementSlice[] = [];
   const s = new Splitter(buf, format, splitPath, (from, to, place) => elements.push({ from, to, place }));
   const skeleton = s.run(start);
@@ -130,7 +137,12 @@ class Splitter {
         if (d === 44 || d === 93 || d === 125 || d === 32 || d === 10 || d === 13 || d === 9) break;
         i++;
       }
-      if (i === from) this.fail(from, i >= b.length ? 'unexpected end of file (the file may be truncated)' : 'expected a value', path);
+      if (i === from)
+        this.fail(
+          from,
+          i >= b.length ? 'unexpected end of file (the file may be truncated)' : 'expected a value',
+          path,
+        );
       this.i = i;
       return;
     }
@@ -161,7 +173,11 @@ class Splitter {
   private expect(code: number, what: string, path: string): void {
     this.ws();
     if (this.buf[this.i] !== code) {
-      this.fail(this.i, this.i >= this.buf.length ? `unexpected end of file, expected ${what}` : `expected ${what}`, path);
+      this.fail(
+        this.i,
+        this.i >= this.buf.length ? `unexpected end of file, expected ${what}` : `expected ${what}`,
+        path,
+      );
     }
     this.i++;
   }
@@ -250,7 +266,8 @@ class Splitter {
         this.i++;
         continue;
       }
-      if (b[this.i] !== 93) this.fail(this.i, this.i >= b.length ? "unexpected end of file, expected ']'" : "expected ',' or ']'", path);
+      if (b[this.i] !== 93)
+        this.fail(this.i, this.i >= b.length ? "unexpected end of file, expected ']'" : "expected ',' or ']'", path);
       this.removed.push([contentStart, this.i]);
       this.i++;
       return;

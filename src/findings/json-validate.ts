@@ -24,7 +24,9 @@ export function findJsonError(text: string): JsonProblem | null {
     }
   };
   const problemAt = (what: string): JsonProblem =>
-    i >= n ? { index: n, reason: `unexpected end of input (${what})` } : { index: i, reason: `unexpected character ${JSON.stringify(text[i])} (${what})` };
+    i >= n
+      ? { index: n, reason: `unexpected end of input (${what})` }
+      : { index: i, reason: `unexpected character ${JSON.stringify(text[i])} (${what})` };
   const str = (): JsonProblem | null => {
     i++;
     while (i < n) {
@@ -37,7 +39,8 @@ export function findJsonError(text: string): JsonProblem | null {
       if (c === 92) {
         const e = text[i + 1];
         if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return { index: i, reason: 'bad \\u escape in a string' };
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+            return { index: i, reason: 'bad \\u escape in a string' };
           i += 6;
           continue;
         }

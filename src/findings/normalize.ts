@@ -7,7 +7,10 @@ export const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;
 export function cleanText(value: string): string {
   const hasNul = value.includes('\u0000');
   if (!hasNul && !/[\ud800-\udfff]/.test(value)) return value;
-  return (hasNul ? value.replaceAll('\u0000', '\uFFFD') : value).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\uFFFD');
+  return (hasNul ? value.replaceAll('\u0000', '\uFFFD') : value).replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\uFFFD',
+  );
 }
 
 export interface Capped {
@@ -27,7 +30,10 @@ export function capText(value: string, maxBytes: number, cutFrom?: number): Capp
   if (cutFrom === undefined && bytes <= maxBytes) return { text, truncated: false };
   let cut = bytes <= maxBytes ? text : Buffer.from(text, 'utf8').subarray(0, maxBytes).toString('utf8');
   if (bytes > maxBytes && cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
-  return { text: `${cut}\n…[truncated by Vulnbridge: ${cutFrom ?? bytes} bytes in the report, ${Math.min(bytes, maxBytes)} kept]`, truncated: true };
+  return {
+    text: `${cut}\n…[truncated by Vulnbridge: ${cutFrom ?? bytes} bytes in the report, ${Math.min(bytes, maxBytes)} kept]`,
+    truncated: true,
+  };
 }
 
 /**
@@ -85,8 +91,17 @@ export function findCwe(...texts: string[]): number | null {
 }
 
 const SEVERITY_WORDS: Record<string, Severity> = {
-  critical: 'critical', high: 'high', medium: 'medium', moderate: 'medium', low: 'low',
-  info: 'info', informational: 'info', information: 'info', none: 'info', unknown: 'info', note: 'low',
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  moderate: 'medium',
+  low: 'low',
+  info: 'info',
+  informational: 'info',
+  information: 'info',
+  none: 'info',
+  unknown: 'info',
+  note: 'low',
 };
 
 /** Severity from a tool's word (`High`, `informational`, `unknown` → info); null when unrecognised. */
@@ -104,9 +119,17 @@ export function severityFromScore(score: number): Severity {
 }
 
 const CONFIDENCE_WORDS: Record<string, Confidence> = {
-  confirmed: 'confirmed', certain: 'confirmed', high: 'high', firm: 'high', medium: 'medium',
-  low: 'low', tentative: 'low', experimental: 'low', 'false positive': 'false_positive',
-  false_positive: 'false_positive', falsepositive: 'false_positive',
+  confirmed: 'confirmed',
+  certain: 'confirmed',
+  high: 'high',
+  firm: 'high',
+  medium: 'medium',
+  low: 'low',
+  tentative: 'low',
+  experimental: 'low',
+  'false positive': 'false_positive',
+  false_positive: 'false_positive',
+  falsepositive: 'false_positive',
 };
 
 export function confidenceFromWord(value: unknown): Confidence {

@@ -9,7 +9,10 @@ export function isReportFormat(value: unknown): value is ReportFormat {
 }
 
 /** Checks the options and the encoding, and settles the format (given, or detected from the content). */
-export function prepareParse(buf: Buffer, options: ParseOptions): { format: ReportFormat; start: number; maxFieldBytes: number } {
+export function prepareParse(
+  buf: Buffer,
+  options: ParseOptions,
+): { format: ReportFormat; start: number; maxFieldBytes: number } {
   const { forced, maxFieldBytes } = checkOptions(options);
   const { start } = checkEncoding(buf, forced ?? 'unknown');
   return { format: forced ?? detectFormat(buf, start), start, maxFieldBytes };
@@ -18,7 +21,10 @@ export function prepareParse(buf: Buffer, options: ParseOptions): { format: Repo
 export function checkOptions(options: ParseOptions): { forced: ReportFormat | undefined; maxFieldBytes: number } {
   const { format: forced, maxFieldBytes = DEFAULT_MAX_FIELD_BYTES } = options;
   if (forced !== undefined && !isReportFormat(forced)) {
-    throw new ReportError('unknown', `unknown format ${JSON.stringify(String(forced)).slice(0, 60)}; expected one of ${REPORT_FORMATS.join(', ')}`);
+    throw new ReportError(
+      'unknown',
+      `unknown format ${JSON.stringify(String(forced)).slice(0, 60)}; expected one of ${REPORT_FORMATS.join(', ')}`,
+    );
   }
   if (!Number.isInteger(maxFieldBytes) || maxFieldBytes < 1024) {
     throw new ReportError(forced ?? 'unknown', 'maxFieldBytes must be an integer of at least 1024');
@@ -38,6 +44,7 @@ export function guardParse<T>(format: ReportFormat | undefined, parse: () => T):
 export function toReportError(e: unknown, format: ReportFormat | undefined): ReportError {
   if (e instanceof ReportError) return e;
   // A parser bug or an input we did not foresee: still one typed error, never a crash.
-  const detail = e instanceof RangeError ? 'the report is too large or too deeply nested' : 'the report could not be read';
+  const detail =
+    e instanceof RangeError ? 'the report is too large or too deeply nested' : 'the report could not be read';
   return new ReportError(format ?? 'unknown', detail);
 }

@@ -13,7 +13,8 @@ if (!port) throw new Error('parse-worker.ts runs only as a worker thread');
 const post = (reply: WorkerReply) => port.postMessage(reply);
 
 function toReply(error: unknown): WorkerReply {
-  if (error instanceof ReportError) return { type: 'error', report: { format: error.format, reason: error.reason, position: error.position } };
+  if (error instanceof ReportError)
+    return { type: 'error', report: { format: error.format, reason: error.reason, position: error.position } };
   return { type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 

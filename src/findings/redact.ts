@@ -19,7 +19,16 @@ export const DEFAULT_SECRET_HEADERS: readonly string[] = [
 ];
 
 /** Extra parameter names that are secrets although they do not look token-like. */
-export const DEFAULT_SECRET_PARAMS: readonly string[] = ['code', 'sig', 'signature', 'pwd', 'passwd', 'pass', 'credential', 'credentials'];
+export const DEFAULT_SECRET_PARAMS: readonly string[] = [
+  'code',
+  'sig',
+  'signature',
+  'pwd',
+  'passwd',
+  'pass',
+  'credential',
+  'credentials',
+];
 
 /** A header, query parameter, form field or JSON key whose name matches this holds a secret. */
 export const DEFAULT_SECRET_NAME_PATTERN = /token|secret|session|auth|key|password/i;
@@ -87,8 +96,10 @@ function redactTokenShapes(r: Resolved, text: string): string {
   for (const [re, kind] of TOKEN_SHAPES) out = out.replace(re, () => r.mask(kind));
   // Credentials after an auth scheme: `Bearer abc`, `Basic dXNlcjpw`, `token abc`.
   // Prose such as "Basic authentication" is left alone: a credential has a digit or is long.
-  return out.replace(/\b(Bearer|Basic|Digest|Token|Negotiate|NTLM)([ \t]+)([A-Za-z0-9\-._~+/]+=*)/gi, (m, scheme: string, sp: string, cred: string) =>
-    (cred.length >= 8 && /\d/.test(cred)) || cred.length >= 20 ? `${scheme}${sp}${r.mask(scheme)}` : m,
+  return out.replace(
+    /\b(Bearer|Basic|Digest|Token|Negotiate|NTLM)([ \t]+)([A-Za-z0-9\-._~+/]+=*)/gi,
+    (m, scheme: string, sp: string, cred: string) =>
+      (cred.length >= 8 && /\d/.test(cred)) || cred.length >= 20 ? `${scheme}${sp}${r.mask(scheme)}` : m,
   );
 }
 
@@ -96,7 +107,9 @@ function redactTokenShapes(r: Resolved, text: string): string {
 
 /** `a=1&token=x` (query, fragment or form body) with secret values masked; the rest verbatim. */
 function redactParams(r: Resolved, params: string): string {
-  return params.replace(/(^|[&;])([^=&;#\s]*)=([^&;#\s]*)/g, (m, sep: string, name: string) => (isSecretName(r, name) ? `${sep}${name}=${r.mask(decodeName(name))}` : m));
+  return params.replace(/(^|[&;])([^=&;#\s]*)=([^&;#\s]*)/g, (m, sep: string, name: string) =>
+    isSecretName(r, name) ? `${sep}${name}=${r.mask(decodeName(name))}` : m,
+  );
 }
 
 function redactUrlWith(r: Resolved, url: string): string {
@@ -138,18 +151,25 @@ function redactHeaderValue(r: Resolved, name: string, value: string): string {
   if (lower === 'set-cookie') {
     // Only the first pair is the cookie; `Path=/; HttpOnly` and friends are attributes.
     const semi = value.indexOf(';');
-    return semi < 0 ? maskCookiePairs(r, name, value) : `${maskCookiePairs(r, name, value.slice(0, semi))}${value.slice(semi)}`;
+    return semi < 0
+      ? maskCookiePairs(r, name, value)
+      : `${maskCookiePairs(r, name, value.slice(0, semi))}${value.slice(semi)}`;
   }
   if (isSecretName(r, name)) {
     // Keep a leading auth scheme (`Bearer`, `Basic`): it says what kind of credential it was.
     const scheme = /^([A-Za-z][A-Za-z0-9-]*)[ \t]+\S/.exec(value.trim());
-    return scheme && /^(authorization|proxy-authorization)$/.test(lower) ? `${scheme[1]} ${r.mask(name)}` : r.mask(name);
+    return scheme && /^(authorization|proxy-authorization)$/.test(lower)
+      ? `${scheme[1]} ${r.mask(name)}`
+      : r.mask(name);
   }
   return redactTextWith(r, value);
 }
 
 /** Header values of credential and token-like headers masked (cookie names kept); others scanned. */
-export function redactHeaders(headers: readonly (readonly [string, string])[], options?: RedactOptions): [string, string][] {
+export function redactHeaders(
+  headers: readonly (readonly [string, string])[],
+  options?: RedactOptions,
+): [string, string][] {
   const r = resolve(options);
   if (!r.enabled) return headers.map(([n, v]) => [n, v]);
   return headers.map(([n, v]) => [n, redactHeaderValue(r, n, v)]);
@@ -162,24 +182,35 @@ const NAME = String.raw`[A-Za-z0-9_.\-\[\]%]+`;
 function redactTextWith(r: Resolved, text: string): string {
   let out = text;
   // Header lines inside text (raw requests, evidence): `Authorization: Bearer x`, `Cookie: a=b`.
-  out = out.replace(/^([ \t]*)([A-Za-z0-9!#$%&'*+.^_`|~-]+)([ \t]*:[ \t]*)([^\r\n]*)/gm, (m, ind: string, name: string, colon: string, value: string) => {
-    const lower = name.toLowerCase();
-    if (lower === 'cookie' || lower === 'set-cookie' || isSecretName(r, name))
-      return `${ind}${name}${colon}${redactHeaderValue(r, name, value)}`;
-    return m;
-  });
+  out = out.replace(
+    /^([ \t]*)([A-Za-z0-9!#$%&'*+.^_`|~-]+)([ \t]*:[ \t]*)([^\r\n]*)/gm,
+    (m, ind: string, name: string, colon: string, value: string) => {
+      const lower = name.toLowerCase();
+      if (lower === 'cookie' || lower === 'set-cookie' || isSecretName(r, name))
+        return `${ind}${name}${colon}${redactHeaderValue(r, name, value)}`;
+      return m;
+    },
+  );
   // URLs with userinfo.
-  out = out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^/?#@\s:]+):([^/?#@\s]+)@/gi, (_m, s: string, u: string) => `${s}${u}:${r.mask('password')}@`);
+  out = out.replace(
+    /\b([a-z][a-z0-9+.-]*:\/\/)([^/?#@\s:]+):([^/?#@\s]+)@/gi,
+    (_m, s: string, u: string) => `${s}${u}:${r.mask('password')}@`,
+  );
   // name=value in query strings, request lines, form bodies and prose.
-  out = out.replace(new RegExp(String.raw`(^|[?&;#\s"'(,{<])(${NAME})=([^&;#\s"'<>)]*)`, 'g'), (m, pre: string, name: string, value: string) =>
-    value !== '' && isSecretName(r, name) ? `${pre}${name}=${r.mask(decodeName(name))}` : m,
+  out = out.replace(
+    new RegExp(String.raw`(^|[?&;#\s"'(,{<])(${NAME})=([^&;#\s"'<>)]*)`, 'g'),
+    (m, pre: string, name: string, value: string) =>
+      value !== '' && isSecretName(r, name) ? `${pre}${name}=${r.mask(decodeName(name))}` : m,
   );
   // JSON and YAML-ish `"password": "x"` / `password: x`.
-  out = out.replace(/("|')([^"'\r\n]{1,100})\1(\s*:\s*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s,}\]]+)/g, (m, q: string, name: string, colon: string, value: string) => {
-    if (!isSecretName(r, name) || value === 'null' || value === 'true' || value === 'false') return m;
-    const quoted = value.startsWith('"') || value.startsWith("'");
-    return `${q}${name}${q}${colon}${quoted ? `${value[0]}${r.mask(name)}${value[0]}` : `"${r.mask(name)}"`}`;
-  });
+  out = out.replace(
+    /("|')([^"'\r\n]{1,100})\1(\s*:\s*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s,}\]]+)/g,
+    (m, q: string, name: string, colon: string, value: string) => {
+      if (!isSecretName(r, name) || value === 'null' || value === 'true' || value === 'false') return m;
+      const quoted = value.startsWith('"') || value.startsWith("'");
+      return `${q}${name}${q}${colon}${quoted ? `${value[0]}${r.mask(name)}${value[0]}` : `"${r.mask(name)}"`}`;
+    },
+  );
   return redactTokenShapes(r, out);
 }
 

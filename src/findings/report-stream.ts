@@ -46,19 +46,32 @@ export interface FileReportStream extends ReportStream {
  * encoding and structure and read its skeleton; then the buffer is let go and each alert is read back
  * from the file when its turn comes, so the peak holds either the file or one alert's model, never both.
  */
-export async function openReportFile(path: string, options: ParseOptions = {}, onRead?: (bytes: number) => void): Promise<FileReportStream> {
+export async function openReportFile(
+  path: string,
+  options: ParseOptions = {},
+  onRead?: (bytes: number) => void,
+): Promise<FileReportStream> {
   const fd = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
     throw new ReportError('unknown', `cannot read the report file (${e.code ?? 'read error'})`);
   });
   try {
-    const { stream, sha256, bytes } = (await scannedStream(fd, options, onRead)) ?? firstPass(await fd.readFile(), fd.fd, options);
+    const { stream, sha256, bytes } =
+      (await scannedStream(fd, options, onRead)) ?? firstPass(await fd.readFile(), fd.fd, options);
     let closed: Promise<void> | null = null;
     const close = () => {
       closed ??= fd.close();
       return closed;
     };
     const { position } = stream;
-    return { header: stream.header, next: () => stream.next(), warnings: () => stream.warnings(), ...(position ? { position } : {}), sha256, bytes, close };
+    return {
+      header: stream.header,
+      next: () => stream.next(),
+      warnings: () => stream.warnings(),
+      ...(position ? { position } : {}),
+      sha256,
+      bytes,
+      close,
+    };
   } catch (error) {
     await fd.close();
     throw error;
@@ -69,7 +82,11 @@ export async function openReportFile(path: string, options: ParseOptions = {}, o
  * A ZAP JSON file read in chunks (json-scan-file), never whole; null when the file is not plainly a
  * valid ZAP JSON report, and the caller reads it whole (and so names any problem exactly).
  */
-async function scannedStream(fd: FileHandle, options: ParseOptions, onRead?: (bytes: number) => void): Promise<{ stream: ReportStream; sha256: string; bytes: number } | null> {
+async function scannedStream(
+  fd: FileHandle,
+  options: ParseOptions,
+  onRead?: (bytes: number) => void,
+): Promise<{ stream: ReportStream; sha256: string; bytes: number } | null> {
   const { forced, maxFieldBytes } = checkOptions(options);
   if (forced !== undefined && forced !== 'zap-json') return null;
   const scan = await scanJsonFile(fd, ZAP_SPLIT_PATH, undefined, onRead);
@@ -92,7 +109,11 @@ async function scannedStream(fd: FileHandle, options: ParseOptions, onRead?: (by
 }
 
 /** Everything that needs the whole buffer, in a frame of its own so nothing keeps the buffer afterwards. */
-function firstPass(buf: Buffer, fd: number, options: ParseOptions): { stream: ReportStream; sha256: string; bytes: number } {
+function firstPass(
+  buf: Buffer,
+  fd: number,
+  options: ParseOptions,
+): { stream: ReportStream; sha256: string; bytes: number } {
   const sha256 = createHash('sha256').update(buf).digest('hex');
   return { stream: openReportStream(buf, options, fileSource(fd, buf.length)), sha256, bytes: buf.length };
 }
@@ -152,7 +173,11 @@ export function streamOfReport(report: ParsedReport): ReportStream {
     next: () => {
       if (done) return null;
       done = true;
-      return vulnerabilities.map((vulnerability, index) => ({ vulnerability, index, findings: vulnerability.findings }));
+      return vulnerabilities.map((vulnerability, index) => ({
+        vulnerability,
+        index,
+        findings: vulnerability.findings,
+      }));
     },
   };
 }

@@ -45,7 +45,11 @@ function errorOf(reply: Extract<WorkerReply, { type: 'error' }>): Error {
 }
 
 /** `onRead` follows the structural pass through the file, before the header is known. */
-export async function openReportFileInWorker(path: string, options: ParseOptions = {}, onRead?: (bytes: number) => void): Promise<AsyncFileReportStream> {
+export async function openReportFileInWorker(
+  path: string,
+  options: ParseOptions = {},
+  onRead?: (bytes: number) => void,
+): Promise<AsyncFileReportStream> {
   const worker = new Worker(ENTRY);
   const replies: WorkerReply[] = [];
   let waiting: { resolve: (reply: WorkerReply) => void } | null = null;
@@ -82,7 +86,9 @@ export async function openReportFileInWorker(path: string, options: ParseOptions
   for (; first.type === 'read'; first = await receive()) onRead?.(first.bytes);
   if (first.type !== 'header') {
     await close();
-    throw first.type === 'error' ? errorOf(first) : new Error(`the report parser thread answered ${first.type} before the header`);
+    throw first.type === 'error'
+      ? errorOf(first)
+      : new Error(`the report parser thread answered ${first.type} before the header`);
   }
   worker.postMessage({ type: 'more', parts: AHEAD } satisfies WorkerRequest);
   let done = false;
@@ -109,7 +115,9 @@ export async function openReportFileInWorker(path: string, options: ParseOptions
         warnings = reply.warnings;
         return null;
       }
-      throw reply.type === 'error' ? errorOf(reply) : new Error(`the report parser thread answered ${reply.type} unexpectedly`);
+      throw reply.type === 'error'
+        ? errorOf(reply)
+        : new Error(`the report parser thread answered ${reply.type} unexpectedly`);
     },
   };
 }

@@ -83,7 +83,8 @@ export function readXml(buf: Buffer, start: number, opts: XmlReadOptions): XmlEl
   });
   const decoder = new StringDecoder('utf8');
   try {
-    for (let at = start; at < buf.length; at += CHUNK) parser.write(decoder.write(buf.subarray(at, Math.min(buf.length, at + CHUNK))));
+    for (let at = start; at < buf.length; at += CHUNK)
+      parser.write(decoder.write(buf.subarray(at, Math.min(buf.length, at + CHUNK))));
     parser.write(decoder.end());
     parser.close();
   } catch (e) {

@@ -145,7 +145,10 @@ export class GitlabClient {
     return this.http.all<GitlabLabel>(`/projects/${projectId}/labels`, search ? { search } : {});
   }
 
-  async createLabel(projectId: number, label: { name: string; color: string; description?: string }): Promise<GitlabLabel> {
+  async createLabel(
+    projectId: number,
+    label: { name: string; color: string; description?: string },
+  ): Promise<GitlabLabel> {
     return (await this.http.request<GitlabLabel>('POST', `/projects/${projectId}/labels`, { body: label })).data;
   }
 
@@ -157,12 +160,15 @@ export class GitlabClient {
 
   /** Issues carrying a label (our finding-ID label), open or closed. */
   async issuesWithLabel(projectId: number, label: string): Promise<GitlabIssue[]> {
-    return (await this.http.page<GitlabIssue>(`/projects/${projectId}/issues`, { labels: label, state: 'all', per_page: 20 })).items;
+    return (
+      await this.http.page<GitlabIssue>(`/projects/${projectId}/issues`, { labels: label, state: 'all', per_page: 20 })
+    ).items;
   }
 
   /** Up to 100 issues by iid in one call. */
   async issuesByIids(projectId: number, iids: number[]): Promise<GitlabIssue[]> {
-    return (await this.http.page<GitlabIssue>(`/projects/${projectId}/issues`, { iids, state: 'all', per_page: 100 })).items;
+    return (await this.http.page<GitlabIssue>(`/projects/${projectId}/issues`, { iids, state: 'all', per_page: 100 }))
+      .items;
   }
 
   async issue(projectId: number, iid: number): Promise<GitlabIssue> {
@@ -171,7 +177,11 @@ export class GitlabClient {
 
   /** Adds labels without touching the others (never replaces the list). */
   async addLabels(projectId: number, iid: number, labels: string[]): Promise<GitlabIssue> {
-    return (await this.http.request<GitlabIssue>('PUT', `/projects/${projectId}/issues/${iid}`, { body: { add_labels: labels.join(',') } })).data;
+    return (
+      await this.http.request<GitlabIssue>('PUT', `/projects/${projectId}/issues/${iid}`, {
+        body: { add_labels: labels.join(',') },
+      })
+    ).data;
   }
 
   /** Deletes an issue (GitLab allows it to project Owners and administrators only). */
@@ -187,11 +197,20 @@ export class GitlabClient {
 
   /** Issues with a label updated after a time, every page, oldest change first. */
   issuesUpdatedAfter(projectId: number, label: string, after: string | null): Promise<GitlabIssue[]> {
-    return this.http.all<GitlabIssue>(`/projects/${projectId}/issues`, { labels: label, state: 'all', order_by: 'updated_at', sort: 'asc', ...(after ? { updated_after: after } : {}) });
+    return this.http.all<GitlabIssue>(`/projects/${projectId}/issues`, {
+      labels: label,
+      state: 'all',
+      order_by: 'updated_at',
+      sort: 'asc',
+      ...(after ? { updated_after: after } : {}),
+    });
   }
 
   notes(projectId: number, iid: number): Promise<GitlabNote[]> {
-    return this.http.all<GitlabNote>(`/projects/${projectId}/issues/${iid}/notes`, { sort: 'asc', order_by: 'created_at' });
+    return this.http.all<GitlabNote>(`/projects/${projectId}/issues/${iid}/notes`, {
+      sort: 'asc',
+      order_by: 'created_at',
+    });
   }
 
   async note(projectId: number, iid: number, noteId: number): Promise<GitlabNote> {
@@ -200,7 +219,11 @@ export class GitlabClient {
 
   /** POST a note. Never retried by the transport: the caller looks for its marker first. */
   async createNote(projectId: number, iid: number, body: string, internal = false): Promise<GitlabNote> {
-    return (await this.http.request<GitlabNote>('POST', `/projects/${projectId}/issues/${iid}/notes`, { body: { body, ...(internal ? { internal: true } : {}) } })).data;
+    return (
+      await this.http.request<GitlabNote>('POST', `/projects/${projectId}/issues/${iid}/notes`, {
+        body: { body, ...(internal ? { internal: true } : {}) },
+      })
+    ).data;
   }
 
   members(projectId: number): Promise<GitlabMember[]> {

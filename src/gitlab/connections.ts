@@ -29,8 +29,19 @@ export function sealTokens(box: SecretBox, connectionId: string, tokens: TokenSe
   };
 }
 
-export async function findConnection(db: Kysely<Database>, organizationId: string, targetId: string): Promise<GitlabConnection | null> {
-  return (await db.selectFrom('gitlab_connections').selectAll().where('organization_id', '=', organizationId).where('target_id', '=', targetId).executeTakeFirst()) ?? null;
+export async function findConnection(
+  db: Kysely<Database>,
+  organizationId: string,
+  targetId: string,
+): Promise<GitlabConnection | null> {
+  return (
+    (await db
+      .selectFrom('gitlab_connections')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('target_id', '=', targetId)
+      .executeTakeFirst()) ?? null
+  );
 }
 
 export async function loadConnection(db: Kysely<Database>, id: string): Promise<GitlabConnection | null> {
@@ -49,9 +60,18 @@ export interface SaveConnectionInput {
 }
 
 /** Store (or replace, on reconnect) a target's connection; jobs paused for it resume. */
-export async function saveConnection(db: Kysely<Database>, box: SecretBox, input: SaveConnectionInput): Promise<GitlabConnection> {
+export async function saveConnection(
+  db: Kysely<Database>,
+  box: SecretBox,
+  input: SaveConnectionInput,
+): Promise<GitlabConnection> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('gitlab_connections').selectAll().where('organization_id', '=', input.organizationId).where('target_id', '=', input.targetId).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('gitlab_connections')
+      .selectAll()
+      .where('organization_id', '=', input.organizationId)
+      .where('target_id', '=', input.targetId)
+      .executeTakeFirst();
     const now = nowIso();
     const id = existing?.id ?? newId();
     const values = {
@@ -70,12 +90,33 @@ export async function saveConnection(db: Kysely<Database>, box: SecretBox, input
       updated_at: now,
     };
     if (existing) {
-      await trx.updateTable('gitlab_connections').set({ ...values, token_version: Number(existing.token_version) + 1 }).where('id', '=', id).execute();
+      await trx
+        .updateTable('gitlab_connections')
+        .set({ ...values, token_version: Number(existing.token_version) + 1 })
+        .where('id', '=', id)
+        .execute();
     } else {
-      await trx.insertInto('gitlab_connections').values({ id, organization_id: input.organizationId, target_id: input.targetId, token_version: 1, created_at: now, ...values }).execute();
+      await trx
+        .insertInto('gitlab_connections')
+        .values({
+          id,
+          organization_id: input.organizationId,
+          target_id: input.targetId,
+          token_version: 1,
+          created_at: now,
+          ...values,
+        })
+        .execute();
     }
     await resumeGroup(trx, connectionGroupKey(input.targetId));
-    await recordAudit(trx, { organizationId: input.organizationId, actorUserId: input.connectedBy, action: existing ? 'gitlab.reconnected' : 'gitlab.connected', subjectType: 'target', subjectId: input.targetId, details: { instance: input.baseUrl, gitlabUser: input.user.username, kind: input.authKind } });
+    await recordAudit(trx, {
+      organizationId: input.organizationId,
+      actorUserId: input.connectedBy,
+      action: existing ? 'gitlab.reconnected' : 'gitlab.connected',
+      subjectType: 'target',
+      subjectId: input.targetId,
+      details: { instance: input.baseUrl, gitlabUser: input.user.username, kind: input.authKind },
+    });
     return trx.selectFrom('gitlab_connections').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   });
 }
@@ -83,23 +124,59 @@ export async function saveConnection(db: Kysely<Database>, box: SecretBox, input
 /** The connection cannot be used until a person reconnects it: its jobs pause (they do not fail). */
 export async function markReconnectNeeded(db: Kysely<Database>, connectionId: string, reason: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('gitlab_connections').select(['organization_id', 'target_id', 'status']).where('id', '=', connectionId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('gitlab_connections')
+      .select(['organization_id', 'target_id', 'status'])
+      .where('id', '=', connectionId)
+      .executeTakeFirst();
     if (!row) return;
-    await trx.updateTable('gitlab_connections').set({ status: 'reconnect_needed', status_reason: reason.slice(0, 500), refreshing_until: null, updated_at: nowIso() }).where('id', '=', connectionId).execute();
+    await trx
+      .updateTable('gitlab_connections')
+      .set({
+        status: 'reconnect_needed',
+        status_reason: reason.slice(0, 500),
+        refreshing_until: null,
+        updated_at: nowIso(),
+      })
+      .where('id', '=', connectionId)
+      .execute();
     await pauseGroup(trx, connectionGroupKey(row.target_id));
     if (row.status !== 'reconnect_needed') {
-      await recordAudit(trx, { organizationId: row.organization_id, actorUserId: null, action: 'gitlab.reconnect_needed', subjectType: 'target', subjectId: row.target_id, details: { reason } });
+      await recordAudit(trx, {
+        organizationId: row.organization_id,
+        actorUserId: null,
+        action: 'gitlab.reconnect_needed',
+        subjectType: 'target',
+        subjectId: row.target_id,
+        details: { reason },
+      });
     }
   });
 }
 
-export async function deleteConnection(db: Kysely<Database>, organizationId: string, connectionId: string, actorUserId: string | null): Promise<void> {
+export async function deleteConnection(
+  db: Kysely<Database>,
+  organizationId: string,
+  connectionId: string,
+  actorUserId: string | null,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('gitlab_connections').select(['target_id']).where('organization_id', '=', organizationId).where('id', '=', connectionId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('gitlab_connections')
+      .select(['target_id'])
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', connectionId)
+      .executeTakeFirst();
     if (!row) return;
     // Work waiting for GitLab is kept, paused, until the target is connected again.
     await pauseGroup(trx, connectionGroupKey(row.target_id));
     await trx.deleteFrom('gitlab_connections').where('id', '=', connectionId).execute();
-    await recordAudit(trx, { organizationId, actorUserId, action: 'gitlab.disconnected', subjectType: 'target', subjectId: row.target_id });
+    await recordAudit(trx, {
+      organizationId,
+      actorUserId,
+      action: 'gitlab.disconnected',
+      subjectType: 'target',
+      subjectId: row.target_id,
+    });
   });
 }

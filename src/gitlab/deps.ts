@@ -13,7 +13,12 @@ export interface GitlabDeps {
 
 /** The GitLab transport (SSRF-guarded) and the token provider over it; one per process, shared by the
  * HTTP routes and the worker so refreshes are single-flight in the process too. */
-export function createGitlabDeps(db: Db, env: Env, secretBox: SecretBox, fetchImpl?: typeof fetch): { fetch: typeof fetch; tokens: TokenProvider } {
+export function createGitlabDeps(
+  db: Db,
+  env: Env,
+  secretBox: SecretBox,
+  fetchImpl?: typeof fetch,
+): { fetch: typeof fetch; tokens: TokenProvider } {
   const fetchFn = fetchImpl ?? createGuardedFetch(parseAllowedHosts(env.GITLAB_ALLOWED_HOSTS));
   return { fetch: fetchFn, tokens: new TokenProvider({ db: db.kysely, box: secretBox, env, fetch: fetchFn }) };
 }

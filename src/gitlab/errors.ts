@@ -38,12 +38,19 @@ export function unreachable(baseUrl: string, error: unknown, what: string): Gitl
     origin = new URL(baseUrl).origin;
   } catch {}
   const cause = (error as { cause?: Error }).cause;
-  return new GitlabError('network', `could not reach GitLab at ${origin}`, null, null, `${what}: ${cause?.message ?? (error as Error).message}`);
+  return new GitlabError(
+    'network',
+    `could not reach GitLab at ${origin}`,
+    null,
+    null,
+    `${what}: ${cause?.message ?? (error as Error).message}`,
+  );
 }
 
 export function failureOf(status: number, body: unknown): GitlabFailure {
   if (status === 401) return 'unauthorized';
-  if (status === 403) return (body as { error?: string } | null)?.error === 'insufficient_scope' ? 'insufficient_scope' : 'forbidden';
+  if (status === 403)
+    return (body as { error?: string } | null)?.error === 'insufficient_scope' ? 'insufficient_scope' : 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
   if (status === 429) return 'rate_limited';

@@ -42,7 +42,11 @@ export class GitlabHttp {
     return this.options.baseUrl;
   }
 
-  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<{ data: T; headers: Headers; status: number }> {
+  async request<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown } = {},
+  ): Promise<{ data: T; headers: Headers; status: number }> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once<T>(method, path, options);
@@ -74,14 +78,22 @@ export class GitlabHttp {
     return items;
   }
 
-  private async once<T>(method: string, path: string, options: { query?: Query; body?: unknown }): Promise<{ data: T; headers: Headers; status: number }> {
+  private async once<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown },
+  ): Promise<{ data: T; headers: Headers; status: number }> {
     const url = `${this.options.baseUrl}/api/v4${path}${buildQuery(options.query)}`;
     const token = await this.options.token();
     let response: Response;
     try {
       response = await this.options.fetch(url, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
@@ -100,7 +112,12 @@ export class GitlabHttp {
     if (!response.ok) {
       const failure = failureOf(response.status, body);
       const detail = describeGitlabBody(body);
-      throw new GitlabError(failure, `GitLab answered ${response.status} to ${method} ${path}${detail ? `: ${detail}` : ''}`, response.status, parseRetryAfter(response.headers.get('retry-after')));
+      throw new GitlabError(
+        failure,
+        `GitLab answered ${response.status} to ${method} ${path}${detail ? `: ${detail}` : ''}`,
+        response.status,
+        parseRetryAfter(response.headers.get('retry-after')),
+      );
     }
     return { data: (text === '' ? null : body) as T, headers: response.headers, status: response.status };
   }

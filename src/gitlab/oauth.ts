@@ -45,7 +45,12 @@ async function tokenRequest(fetchFn: typeof fetch, app: OAuthApp, form: Record<s
     response = await fetchFn(`${app.baseUrl}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ client_id: app.clientId, client_secret: app.clientSecret, redirect_uri: app.redirectUri, ...form }).toString(),
+      body: new URLSearchParams({
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        redirect_uri: app.redirectUri,
+        ...form,
+      }).toString(),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
@@ -54,14 +59,19 @@ async function tokenRequest(fetchFn: typeof fetch, app: OAuthApp, form: Record<s
   const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
   if (!response.ok || !body || typeof body.access_token !== 'string') {
     const failure = response.status >= 500 ? 'server' : response.status === 429 ? 'rate_limited' : 'unauthorized';
-    throw new GitlabError(failure, `GitLab refused the token request (${response.status}): ${describeGitlabBody(body) || 'no detail'}`, response.status);
+    throw new GitlabError(
+      failure,
+      `GitLab refused the token request (${response.status}): ${describeGitlabBody(body) || 'no detail'}`,
+      response.status,
+    );
   }
   const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in);
   const createdAt = typeof body.created_at === 'number' ? body.created_at * 1000 : Date.now();
   return {
     accessToken: body.access_token,
     refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : null,
-    expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? new Date(Math.min(createdAt, Date.now()) + expiresIn * 1000) : null,
+    expiresAt:
+      Number.isFinite(expiresIn) && expiresIn > 0 ? new Date(Math.min(createdAt, Date.now()) + expiresIn * 1000) : null,
   };
 }
 
@@ -74,7 +84,11 @@ export function refreshTokens(fetchFn: typeof fetch, app: OAuthApp, refreshToken
 }
 
 /** Revoke a token at GitLab. Best effort: a token GitLab no longer knows is as good as revoked. */
-export async function revokeToken(fetchFn: typeof fetch, app: Omit<OAuthApp, 'redirectUri'>, token: string): Promise<boolean> {
+export async function revokeToken(
+  fetchFn: typeof fetch,
+  app: Omit<OAuthApp, 'redirectUri'>,
+  token: string,
+): Promise<boolean> {
   try {
     const response = await fetchFn(`${app.baseUrl}/oauth/revoke`, {
       method: 'POST',

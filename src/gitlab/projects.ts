@@ -79,7 +79,10 @@ async function listPickerPage(
 ): Promise<{ projects: PickerProject[]; nextCursor: string | null }> {
   let cursor = decodeCursor(options.cursor);
   if (options.includeGroups && !cursor.groups) {
-    const groups = topMostGroups(await client.groups({ min_access_level: 10 })).map((g) => ({ id: g.id, path: g.full_path }));
+    const groups = topMostGroups(await client.groups({ min_access_level: 10 })).map((g) => ({
+      id: g.id,
+      path: g.full_path,
+    }));
     cursor = { ...cursor, groups };
   }
   const groups = cursor.groups ?? [];
@@ -87,7 +90,8 @@ async function listPickerPage(
   const common = { search, order_by: 'path', sort: 'asc', per_page: PER_PAGE, page: cursor.page } as const;
   const next = (hasMore: boolean): string | null => {
     if (hasMore) return encodeCursor({ ...cursor, page: cursor.page + 1 });
-    if (options.includeGroups && cursor.source < groups.length) return encodeCursor({ source: cursor.source + 1, page: 1, groups });
+    if (options.includeGroups && cursor.source < groups.length)
+      return encodeCursor({ source: cursor.source + 1, page: 1, groups });
     return null;
   };
   if (cursor.source === 0) {

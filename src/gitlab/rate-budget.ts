@@ -27,7 +27,8 @@ export async function takeBudget(db: Kysely<Database>, key: string, perMinute: n
 async function tryTake(db: Kysely<Database>, key: string, perMinute: number): Promise<BudgetDecision | null> {
   const now = nowIso();
   const windowFloor = nowIso(-WINDOW_MS);
-  const notBlocked = (eb: ExpressionBuilder<Database, 'rate_budgets'>) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]);
+  const notBlocked = (eb: ExpressionBuilder<Database, 'rate_budgets'>) =>
+    eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]);
   const inWindow = await db
     .updateTable('rate_budgets')
     .set((eb) => ({ used: eb('used', '+', 1) }))
@@ -45,7 +46,12 @@ async function tryTake(db: Kysely<Database>, key: string, perMinute: number): Pr
     .where(notBlocked)
     .executeTakeFirst();
   if (Number(fresh.numUpdatedRows) === 1) return { ok: true };
-  const inserted = await db.insertInto('rate_budgets').values({ key, window_started_at: now, used: 1, blocked_until: null }).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
+  const inserted = await db
+    .insertInto('rate_budgets')
+    .values({ key, window_started_at: now, used: 1, blocked_until: null })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst();
   return inserted ? { ok: true } : null;
 }
 

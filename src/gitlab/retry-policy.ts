@@ -12,14 +12,25 @@ export interface RetryPolicy {
   maxInlineWaitMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 4000, maxInlineWaitMs: 10_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 4000,
+  maxInlineWaitMs: 10_000,
+};
 
 export function isIdempotent(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'PUT' || method === 'DELETE';
 }
 
 /** The delay before the next attempt, or null when the call should not be retried. */
-export function retryDelay(policy: RetryPolicy, method: string, attempt: number, error: GitlabError, random = Math.random): number | null {
+export function retryDelay(
+  policy: RetryPolicy,
+  method: string,
+  attempt: number,
+  error: GitlabError,
+  random = Math.random,
+): number | null {
   if (!isIdempotent(method) || !error.transient || attempt >= policy.attempts) return null;
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const delay = error.retryAfterMs ?? Math.round(backoff / 2 + (random() * backoff) / 2);

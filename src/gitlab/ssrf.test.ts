@@ -5,7 +5,13 @@ import { parseEnv } from '../config/index.ts';
 import { GitlabError } from './errors.ts';
 import { GitlabHttp } from './http.ts';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.ts';
-import { checkInstanceUrl, createGuardedFetch, isAllowedOrigin, isNonPublicAddress, parseAllowedHosts } from './ssrf.ts';
+import {
+  checkInstanceUrl,
+  createGuardedFetch,
+  isAllowedOrigin,
+  isNonPublicAddress,
+  parseAllowedHosts,
+} from './ssrf.ts';
 
 describe('SSRF guard', () => {
   let server: Server;
@@ -24,10 +30,23 @@ describe('SSRF guard', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('classifies addresses', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+    ]) {
       expect(isNonPublicAddress(a), a).toBe(true);
     }
-    for (const a of ['8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:1.1.1.1']) expect(isNonPublicAddress(a), a).toBe(false);
+    for (const a of ['8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:1.1.1.1'])
+      expect(isNonPublicAddress(a), a).toBe(false);
   });
 
   it('refuses http, credentials and private literal addresses unless allow-listed', () => {
@@ -43,7 +62,9 @@ describe('SSRF guard', () => {
     const guarded = createGuardedFetch([]);
     await expect(guarded(`http://localhost:${port}/`)).rejects.toThrow(/plain http/);
     const error = await guarded(`https://localhost:${port}/`).catch((e: Error & { cause?: Error }) => e);
-    expect(String((error as Error & { cause?: Error }).cause?.message ?? error)).toMatch(/resolves to (127\.0\.0\.1|::1), a private or loopback address/);
+    expect(String((error as Error & { cause?: Error }).cause?.message ?? error)).toMatch(
+      /resolves to (127\.0\.0\.1|::1), a private or loopback address/,
+    );
   });
 
   it('dials an allow-listed loopback host and never follows a redirect', async () => {
@@ -57,7 +78,11 @@ describe('SSRF guard', () => {
 describe('GitLab error bodies', () => {
   it('keeps the title of an HTML error page, not the page', async () => {
     const { describeGitlabBody } = await import('./errors.ts');
-    expect(describeGitlabBody('<!DOCTYPE html><html><head><title>422 Error</title></head><body><script>x</script></body></html>')).toBe('422 Error');
+    expect(
+      describeGitlabBody(
+        '<!DOCTYPE html><html><head><title>422 Error</title></head><body><script>x</script></body></html>',
+      ),
+    ).toBe('422 Error');
     expect(describeGitlabBody('<html><body>no title</body></html>')).toBe('an HTML error page');
     expect(describeGitlabBody({ message: { title: ['is too long'] } })).toBe('title is too long');
     expect(describeGitlabBody({ error: 'invalid_grant', error_description: 'expired' })).toBe('invalid_grant: expired');
@@ -92,16 +117,28 @@ describe('SSRF allow-list: host and port', () => {
   });
 
   it('parses entries with and without a port, names and addresses, IPv6 in brackets', () => {
-    expect(parseAllowedHosts(' LocalHost:8929, gitlab.corp ,10.0.0.5:443,[::1]:8929,[FD00::1], ::1 ')).toEqual(['localhost:8929', 'gitlab.corp', '10.0.0.5:443', '[::1]:8929', '[fd00::1]', '[::1]']);
+    expect(parseAllowedHosts(' LocalHost:8929, gitlab.corp ,10.0.0.5:443,[::1]:8929,[FD00::1], ::1 ')).toEqual([
+      'localhost:8929',
+      'gitlab.corp',
+      '10.0.0.5:443',
+      '[::1]:8929',
+      '[fd00::1]',
+      '[::1]',
+    ]);
   });
 
   it('refuses a GITLAB_ALLOWED_HOSTS entry that is not host or host:port at start', () => {
-    expect(parseEnv({ GITLAB_ALLOWED_HOSTS: 'localhost:8929,[::1]:8929,gitlab.corp' }).GITLAB_ALLOWED_HOSTS).toBe('localhost:8929,[::1]:8929,gitlab.corp');
-    for (const bad of ['http://gitlab.corp', 'gitlab.corp/path', 'a b', 'host:port']) expect(() => parseEnv({ GITLAB_ALLOWED_HOSTS: bad }), bad).toThrow(/GITLAB_ALLOWED_HOSTS/);
+    expect(parseEnv({ GITLAB_ALLOWED_HOSTS: 'localhost:8929,[::1]:8929,gitlab.corp' }).GITLAB_ALLOWED_HOSTS).toBe(
+      'localhost:8929,[::1]:8929,gitlab.corp',
+    );
+    for (const bad of ['http://gitlab.corp', 'gitlab.corp/path', 'a b', 'host:port'])
+      expect(() => parseEnv({ GITLAB_ALLOWED_HOSTS: bad }), bad).toThrow(/GITLAB_ALLOWED_HOSTS/);
   });
 
   it('matches host and port; an entry without a port means the scheme’s default port only', () => {
-    const allowed = parseAllowedHosts(`localhost:${openPort},127.0.0.1:${openPort},gitlab.corp,[::1]:${openPort},10.0.0.5`);
+    const allowed = parseAllowedHosts(
+      `localhost:${openPort},127.0.0.1:${openPort},gitlab.corp,[::1]:${openPort},10.0.0.5`,
+    );
     expect(isAllowedOrigin(new URL(`http://localhost:${openPort}`), allowed)).toBe(true);
     expect(isAllowedOrigin(new URL(`http://LOCALHOST:${openPort}/x`), allowed)).toBe(true);
     expect(isAllowedOrigin(new URL(`https://localhost:${probePort}`), allowed)).toBe(false);
@@ -118,10 +155,16 @@ describe('SSRF allow-list: host and port', () => {
   });
 
   it('checks the port of instance URLs, for names and addresses alike', () => {
-    expect(checkInstanceUrl(`http://127.0.0.1:${openPort}`, [`127.0.0.1:${openPort}`])).toBe(`http://127.0.0.1:${openPort}`);
+    expect(checkInstanceUrl(`http://127.0.0.1:${openPort}`, [`127.0.0.1:${openPort}`])).toBe(
+      `http://127.0.0.1:${openPort}`,
+    );
     expect(() => checkInstanceUrl(`http://127.0.0.1:${probePort}`, ['127.0.0.1'])).toThrow(/GITLAB_ALLOWED_HOSTS/);
-    expect(() => checkInstanceUrl(`https://127.0.0.1:${probePort}`, [`127.0.0.1:${openPort}`])).toThrow(/GITLAB_ALLOWED_HOSTS/);
-    expect(() => checkInstanceUrl(`http://localhost:${probePort}`, [`localhost:${openPort}`])).toThrow(/GITLAB_ALLOWED_HOSTS/);
+    expect(() => checkInstanceUrl(`https://127.0.0.1:${probePort}`, [`127.0.0.1:${openPort}`])).toThrow(
+      /GITLAB_ALLOWED_HOSTS/,
+    );
+    expect(() => checkInstanceUrl(`http://localhost:${probePort}`, [`localhost:${openPort}`])).toThrow(
+      /GITLAB_ALLOWED_HOSTS/,
+    );
     expect(() => checkInstanceUrl('https://[::1]:22', ['[::1]:8929'])).toThrow(/GITLAB_ALLOWED_HOSTS/);
     expect(checkInstanceUrl('https://[::1]:8929', ['[::1]:8929'])).toBe('https://[::1]:8929');
   });
@@ -130,7 +173,12 @@ describe('SSRF allow-list: host and port', () => {
     const guarded = createGuardedFetch(parseAllowedHosts(`localhost:${openPort},127.0.0.1:${openPort}`));
     expect(await (await guarded(`http://localhost:${openPort}/`)).json()).toEqual({ ok: true });
     expect(await (await guarded(`http://127.0.0.1:${openPort}/`)).json()).toEqual({ ok: true });
-    for (const url of [`https://localhost:${probePort}/`, `http://localhost:${probePort}/`, `https://127.0.0.1:${probePort}/`, `http://127.0.0.1:${probePort}/`]) {
+    for (const url of [
+      `https://localhost:${probePort}/`,
+      `http://localhost:${probePort}/`,
+      `https://127.0.0.1:${probePort}/`,
+      `http://127.0.0.1:${probePort}/`,
+    ]) {
       const error = await guarded(url).then(
         () => null,
         (e: Error & { cause?: Error }) => e,
@@ -143,7 +191,11 @@ describe('SSRF allow-list: host and port', () => {
 
   it('an entry without a port does not open other ports of the host', async () => {
     const guarded = createGuardedFetch(parseAllowedHosts('localhost,127.0.0.1'));
-    for (const url of [`https://localhost:${probePort}/`, `https://127.0.0.1:${probePort}/`, `http://127.0.0.1:${probePort}/`]) {
+    for (const url of [
+      `https://localhost:${probePort}/`,
+      `https://127.0.0.1:${probePort}/`,
+      `http://127.0.0.1:${probePort}/`,
+    ]) {
       await expect(guarded(url), url).rejects.toThrow();
     }
     expect(probeConnections).toBe(0);
@@ -154,7 +206,12 @@ describe('SSRF allow-list: host and port', () => {
     const messages: string[] = [];
     const details: string[] = [];
     for (const port of [closedPort, probePort]) {
-      const http = new GitlabHttp({ baseUrl: `https://localhost:${port}`, fetch: createGuardedFetch(allowed), token: async () => 't', retry: { ...DEFAULT_RETRY_POLICY, attempts: 1 } });
+      const http = new GitlabHttp({
+        baseUrl: `https://localhost:${port}`,
+        fetch: createGuardedFetch(allowed),
+        token: async () => 't',
+        retry: { ...DEFAULT_RETRY_POLICY, attempts: 1 },
+      });
       const error = (await http.request('GET', '/user').catch((e: unknown) => e)) as GitlabError;
       expect(error).toBeInstanceOf(GitlabError);
       messages.push(error.message.replace(String(port), 'PORT'));

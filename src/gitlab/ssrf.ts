@@ -79,7 +79,12 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 /** True when `host:port` (the port by scheme when none is written) is in the allow-list. An entry without
  * a port allows the scheme's default port only: `gitlab.corp` is https://gitlab.corp and http://gitlab.corp,
  * not https://gitlab.corp:8443. */
-export function isAllowedEndpoint(hostname: string, port: number | string | null | undefined, protocol: string, allowed: string[]): boolean {
+export function isAllowedEndpoint(
+  hostname: string,
+  port: number | string | null | undefined,
+  protocol: string,
+  allowed: string[],
+): boolean {
   const host = normaliseHost(hostname);
   const listed = isIP(host) === 6 ? `[${host}]` : host;
   const defaultPort = DEFAULT_PORTS[protocol];
@@ -100,13 +105,25 @@ export function checkInstanceUrl(raw: string, allowed: string[]): string {
   } catch {
     throw new DomainError('invalid_request', `${JSON.stringify(raw)} is not a URL`);
   }
-  if (url.username || url.password) throw new DomainError('invalid_request', 'the GitLab URL must not contain a user name or password');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DomainError('invalid_request', 'the GitLab URL must use https');
+  if (url.username || url.password)
+    throw new DomainError('invalid_request', 'the GitLab URL must not contain a user name or password');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new DomainError('invalid_request', 'the GitLab URL must use https');
   if (url.protocol === 'http:' && !isAllowedOrigin(url, allowed)) {
-    throw new DomainError('invalid_request', `the GitLab URL must use https (http is allowed only for host:port pairs in GITLAB_ALLOWED_HOSTS; ${url.host} is not)`);
+    throw new DomainError(
+      'invalid_request',
+      `the GitLab URL must use https (http is allowed only for host:port pairs in GITLAB_ALLOWED_HOSTS; ${url.host} is not)`,
+    );
   }
-  if (isIP(url.hostname.replace(/^\[|\]$/g, '')) && isNonPublicAddress(url.hostname.replace(/^\[|\]$/g, '')) && !isAllowedOrigin(url, allowed)) {
-    throw new DomainError('invalid_request', `${url.host} is a private or loopback address; add it (with its port) to GITLAB_ALLOWED_HOSTS to allow it`);
+  if (
+    isIP(url.hostname.replace(/^\[|\]$/g, '')) &&
+    isNonPublicAddress(url.hostname.replace(/^\[|\]$/g, '')) &&
+    !isAllowedOrigin(url, allowed)
+  ) {
+    throw new DomainError(
+      'invalid_request',
+      `${url.host} is a private or loopback address; add it (with its port) to GITLAB_ALLOWED_HOSTS to allow it`,
+    );
   }
   url.search = '';
   url.hash = '';
@@ -124,7 +141,11 @@ function guardedLookup(originAllowed: boolean) {
       if (error) return callback(error);
       const bad = addresses.find((a) => isNonPublicAddress(a.address));
       if (bad && !originAllowed) {
-        return callback(new SsrfBlockedError(`${hostname} resolves to ${bad.address}, a private or loopback address; add the host and port to GITLAB_ALLOWED_HOSTS to allow it`));
+        return callback(
+          new SsrfBlockedError(
+            `${hostname} resolves to ${bad.address}, a private or loopback address; add the host and port to GITLAB_ALLOWED_HOSTS to allow it`,
+          ),
+        );
       }
       if (options?.all) return callback(null, addresses);
       const first = addresses[0];
@@ -148,7 +169,10 @@ export function createGuardedFetch(allowed: string[]): typeof fetch {
     const originAllowed = isAllowedEndpoint(host, options.port, options.protocol, allowed);
     if (isIP(host) && isNonPublicAddress(host) && !originAllowed) {
       const where = `${isIP(host) === 6 ? `[${host}]` : host}:${options.port || DEFAULT_PORTS[options.protocol]}`;
-      callback(new SsrfBlockedError(`${where} is a private or loopback address; add it to GITLAB_ALLOWED_HOSTS to allow it`), null);
+      callback(
+        new SsrfBlockedError(`${where} is a private or loopback address; add it to GITLAB_ALLOWED_HOSTS to allow it`),
+        null,
+      );
       return;
     }
     (originAllowed ? listed : strict)(options, callback);
@@ -156,10 +180,13 @@ export function createGuardedFetch(allowed: string[]): typeof fetch {
   const agent = new Agent({ connect: connect as never });
   const guarded = async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input.toString() : input.url);
-    if (url.protocol === 'http:' && !isAllowedOrigin(url, allowed)) throw new SsrfBlockedError(`refusing plain http to ${url.host}`);
+    if (url.protocol === 'http:' && !isAllowedOrigin(url, allowed))
+      throw new SsrfBlockedError(`refusing plain http to ${url.host}`);
     const response = await undiciFetch(url, { ...(init as object), redirect: 'manual', dispatcher: agent } as never);
     if (response.status >= 300 && response.status < 400) {
-      throw new SsrfBlockedError(`GitLab answered a redirect (${response.status} to ${response.headers.get('location') ?? '?'}); redirects are not followed`);
+      throw new SsrfBlockedError(
+        `GitLab answered a redirect (${response.status} to ${response.headers.get('location') ?? '?'}); redirects are not followed`,
+      );
     }
     return response as unknown as Response;
   };

@@ -67,7 +67,11 @@ export class TokenProvider {
           return await original<T>(...args);
         } catch (again) {
           if (again instanceof GitlabError && again.failure === 'unauthorized') {
-            await markReconnectNeeded(this.deps.db, connectionId, 'GitLab refused the token even after a refresh; the grant was probably revoked');
+            await markReconnectNeeded(
+              this.deps.db,
+              connectionId,
+              'GitLab refused the token even after a refresh; the grant was probably revoked',
+            );
             throw new ReconnectNeededError('the GitLab connection needs to be reconnected');
           }
           throw again;
@@ -88,7 +92,10 @@ export class TokenProvider {
   private async read(connectionId: string): Promise<GitlabConnection> {
     const row = await loadConnection(this.deps.db, connectionId);
     if (!row) throw new ReconnectNeededError('the GitLab connection no longer exists');
-    if (row.status === 'reconnect_needed') throw new ReconnectNeededError(`the GitLab connection needs to be reconnected: ${row.status_reason ?? ''}`.trim());
+    if (row.status === 'reconnect_needed')
+      throw new ReconnectNeededError(
+        `the GitLab connection needs to be reconnected: ${row.status_reason ?? ''}`.trim(),
+      );
     return row;
   }
 
@@ -101,7 +108,13 @@ export class TokenProvider {
       if (staleToken === null && !expiresSoon) return current;
       if (row.auth_kind === 'access_token' || !row.refresh_token_enc) {
         if (staleToken === null && row.expires_at === null) return current;
-        await markReconnectNeeded(this.deps.db, connectionId, row.auth_kind === 'access_token' ? 'the access token was refused or has expired; enter a new one' : 'the token expired and there is no refresh token');
+        await markReconnectNeeded(
+          this.deps.db,
+          connectionId,
+          row.auth_kind === 'access_token'
+            ? 'the access token was refused or has expired; enter a new one'
+            : 'the token expired and there is no refresh token',
+        );
         throw new ReconnectNeededError('the GitLab connection needs to be reconnected');
       }
       if (await this.takeLease(row)) return this.refresh(row);
@@ -126,19 +139,37 @@ export class TokenProvider {
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const now = await loadConnection(this.deps.db, row.id);
-      if (!now || now.token_version !== row.token_version || now.status !== 'connected' || !now.refreshing_until || now.refreshing_until < nowIso()) return;
+      if (
+        !now ||
+        now.token_version !== row.token_version ||
+        now.status !== 'connected' ||
+        !now.refreshing_until ||
+        now.refreshing_until < nowIso()
+      )
+        return;
     }
   }
 
   private async refresh(row: GitlabConnection): Promise<string> {
-    const instance = await resolveInstance(this.deps.db, this.deps.env, this.deps.box, row.organization_id, row.instance_id);
+    const instance = await resolveInstance(
+      this.deps.db,
+      this.deps.env,
+      this.deps.box,
+      row.organization_id,
+      row.instance_id,
+    );
     const refreshToken = openRefreshToken(this.deps.box, row) ?? '';
     this.refreshCalls++;
     try {
       const tokens = await refreshTokens(this.deps.fetch, toOAuthApp(instance), refreshToken);
       const result = await this.deps.db
         .updateTable('gitlab_connections')
-        .set({ ...sealTokens(this.deps.box, row.id, tokens), token_version: Number(row.token_version) + 1, refreshing_until: null, updated_at: nowIso() })
+        .set({
+          ...sealTokens(this.deps.box, row.id, tokens),
+          token_version: Number(row.token_version) + 1,
+          refreshing_until: null,
+          updated_at: nowIso(),
+        })
         .where('id', '=', row.id)
         .where('token_version', '=', row.token_version)
         .executeTakeFirst();
@@ -147,11 +178,17 @@ export class TokenProvider {
     } catch (error) {
       if (error instanceof GitlabError && !error.transient) {
         const latest = await loadConnection(this.deps.db, row.id);
-        if (latest && latest.token_version !== row.token_version && latest.status === 'connected') return openAccessToken(this.deps.box, latest);
+        if (latest && latest.token_version !== row.token_version && latest.status === 'connected')
+          return openAccessToken(this.deps.box, latest);
         await markReconnectNeeded(this.deps.db, row.id, `GitLab refused to refresh the token: ${error.message}`);
         throw new ReconnectNeededError('the GitLab connection needs to be reconnected');
       }
-      await this.deps.db.updateTable('gitlab_connections').set({ refreshing_until: null }).where('id', '=', row.id).where('token_version', '=', row.token_version).execute();
+      await this.deps.db
+        .updateTable('gitlab_connections')
+        .set({ refreshing_until: null })
+        .where('id', '=', row.id)
+        .where('token_version', '=', row.token_version)
+        .execute();
       throw error;
     }
   }

@@ -10,7 +10,12 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { createGitlabDeps } from '../gitlab/index.ts';
 import type { Logger } from '../lib/index.ts';
 import { withAuditContext } from './audit-context.ts';
@@ -64,11 +69,18 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
-  await app.register(fastifyMultipart, { limits: { fileSize: options.env.MAX_REPORT_BYTES, files: 1, fields: 10, fieldSize: 1024 } });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: options.env.MAX_REPORT_BYTES, files: 1, fields: 10, fieldSize: 1024 },
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Vulnbridge API', version: '0.1.0', description: 'Errors are `{error:{code,message}}`. Authenticate with the session cookie (+ X-CSRF-Token on writes) or `Authorization: Bearer vbt_…`.' },
+      info: {
+        title: 'Vulnbridge API',
+        version: '0.1.0',
+        description:
+          'Errors are `{error:{code,message}}`. Authenticate with the session cookie (+ X-CSRF-Token on writes) or `Authorization: Bearer vbt_…`.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -98,10 +110,15 @@ async function registerWeb(app: App, webDir: string): Promise<void> {
   if (built) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/') || request.url === '/api' || request.method !== 'GET') {
-      return reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+      return reply
+        .status(404)
+        .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
     }
     if (!built) {
-      return reply.status(503).type('text/plain').send('The web app is not built. Run `npm run build` (or `npm start`, which builds it).');
+      return reply
+        .status(503)
+        .type('text/plain')
+        .send('The web app is not built. Run `npm run build` (or `npm start`, which builds it).');
     }
     // Client-side routes: serve the app shell.
     return reply.header('cache-control', 'no-cache').sendFile('index.html');

@@ -30,18 +30,36 @@ const STATUS: Record<ErrorCode, number> = {
 
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof DomainError) {
-    return reply.status(STATUS[error.code]).headers(error.headers).send({ error: { code: error.code, message: error.message } });
+    return reply
+      .status(STATUS[error.code])
+      .headers(error.headers)
+      .send({ error: { code: error.code, message: error.message } });
   }
   if (error instanceof ReconnectNeededError) {
-    return reply.status(409).send({ error: { code: 'reconnect_needed', message: `${error.message}: open the target's GitLab settings and click Reconnect` } });
+    return reply.status(409).send({
+      error: {
+        code: 'reconnect_needed',
+        message: `${error.message}: open the target's GitLab settings and click Reconnect`,
+      },
+    });
   }
   if (error instanceof GitlabError) {
     const code = error.transient ? 'gitlab_unavailable' : 'gitlab_refused';
-    const hint = error.failure === 'rate_limited' ? ' GitLab is rate limiting; wait a minute and try again.' : error.transient ? ' GitLab may be down; try again shortly.' : '';
+    const hint =
+      error.failure === 'rate_limited'
+        ? ' GitLab is rate limiting; wait a minute and try again.'
+        : error.transient
+          ? ' GitLab may be down; try again shortly.'
+          : '';
     // Why GitLab could not be reached (refused, TLS, DNS, blocked) goes to the log only, never to the caller.
     if (error.detail) request.log.warn({ gitlabDetail: error.detail }, error.message);
-    const headers: Record<string, string> = error.retryAfterMs ? { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) } : {};
-    return reply.status(STATUS[code]).headers(headers).send({ error: { code, message: `${error.message}.${hint}` } });
+    const headers: Record<string, string> = error.retryAfterMs
+      ? { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) }
+      : {};
+    return reply
+      .status(STATUS[code])
+      .headers(headers)
+      .send({ error: { code, message: `${error.message}.${hint}` } });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const message = error.validation
@@ -55,19 +73,29 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   const fastifyError = error as FastifyError;
   const status = fastifyError.statusCode ?? 500;
   if (status === 413) {
-    return reply.status(413).send({ error: { code: 'payload_too_large', message: 'the request body is larger than allowed' } });
+    return reply
+      .status(413)
+      .send({ error: { code: 'payload_too_large', message: 'the request body is larger than allowed' } });
   }
   if (status === 429) {
-    return reply.status(429).send({ error: { code: 'too_many_attempts', message: 'too many requests; wait and try again' } });
+    return reply
+      .status(429)
+      .send({ error: { code: 'too_many_attempts', message: 'too many requests; wait and try again' } });
   }
   if (status >= 400 && status < 500) {
     return reply.status(status).send({ error: { code: 'invalid_request', message: fastifyError.message } });
   }
   if (isClientAbort(error, request)) {
     // The request log's onRequestAbort line already says so at info.
-    request.log.debug(`${request.method} ${request.url} ended by the client before it was read whole (${error.message})`);
-    return reply.status(400).send({ error: { code: 'invalid_request', message: 'the request ended before its body was complete' } });
+    request.log.debug(
+      `${request.method} ${request.url} ended by the client before it was read whole (${error.message})`,
+    );
+    return reply
+      .status(400)
+      .send({ error: { code: 'invalid_request', message: 'the request ended before its body was complete' } });
   }
   request.log.error({ err: error }, 'unhandled error');
-  return reply.status(500).send({ error: { code: 'internal', message: 'something went wrong on our side; it has been logged' } });
+  return reply
+    .status(500)
+    .send({ error: { code: 'internal', message: 'something went wrong on our side; it has been logged' } });
 }

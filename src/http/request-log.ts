@@ -23,7 +23,10 @@ export function registerRequestLog(app: App): void {
     );
   });
   app.addHook('onRequestAbort', async (request) => {
-    request.log.info({ req: request, responseTime: elapsed(request), aborted: true }, `${request.method} ${path(request)} aborted by the client after ${elapsed(request)} ms`);
+    request.log.info(
+      { req: request, responseTime: elapsed(request), aborted: true },
+      `${request.method} ${path(request)} aborted by the client after ${elapsed(request)} ms`,
+    );
   });
 }
 

@@ -25,7 +25,14 @@ import {
 import { DomainError, notFound } from '../lib/index.ts';
 import { toTargetInfo } from '../services/index.ts';
 import type { TargetInfo } from '../contracts/index.ts';
-import { type ImportProgress, type ImportSummary, type LeftOutSite, MultipleSitesError, type StreamImportInput, storeReport } from './import-report.ts';
+import {
+  type ImportProgress,
+  type ImportSummary,
+  type LeftOutSite,
+  MultipleSitesError,
+  type StreamImportInput,
+  storeReport,
+} from './import-report.ts';
 
 export type TargetRef = { id: string } | { url: string; name?: string };
 
@@ -76,21 +83,54 @@ function findingsPerSite(report: ParsedReport): Map<string, number> {
 }
 
 /** The target, created when new: inside the import's transaction, so a refused report leaves none behind. */
-async function resolveTarget(trx: Transaction<Database>, organizationId: string, actorUserId: string | null, ref: TargetRef) {
+async function resolveTarget(
+  trx: Transaction<Database>,
+  organizationId: string,
+  actorUserId: string | null,
+  ref: TargetRef,
+) {
   if ('id' in ref) {
-    const row = await trx.selectFrom('targets').selectAll().where('organization_id', '=', organizationId).where('id', '=', ref.id).executeTakeFirst();
+    const row = await trx
+      .selectFrom('targets')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', ref.id)
+      .executeTakeFirst();
     if (!row) throw notFound('target');
     return toTargetInfo(row);
   }
   const parsed = baseUrlSchema.safeParse(ref.url);
-  if (!parsed.success) throw new DomainError('invalid_request', `the target ${JSON.stringify(ref.url)} is neither a target id nor an http(s) URL`);
-  const existing = await trx.selectFrom('targets').selectAll().where('organization_id', '=', organizationId).where('base_url', '=', parsed.data).executeTakeFirst();
+  if (!parsed.success)
+    throw new DomainError(
+      'invalid_request',
+      `the target ${JSON.stringify(ref.url)} is neither a target id nor an http(s) URL`,
+    );
+  const existing = await trx
+    .selectFrom('targets')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('base_url', '=', parsed.data)
+    .executeTakeFirst();
   if (existing) return toTargetInfo(existing);
   // As createTarget does, but in this transaction (Kysely has no nested transactions).
   const now = nowIso();
-  const row: Target = { id: newId(), organization_id: organizationId, name: ref.name ?? new URL(parsed.data).host, base_url: parsed.data, created_at: now, updated_at: now };
+  const row: Target = {
+    id: newId(),
+    organization_id: organizationId,
+    name: ref.name ?? new URL(parsed.data).host,
+    base_url: parsed.data,
+    created_at: now,
+    updated_at: now,
+  };
   await trx.insertInto('targets').values(row).execute();
-  await recordAudit(trx, { organizationId, actorUserId, action: 'target.created', subjectType: 'target', subjectId: row.id, details: { name: row.name, baseUrl: row.base_url } });
+  await recordAudit(trx, {
+    organizationId,
+    actorUserId,
+    action: 'target.created',
+    subjectType: 'target',
+    subjectId: row.id,
+    details: { name: row.name, baseUrl: row.base_url },
+  });
   return toTargetInfo(row);
 }
 
@@ -135,7 +175,13 @@ export async function importReport(db: Db, request: ImportRequest): Promise<Impo
       action: 'scan.imported',
       subjectType: 'scan',
       subjectId: summary.scanId,
-      details: { format: summary.format, findings: summary.findings, source: source.name, ...(summary.empty ? { empty: true } : {}), ...(summary.leftOut.length > 0 ? { leftOut: summary.leftOut } : {}) },
+      details: {
+        format: summary.format,
+        findings: summary.findings,
+        source: source.name,
+        ...(summary.empty ? { empty: true } : {}),
+        ...(summary.leftOut.length > 0 ? { leftOut: summary.leftOut } : {}),
+      },
     });
     return summary;
   };
@@ -143,9 +189,15 @@ export async function importReport(db: Db, request: ImportRequest): Promise<Impo
   try {
     if ('path' in request.file) {
       const { path } = request.file;
-      const inWorker = request.parseInWorker ?? (await stat(path).then((s) => s.size >= WORKER_MIN_BYTES).catch(() => false));
-      const size = request.onProgress ? (await stat(path).catch(() => null))?.size ?? 0 : 0;
-      const onRead = request.onProgress && ((bytes: number) => request.onProgress?.({ phase: 'reading', bytes, totalBytes: size, findings: 0 }));
+      const inWorker =
+        request.parseInWorker ??
+        (await stat(path)
+          .then((s) => s.size >= WORKER_MIN_BYTES)
+          .catch(() => false));
+      const size = request.onProgress ? ((await stat(path).catch(() => null))?.size ?? 0) : 0;
+      const onRead =
+        request.onProgress &&
+        ((bytes: number) => request.onProgress?.({ phase: 'reading', bytes, totalBytes: size, findings: 0 }));
       stream = await (inWorker ? openReportFileInWorker(path, options, onRead) : openReportFile(path, options, onRead));
       source = { ...source, sha256: stream.sha256, bytes: stream.bytes };
     } else {
@@ -153,7 +205,13 @@ export async function importReport(db: Db, request: ImportRequest): Promise<Impo
       source = { ...source, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
     }
     const single = stream ?? openReportStream('bytes' in request.file ? request.file.bytes : Buffer.alloc(0), options);
-    return [await bulkWrite(db.sqlite, () => db.kysely.transaction().execute((trx) => store(trx, request.target, { stream: single, singleSite: mode !== 'all' })))];
+    return [
+      await bulkWrite(db.sqlite, () =>
+        db.kysely
+          .transaction()
+          .execute((trx) => store(trx, request.target, { stream: single, singleSite: mode !== 'all' })),
+      ),
+    ];
   } catch (error) {
     if (error instanceof ReportError) throw new DomainError('invalid_report', error.message);
     if (!(error instanceof MultipleSitesError)) throw error;
@@ -164,19 +222,35 @@ export async function importReport(db: Db, request: ImportRequest): Promise<Impo
   const bytes = 'bytes' in request.file ? request.file.bytes : await readFile(request.file.path);
   const report = asInvalidReport(() => parseReportBytes(bytes, options));
   const perSite = findingsPerSite(report);
-  const groups = [...groupSites(perSite.keys())].map(([key, names]) => ({ key, names, name: preferredSiteName(names), findings: names.reduce((n, s) => n + (perSite.get(s) ?? 0), 0) }));
+  const groups = [...groupSites(perSite.keys())].map(([key, names]) => ({
+    key,
+    names,
+    name: preferredSiteName(names),
+    findings: names.reduce((n, s) => n + (perSite.get(s) ?? 0), 0),
+  }));
   const named = groups.map((g) => g.name);
   const list = `${groups.length} sites (${named.slice(0, 5).join(', ')}${named.length > 5 ? ', …' : ''})`;
   if (mode === 'split') {
     const plan = groups.map((group, i) => {
       const origin = originOf(group.name);
-      if (!origin) throw new DomainError('invalid_report', `the report's site ${JSON.stringify(group.name)} is not a URL, so it cannot become a target`);
+      if (!origin)
+        throw new DomainError(
+          'invalid_report',
+          `the report's site ${JSON.stringify(group.name)} is not a URL, so it cannot become a target`,
+        );
       // Findings placed on no site go with the first site's scan.
-      return { target: { url: origin }, sites: new Set(i === 0 ? [...group.names, ''] : group.names), siteName: group.name };
+      return {
+        target: { url: origin },
+        sites: new Set(i === 0 ? [...group.names, ''] : group.names),
+        siteName: group.name,
+      };
     });
     return db.kysely.transaction().execute(async (trx) => {
       const results: ImportSummary[] = [];
-      for (const step of plan) results.push(await store(trx, step.target, { stream: streamOfReport(report), sites: step.sites, siteName: step.siteName }));
+      for (const step of plan)
+        results.push(
+          await store(trx, step.target, { stream: streamOfReport(report), sites: step.sites, siteName: step.siteName }),
+        );
       return results;
     });
   }
@@ -190,7 +264,13 @@ export async function importReport(db: Db, request: ImportRequest): Promise<Impo
       );
     }
     const leftOut: LeftOutSite[] = groups.filter((g) => g !== own).map((g) => ({ site: g.name, findings: g.findings }));
-    return [await store(trx, target, { stream: streamOfReport(report), sites: new Set([...own.names, '']), siteName: own.name, leftOut })];
+    return [
+      await store(trx, target, {
+        stream: streamOfReport(report),
+        sites: new Set([...own.names, '']),
+        siteName: own.name,
+        leftOut,
+      }),
+    ];
   });
 }
-

@@ -45,7 +45,11 @@ export interface Identity {
  * ones are read, the others created with a public ID; a public ID already taken by another identity
  * leaves its row out, and that fingerprint is retried with the next attempt's public ID.
  */
-export async function resolveIdentities(trx: Transaction<Database>, scope: IdentityScope, fingerprints: string[]): Promise<Map<string, Identity>> {
+export async function resolveIdentities(
+  trx: Transaction<Database>,
+  scope: IdentityScope,
+  fingerprints: string[],
+): Promise<Map<string, Identity>> {
   const found = new Map<string, Identity>();
   let todo = fingerprints;
   for (let attempt = 0; todo.length > 0; attempt++) {
@@ -72,7 +76,12 @@ export async function resolveIdentities(trx: Transaction<Database>, scope: Ident
       created_at: now,
     }));
     const byFingerprint = new Map(rows.map((r) => [r.fingerprint, r]));
-    const inserted = await trx.insertInto('finding_identities').values(rows).onConflict((oc) => oc.doNothing()).returning('fingerprint').execute();
+    const inserted = await trx
+      .insertInto('finding_identities')
+      .values(rows)
+      .onConflict((oc) => oc.doNothing())
+      .returning('fingerprint')
+      .execute();
     for (const { fingerprint } of inserted) {
       const row = byFingerprint.get(fingerprint);
       if (row) found.set(fingerprint, { id: row.id, publicId: row.public_id });

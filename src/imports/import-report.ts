@@ -10,7 +10,21 @@ import type { Transaction } from 'kysely';
 import { type Database, type Db, type FindingsTable, nowIso, type VulnerabilitiesTable } from '../db/index.ts';
 import { IdPool } from './import-identities.ts';
 import { importWriter, type PendingFinding } from './import-writers.ts';
-import { type DrainedPart, groupSites, type PackedFinding, type PackedPart, packFinding, type ParsedReport, type ParsedVulnerability, type ParseWarning, preferredSiteName, type ReportHeader, SEVERITIES, type Severity, streamOfReport } from '../findings/index.ts';
+import {
+  type DrainedPart,
+  groupSites,
+  type PackedFinding,
+  type PackedPart,
+  packFinding,
+  type ParsedReport,
+  type ParsedVulnerability,
+  type ParseWarning,
+  preferredSiteName,
+  type ReportHeader,
+  SEVERITIES,
+  type Severity,
+  streamOfReport,
+} from '../findings/index.ts';
 
 /** Positions in a PackedFinding. */
 const FINGERPRINT = 0;
@@ -113,7 +127,11 @@ interface StoredVulnerability {
 /** A whole parsed report, in its own transaction. */
 export async function importParsedReport(db: Db, input: ImportInput): Promise<ImportSummary> {
   const { report, ...rest } = input;
-  return db.kysely.transaction().execute((trx) => storeReport(trx, { ...rest, stream: streamOfReport(report), ...(db.sqlite ? { sqlite: db.sqlite } : {}) }));
+  return db.kysely
+    .transaction()
+    .execute((trx) =>
+      storeReport(trx, { ...rest, stream: streamOfReport(report), ...(db.sqlite ? { sqlite: db.sqlite } : {}) }),
+    );
 }
 
 /** Reads the stream to its end and stores it as one scan, inside the caller's transaction. */
@@ -123,7 +141,8 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
   const scanId = ids.next();
   const now = nowIso();
   const headerGroups = groupSites(header.sites.map((site) => site.name));
-  const siteName = input.siteName ?? (headerGroups.size === 1 ? preferredSiteName([...headerGroups.values()][0] ?? []) : '');
+  const siteName =
+    input.siteName ?? (headerGroups.size === 1 ? preferredSiteName([...headerGroups.values()][0] ?? []) : '');
   await trx
     .insertInto('scans')
     .values({
@@ -150,11 +169,21 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
     })
     .execute();
 
-  const lookup = (await trx.selectFrom('finding_identities').select('id').where('target_id', '=', input.targetId).limit(1).executeTakeFirst()) !== undefined;
+  const lookup =
+    (await trx
+      .selectFrom('finding_identities')
+      .select('id')
+      .where('target_id', '=', input.targetId)
+      .limit(1)
+      .executeTakeFirst()) !== undefined;
   const severityCounts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const stored = new Map<number, StoredVulnerability>();
   const siteNames = new Set<string>();
-  const writer = importWriter(trx, { organizationId: input.organizationId, targetId: input.targetId, scanId, ids, lookup }, input.sqlite);
+  const writer = importWriter(
+    trx,
+    { organizationId: input.organizationId, targetId: input.targetId, scanId, ids, lookup },
+    input.sqlite,
+  );
   let pending: PendingFinding[] = [];
   let findingTotal = 0;
   // Progress: a piece covers the bytes from the end of the one before it to its own end (the whole
@@ -170,7 +199,12 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
     flushed += pending.length;
     pending = [];
     const share = pieceSize === 0 ? 1 : Math.min(1, (flushed - flushedBefore) / pieceSize);
-    input.onProgress?.({ phase: 'storing', bytes: Math.round(pieceFrom + (pieceTo - pieceFrom) * share), totalBytes, findings: flushed });
+    input.onProgress?.({
+      phase: 'storing',
+      bytes: Math.round(pieceFrom + (pieceTo - pieceFrom) * share),
+      totalBytes,
+      findings: flushed,
+    });
   };
 
   for (let part = await input.stream.next(); part !== null; part = await input.stream.next()) {
@@ -198,7 +232,10 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
       }
       severityCounts[v.severity] += kept.length;
       for (const f of kept) {
-        ready.push({ row: findingRow(f, entry, ids.next(), input.organizationId, scanId), fingerprint: f[FINGERPRINT] });
+        ready.push({
+          row: findingRow(f, entry, ids.next(), input.organizationId, scanId),
+          fingerprint: f[FINGERPRINT],
+        });
         entry.findingCount++;
       }
     }
@@ -221,7 +258,11 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
   const inOrder = [...stored.values()].sort((a, b) => a.index - b.index);
   for (const [position, entry] of inOrder.entries()) {
     if (entry.position === position && entry.storedCount === entry.findingCount) continue;
-    await trx.updateTable('vulnerabilities').set({ position, finding_count: entry.findingCount }).where('id', '=', entry.id).execute();
+    await trx
+      .updateTable('vulnerabilities')
+      .set({ position, finding_count: entry.findingCount })
+      .where('id', '=', entry.id)
+      .execute();
   }
   const empty = findingTotal === 0;
   const counts = empty ? { new: 0, recurring: 0, missing: 0 } : await compareWithPrevious(trx, input.targetId, scanId);
@@ -241,7 +282,18 @@ export async function storeReport(trx: Transaction<Database>, input: StreamImpor
     })
     .where('id', '=', scanId)
     .execute();
-  return { scanId, targetId: input.targetId, format: header.format, tool: header.tool, vulnerabilities: stored.size, findings: findingTotal, ...counts, empty, warnings, leftOut };
+  return {
+    scanId,
+    targetId: input.targetId,
+    format: header.format,
+    tool: header.tool,
+    vulnerabilities: stored.size,
+    findings: findingTotal,
+    ...counts,
+    empty,
+    warnings,
+    leftOut,
+  };
 }
 
 /** The findings on other sites that were left out, as one warning ("14 findings on other sites were left out: …"). */
@@ -249,7 +301,13 @@ function leftOutWarning(leftOut: LeftOutSite[]): ParseWarning[] {
   const count = leftOut.reduce((n, l) => n + l.findings, 0);
   if (count === 0) return [];
   const where = leftOut.map((l) => `${l.site} (${l.findings})`).join(', ');
-  return [{ kind: 'other-sites-left-out', count, message: `${count} ${count === 1 ? 'finding' : 'findings'} on other sites ${count === 1 ? 'was' : 'were'} left out: ${where}` }];
+  return [
+    {
+      kind: 'other-sites-left-out',
+      count,
+      message: `${count} ${count === 1 ? 'finding' : 'findings'} on other sites ${count === 1 ? 'was' : 'were'} left out: ${where}`,
+    },
+  ];
 }
 
 /**
@@ -257,10 +315,20 @@ function leftOutWarning(leftOut: LeftOutSite[]): ParseWarning[] {
  * database. An empty scan (a report with no finding) is never the previous scan: it says nothing about
  * what was fixed, so the next scan is compared with the last one that held findings.
  */
-async function compareWithPrevious(trx: Transaction<Database>, targetId: string, scanId: string): Promise<{ new: number; recurring: number; missing: number }> {
+async function compareWithPrevious(
+  trx: Transaction<Database>,
+  targetId: string,
+  scanId: string,
+): Promise<{ new: number; recurring: number; missing: number }> {
   const distinctIn = async (id: string) =>
     Number(
-      (await trx.selectFrom('findings').select((eb) => eb.fn.count<string>('identity_id').distinct().as('n')).where('scan_id', '=', id).executeTakeFirstOrThrow()).n,
+      (
+        await trx
+          .selectFrom('findings')
+          .select((eb) => eb.fn.count<string>('identity_id').distinct().as('n'))
+          .where('scan_id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).n,
     );
   const seen = await distinctIn(scanId);
   const previous = await trx
@@ -282,7 +350,12 @@ async function compareWithPrevious(trx: Transaction<Database>, targetId: string,
         .select((eb) => eb.fn.count<string>('f.identity_id').distinct().as('n'))
         .where('f.scan_id', '=', scanId)
         .where(({ exists, selectFrom }) =>
-          exists(selectFrom('findings as p').select('p.id').where('p.scan_id', '=', previous.id).whereRef('p.identity_id', '=', 'f.identity_id')),
+          exists(
+            selectFrom('findings as p')
+              .select('p.id')
+              .where('p.scan_id', '=', previous.id)
+              .whereRef('p.identity_id', '=', 'f.identity_id'),
+          ),
         )
         .executeTakeFirstOrThrow()
     ).n,
@@ -290,7 +363,12 @@ async function compareWithPrevious(trx: Transaction<Database>, targetId: string,
   return { new: seen - recurring, recurring, missing: before - recurring };
 }
 
-function vulnerabilityRow(v: ParsedVulnerability, entry: StoredVulnerability, organizationId: string, scanId: string): VulnerabilitiesTable {
+function vulnerabilityRow(
+  v: ParsedVulnerability,
+  entry: StoredVulnerability,
+  organizationId: string,
+  scanId: string,
+): VulnerabilitiesTable {
   return {
     id: entry.id,
     organization_id: organizationId,
@@ -311,8 +389,31 @@ function vulnerabilityRow(v: ParsedVulnerability, entry: StoredVulnerability, or
 }
 
 /** A finding's row; identity_id and public_id are filled in once its identity is resolved. */
-function findingRow(f: PackedFinding, entry: StoredVulnerability, id: string, organizationId: string, scanId: string): FindingsTable {
-  const [fingerprint, site, url, method, parameter, attack, evidence, otherInfo, requestLine, requestHeaders, requestBody, responseStatusLine, responseHeaders, responseBody, truncated, additionalExchanges] = f;
+function findingRow(
+  f: PackedFinding,
+  entry: StoredVulnerability,
+  id: string,
+  organizationId: string,
+  scanId: string,
+): FindingsTable {
+  const [
+    fingerprint,
+    site,
+    url,
+    method,
+    parameter,
+    attack,
+    evidence,
+    otherInfo,
+    requestLine,
+    requestHeaders,
+    requestBody,
+    responseStatusLine,
+    responseHeaders,
+    responseBody,
+    truncated,
+    additionalExchanges,
+  ] = f;
   return {
     id,
     organization_id: organizationId,

@@ -100,7 +100,10 @@ function sqliteWriter(sqlite: SQLite.Database, scope: IdentityScope): ImportWrit
       }
       const id = scope.ids.next();
       const pid = publicId(scope.targetId, fingerprint, attempt);
-      if (insertIdentity.run(id, scope.organizationId, scope.targetId, fingerprint, pid, scope.scanId, now).changes === 1) return { id, public_id: pid };
+      if (
+        insertIdentity.run(id, scope.organizationId, scope.targetId, fingerprint, pid, scope.scanId, now).changes === 1
+      )
+        return { id, public_id: pid };
     }
     throw new Error('could not allocate unique public IDs');
   };
@@ -127,11 +130,19 @@ function kyselyWriter(trx: Transaction<Database>, scope: IdentityScope): ImportW
   return {
     batchSize: KYSELY_CHUNK,
     vulnerabilities: async (rows) => {
-      for (let i = 0; i < rows.length; i += KYSELY_CHUNK) await trx.insertInto('vulnerabilities').values(rows.slice(i, i + KYSELY_CHUNK)).execute();
+      for (let i = 0; i < rows.length; i += KYSELY_CHUNK)
+        await trx
+          .insertInto('vulnerabilities')
+          .values(rows.slice(i, i + KYSELY_CHUNK))
+          .execute();
     },
     findings: async (batch) => {
       if (batch.length === 0) return;
-      const identities = await resolveIdentities(trx, scope, batch.map((p) => p.fingerprint));
+      const identities = await resolveIdentities(
+        trx,
+        scope,
+        batch.map((p) => p.fingerprint),
+      );
       const rows = batch.map(({ row, fingerprint }) => {
         const identity = identities.get(fingerprint);
         if (!identity) throw new Error(`no identity for fingerprint ${fingerprint}`);
@@ -139,7 +150,11 @@ function kyselyWriter(trx: Transaction<Database>, scope: IdentityScope): ImportW
         row.public_id = identity.publicId;
         return row;
       });
-      for (let i = 0; i < rows.length; i += KYSELY_CHUNK) await trx.insertInto('findings').values(rows.slice(i, i + KYSELY_CHUNK)).execute();
+      for (let i = 0; i < rows.length; i += KYSELY_CHUNK)
+        await trx
+          .insertInto('findings')
+          .values(rows.slice(i, i + KYSELY_CHUNK))
+          .execute();
     },
   };
 }

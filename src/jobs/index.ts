@@ -13,5 +13,14 @@ export {
   resumeGroup,
   retryDeadJob,
 } from './queue.ts';
-export { defineTask, LeaseLost, PauseJob, PermanentFailure, requireDeps, type TaskContext, type TaskDefinition, WaitUntil } from './task.ts';
+export {
+  defineTask,
+  LeaseLost,
+  PauseJob,
+  PermanentFailure,
+  requireDeps,
+  type TaskContext,
+  type TaskDefinition,
+  WaitUntil,
+} from './task.ts';
 export { Worker, type WorkerOptions } from './worker.ts';

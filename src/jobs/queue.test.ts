@@ -2,7 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { silentLogger } from '../../test/support/silent-logger.ts';
-import { backoffMs, claimJobs, completeJob, countJobs, enqueue, pauseGroup, resumeGroup, retryDeadJob } from './queue.ts';
+import {
+  backoffMs,
+  claimJobs,
+  completeJob,
+  countJobs,
+  enqueue,
+  pauseGroup,
+  resumeGroup,
+  retryDeadJob,
+} from './queue.ts';
 import { defineTask, PermanentFailure, WaitUntil } from './task.ts';
 import { Worker } from './worker.ts';
 
@@ -16,7 +25,8 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     await t.db.kysely.deleteFrom('jobs').execute();
   });
 
-  const claim = (workerId: string, leaseMs = 60_000, limit = 10) => claimJobs(t.db.kysely, t.db.dialect, { workerId, limit, leaseMs });
+  const claim = (workerId: string, leaseMs = 60_000, limit = 10) =>
+    claimJobs(t.db.kysely, t.db.dialect, { workerId, limit, leaseMs });
 
   it('enqueues inside the caller transaction: a rollback leaves no job', async () => {
     await expect(
@@ -100,7 +110,11 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     await enqueue(t.db.kysely, { task: 'strict', payload: { ok: false } });
     await enqueue(t.db.kysely, { task: 'strict', payload: { wrong: 1 } });
     await new Worker({ db: t.db, logger: silentLogger, tasks: [task] }).drain();
-    const rows = await t.db.kysely.selectFrom('jobs').select(['state', 'last_error', 'attempts']).orderBy('created_at').execute();
+    const rows = await t.db.kysely
+      .selectFrom('jobs')
+      .select(['state', 'last_error', 'attempts'])
+      .orderBy('created_at')
+      .execute();
     expect(rows.map((r) => r.state)).toEqual(['dead', 'dead']);
     const errors = rows.map((r) => r.last_error ?? '').sort();
     expect(errors[0]).toMatch(/^invalid payload/);
@@ -119,7 +133,11 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     const { id } = await enqueue(t.db.kysely, { task: 'limited', payload: {} });
     await new Worker({ db: t.db, logger: silentLogger, tasks: [task] }).drain();
     const row = await t.db.kysely.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ state: 'queued', run_at: until.toISOString(), last_error: 'rate limited: Retry-After 30' });
+    expect(row).toMatchObject({
+      state: 'queued',
+      run_at: until.toISOString(),
+      last_error: 'rate limited: Retry-After 30',
+    });
     expect(Number(row.attempts)).toBe(0);
   });
 
@@ -146,7 +164,10 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     await t.db.kysely.transaction().execute(async (trx) => {
       for (let n = 0; n < total; n++) await enqueue(trx, { task: 'count', payload: { n } });
     });
-    const workers = Array.from({ length: 4 }, () => new Worker({ db: t.db, logger: silentLogger, tasks: [task], concurrency: 3, pollMs: 20 }));
+    const workers = Array.from(
+      { length: 4 },
+      () => new Worker({ db: t.db, logger: silentLogger, tasks: [task], concurrency: 3, pollMs: 20 }),
+    );
     await Promise.all(workers.map((w) => w.drain()));
     expect(seen.size).toBe(total);
     expect([...seen.values()].every((count) => count === 1)).toBe(true);

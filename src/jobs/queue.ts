@@ -117,7 +117,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 
 /** Record a failure: retried after backoff (or at `retryAt`, e.g. from Retry-After), or dead when out
  * of attempts or when the error is permanent. */
-export function failJob(db: Executor, job: Job, error: string, options: { retryAt?: Date; permanent?: boolean } = {}): Promise<boolean> {
+export function failJob(
+  db: Executor,
+  job: Job,
+  error: string,
+  options: { retryAt?: Date; permanent?: boolean } = {},
+): Promise<boolean> {
   const dead = options.permanent === true || job.attempts >= job.max_attempts;
   const runAt = options.retryAt ?? new Date(Date.now() + backoffMs(job.attempts));
   return transition(db, job, {

@@ -112,7 +112,12 @@ export class Worker<D = unknown> {
     // expires, and it runs again. The rejection must not escape, or it kills the process (unhandled).
     // Audit events a job records say they came from the worker (src/audit context).
     const promise = runWithAuditContext({ source: 'worker' }, () => this.perform(job))
-      .catch((error) => this.options.logger.warn({ err: error, jobId: job.id, task: job.task }, 'could not record the job outcome; it runs again when its lease expires'))
+      .catch((error) =>
+        this.options.logger.warn(
+          { err: error, jobId: job.id, task: job.task },
+          'could not record the job outcome; it runs again when its lease expires',
+        ),
+      )
       .finally(() => {
         this.running.delete(promise);
         this.wake?.();
@@ -125,15 +130,29 @@ export class Worker<D = unknown> {
     const logger = root.child({ jobId: job.id, task: job.task, attempt: job.attempts });
     const task = this.tasks.get(job.task);
     if (!task) return;
-    const context: TaskContext<D> = { db, job, logger, signal: this.abort.signal, deps: this.options.deps, holdLease: () => this.holdLease(job) };
+    const context: TaskContext<D> = {
+      db,
+      job,
+      logger,
+      signal: this.abort.signal,
+      deps: this.options.deps,
+      holdLease: () => this.holdLease(job),
+    };
     if (job.attempts > job.max_attempts) {
-      await failJob(db.kysely, job, 'lease expired after the last attempt (the worker stopped mid-job)', { permanent: true });
+      await failJob(db.kysely, job, 'lease expired after the last attempt (the worker stopped mid-job)', {
+        permanent: true,
+      });
       await this.dead(task, job, context, 'lease expired after the last attempt');
       return;
     }
-    const heartbeat = setInterval(() => {
-      extendLease(db.kysely, job, this.leaseMs).catch((error) => logger.warn({ err: error }, 'lease extension failed'));
-    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        extendLease(db.kysely, job, this.leaseMs).catch((error) =>
+          logger.warn({ err: error }, 'lease extension failed'),
+        );
+      },
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
     try {
       const parsed = task.payload.safeParse(JSON.parse(job.payload));
       if (!parsed.success) throw new PermanentFailure(`invalid payload: ${parsed.error.message}`);
@@ -158,7 +177,12 @@ export class Worker<D = unknown> {
     return false;
   }
 
-  private async recordFailure(task: TaskDefinition<unknown, D>, job: Job, context: TaskContext<D>, error: unknown): Promise<void> {
+  private async recordFailure(
+    task: TaskDefinition<unknown, D>,
+    job: Job,
+    context: TaskContext<D>,
+    error: unknown,
+  ): Promise<void> {
     const { db } = this.options;
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof LeaseLost) {
@@ -176,12 +200,19 @@ export class Worker<D = unknown> {
     const permanent = error instanceof PermanentFailure;
     const willDie = permanent || job.attempts >= job.max_attempts;
     context.logger.warn({ err: error, willDie }, 'job failed');
-    const retryAt = this.options.retryDelayMs ? new Date(Date.now() + this.options.retryDelayMs(job.attempts)) : undefined;
+    const retryAt = this.options.retryDelayMs
+      ? new Date(Date.now() + this.options.retryDelayMs(job.attempts))
+      : undefined;
     await failJob(db.kysely, job, message, { permanent, ...(retryAt ? { retryAt } : {}) });
     if (willDie) await this.dead(task, job, context, message);
   }
 
-  private async dead(task: TaskDefinition<unknown, D>, job: Job, context: TaskContext<D>, error: string): Promise<void> {
+  private async dead(
+    task: TaskDefinition<unknown, D>,
+    job: Job,
+    context: TaskContext<D>,
+    error: string,
+  ): Promise<void> {
     if (!task.onDead) return;
     try {
       const payload = task.payload.parse(JSON.parse(job.payload));

@@ -41,7 +41,16 @@ describe('logger redaction', () => {
   it('masks the token of an invitation link in request lines (issue #14)', () => {
     const { lines, logger } = capture();
     const token = 'Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5';
-    logger.info({ req: Object.assign(Object.create({ kind: 'request' }), { method: 'GET', url: `/invitations/${token}`, ip: '127.0.0.1' }) }, `GET /invitations/${token} 200 1 ms`);
+    logger.info(
+      {
+        req: Object.assign(Object.create({ kind: 'request' }), {
+          method: 'GET',
+          url: `/invitations/${token}`,
+          ip: '127.0.0.1',
+        }),
+      },
+      `GET /invitations/${token} 200 1 ms`,
+    );
     const line = lines.join('');
     expect(line).not.toContain(token);
     expect(line).toContain(`/invitations/${REDACTED}`);
@@ -51,7 +60,16 @@ describe('logger redaction', () => {
 describe('logger serializers', () => {
   it('serializes requests with their URL redacted and errors with their message redacted', () => {
     const { lines, logger } = capture();
-    logger.info({ req: Object.assign(Object.create({ kind: 'request' }), { method: 'GET', url: '/cb?code=ABC&x=2', ip: '127.0.0.1' }) }, 'r');
+    logger.info(
+      {
+        req: Object.assign(Object.create({ kind: 'request' }), {
+          method: 'GET',
+          url: '/cb?code=ABC&x=2',
+          ip: '127.0.0.1',
+        }),
+      },
+      'r',
+    );
     logger.error({ err: new Error('refresh failed for /oauth/token?refresh_token=RT123') }, 'e');
     const [request, error] = lines.map((l) => JSON.parse(l));
     expect(request.req).toEqual({ method: 'GET', url: `/cb?code=${REDACTED}&x=2`, remoteAddress: '127.0.0.1' });

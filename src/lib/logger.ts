@@ -2,15 +2,18 @@
 // any casing and at any depth, and credential-like query parameters are masked inside URL strings.
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
-const SECRET_KEY = /token|secret|password|passwd|authorization|cookie|session|api[-_]?key|private[-_]?key|csrf|code_verifier|client_secret/i;
-const SECRET_QUERY = /([?&](?:code|state|token|access_token|refresh_token|private_token|client_secret|code_verifier)=)[^&#\s]*/gi;
+const SECRET_KEY =
+  /token|secret|password|passwd|authorization|cookie|session|api[-_]?key|private[-_]?key|csrf|code_verifier|client_secret/i;
+const SECRET_QUERY =
+  /([?&](?:code|state|token|access_token|refresh_token|private_token|client_secret|code_verifier)=)[^&#\s]*/gi;
 /** The token of an invitation link (/invitations/<token>), which is the invitation itself. */
 const INVITATION_PATH = /(\/invitations\/)[A-Za-z0-9_-]{20,}/g;
 export const REDACTED = '[redacted]';
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 8) return value;
-  if (typeof value === 'string') return value.replace(SECRET_QUERY, `$1${REDACTED}`).replace(INVITATION_PATH, `$1${REDACTED}`);
+  if (typeof value === 'string')
+    return value.replace(SECRET_QUERY, `$1${REDACTED}`).replace(INVITATION_PATH, `$1${REDACTED}`);
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   if (value instanceof Error) {
     return { type: value.name, message: redact(value.message, depth + 1), stack: redact(value.stack ?? '', depth + 1) };
@@ -34,7 +37,11 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
     base: { service: 'vulnbridge' },
     formatters: { log: (object) => redact(object) as Record<string, unknown> },
     serializers: {
-      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: redact(req.url ?? ''), remoteAddress: req.ip }),
+      req: (req: { method?: string; url?: string; ip?: string }) => ({
+        method: req.method,
+        url: redact(req.url ?? ''),
+        remoteAddress: req.ip,
+      }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       err: (err: unknown) => redact(err instanceof Error ? pino.stdSerializers.err(err) : err),
     },

@@ -23,7 +23,14 @@ describe('default seed', () => {
       const depth = Math.max(...data.groups.map((g) => g.fullPath.split('/').length));
       expect(depth).toBe(4);
       const levels = new Set(data.members.map((m) => m.accessLevel));
-      for (const lvl of [AccessLevel.guest, AccessLevel.planner, AccessLevel.reporter, AccessLevel.developer, AccessLevel.maintainer, AccessLevel.owner]) {
+      for (const lvl of [
+        AccessLevel.guest,
+        AccessLevel.planner,
+        AccessLevel.reporter,
+        AccessLevel.developer,
+        AccessLevel.maintainer,
+        AccessLevel.owner,
+      ]) {
         expect(levels.has(lvl)).toBe(true);
       }
       expect(sb.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -54,8 +61,14 @@ describe('seed files and saved state', () => {
     await writeFile(file, JSON.stringify(spec));
     const sb = await startSandbox({ seed: file });
     try {
-      expect(sb.users).toEqual([{ username: 'solo', password: 'solo-sandbox-pass', token: 'glpat-fixedfixedfixed1234' }]);
-      expect(sb.oauthApplication).toEqual({ clientId: 'cid', clientSecret: 'csecret', redirectUris: ['http://localhost/cb'] });
+      expect(sb.users).toEqual([
+        { username: 'solo', password: 'solo-sandbox-pass', token: 'glpat-fixedfixedfixed1234' },
+      ]);
+      expect(sb.oauthApplication).toEqual({
+        clientId: 'cid',
+        clientSecret: 'csecret',
+        redirectUris: ['http://localhost/cb'],
+      });
       const issues = await api(sb, `/projects/${enc('g/p')}/issues`, { token: 'glpat-fixedfixedfixed1234' });
       expect(issues.body.map((i: { title: string }) => i.title)).toEqual(['first']);
     } finally {
@@ -67,15 +80,23 @@ describe('seed files and saved state', () => {
     const stateFile = join(dir, 'state.json');
     const first = await startSandbox({ stateFile });
     const token = first.users[0]!.token;
-    const created = await api(first, `/projects/${enc('acme/web/web-auth-001')}/issues`, { token, body: { title: 'persisted' } });
+    const created = await api(first, `/projects/${enc('acme/web/web-auth-001')}/issues`, {
+      token,
+      body: { title: 'persisted' },
+    });
     expect(created.status).toBe(201);
     await first.close();
     const second = await startSandbox({ stateFile });
     try {
       expect(second.users[0]!.token).toBe(token);
-      const again = await api(second, `/projects/${enc('acme/web/web-auth-001')}/issues/${created.body.iid}`, { token });
+      const again = await api(second, `/projects/${enc('acme/web/web-auth-001')}/issues/${created.body.iid}`, {
+        token,
+      });
       expect(again.body.title).toBe('persisted');
-      const next = await api(second, `/projects/${enc('acme/web/web-auth-001')}/issues`, { token, body: { title: 'after reload' } });
+      const next = await api(second, `/projects/${enc('acme/web/web-auth-001')}/issues`, {
+        token,
+        body: { title: 'after reload' },
+      });
       expect(next.body.id).toBeGreaterThan(created.body.id);
     } finally {
       await second.close();
@@ -86,9 +107,24 @@ describe('seed files and saved state', () => {
 describe('vulnbridge gitlab-sandbox', () => {
   it('prints exactly one JSON line with url, users and the OAuth application', async () => {
     const bin = fileURLToPath(new URL('../../bin/vulnbridge.js', import.meta.url));
-    const child = spawn(process.execPath, [bin, 'gitlab-sandbox', '--port', '0', '--rate-limits', 'off', '--redirect-uri', 'http://localhost:5173/cb', '--redirect-uri', 'http://localhost:8080/cb'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'gitlab-sandbox',
+        '--port',
+        '0',
+        '--rate-limits',
+        'off',
+        '--redirect-uri',
+        'http://localhost:5173/cb',
+        '--redirect-uri',
+        'http://localhost:8080/cb',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       let out = '';
       for await (const chunk of child.stdout) {

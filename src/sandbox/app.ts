@@ -73,17 +73,23 @@ function infoFromData(data: SandboxData): SeedInfo {
       password: u.password,
       token: data.personalTokens.find((t) => t.userId === u.id && !t.revoked && t.scopes.includes('api'))?.token ?? '',
     })),
-    oauthApplication: { clientId: app?.uid ?? '', clientSecret: app?.secret ?? '', redirectUris: app?.redirectUris ?? [] },
+    oauthApplication: {
+      clientId: app?.uid ?? '',
+      clientSecret: app?.secret ?? '',
+      redirectUris: app?.redirectUris ?? [],
+    },
   };
 }
 
 async function loadState(options: SandboxOptions): Promise<{ store: Store; info: SeedInfo }> {
   let source: unknown = options.seed;
-  if (options.stateFile && existsSync(options.stateFile)) source = JSON.parse(await readFile(options.stateFile, 'utf8'));
+  if (options.stateFile && existsSync(options.stateFile))
+    source = JSON.parse(await readFile(options.stateFile, 'utf8'));
   else if (typeof source === 'string') source = JSON.parse(await readFile(source, 'utf8'));
   if (isSavedState(source)) {
     const store = new Store(source);
-    if (options.redirectUris?.length && store.data.oauthApps[0]) store.data.oauthApps[0].redirectUris = options.redirectUris;
+    if (options.redirectUris?.length && store.data.oauthApps[0])
+      store.data.oauthApps[0].redirectUris = options.redirectUris;
     return { store, info: infoFromData(store.data) };
   }
   return buildFromSpec((source as SeedSpec | undefined) ?? defaultSeedSpec(), options.redirectUris);
@@ -99,7 +105,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     autoApprove: auto,
     faultSeed: options.faultSeed ?? 1,
   });
-  if (options.faults) rt.faults.set(typeof options.faults === 'string' ? parseFaultSpec(options.faults) : options.faults);
+  if (options.faults)
+    rt.faults.set(typeof options.faults === 'string' ? parseFaultSpec(options.faults) : options.faults);
   rt.faults.baseLatencyMs = options.latencyMs ?? 0;
   const admin = new SandboxAdmin(rt);
   const router = new Router();

@@ -25,13 +25,33 @@ describe('@gitbeaker/rest against the sandbox', () => {
   it('walks offset pagination to the end with maxPages unset', async () => {
     const projects = await gl.Projects.all({ membership: true, simple: true, perPage: 100 });
     expect(projects).toHaveLength(244);
-    const { data, paginationInfo } = await gl.Projects.all({ membership: true, perPage: 50, page: 5, showExpanded: true, maxPages: 1, pagination: 'offset' });
+    const { data, paginationInfo } = await gl.Projects.all({
+      membership: true,
+      perPage: 50,
+      page: 5,
+      showExpanded: true,
+      maxPages: 1,
+      pagination: 'offset',
+    });
     expect(data).toHaveLength(44);
-    expect(paginationInfo).toMatchObject({ total: 244, next: null, current: 5, previous: 4, perPage: 50, totalPages: 5 });
+    expect(paginationInfo).toMatchObject({
+      total: 244,
+      next: null,
+      current: 5,
+      previous: 4,
+      perPage: 50,
+      totalPages: 5,
+    });
   });
 
   it('walks keyset pagination of projects', async () => {
-    const projects = await gl.Projects.all({ membership: true, pagination: 'keyset', orderBy: 'id', sort: 'asc', perPage: 100 });
+    const projects = await gl.Projects.all({
+      membership: true,
+      pagination: 'keyset',
+      orderBy: 'id',
+      sort: 'asc',
+      perPage: 100,
+    });
     expect(projects).toHaveLength(244);
     expect(new Set(projects.map((p) => p.id)).size).toBe(244);
   });
@@ -49,7 +69,10 @@ describe('@gitbeaker/rest against the sandbox', () => {
   it('creates, edits, lists and closes issues; adds and lists notes; creates labels', async () => {
     const label = await gl.ProjectLabels.create(PROJECT, 'gitbeaker', '#123456');
     expect(label.name).toBe('gitbeaker');
-    const issue = await gl.Issues.create(PROJECT, 'Created by gitbeaker', { description: 'body', labels: 'Vulnbridge,gitbeaker' });
+    const issue = await gl.Issues.create(PROJECT, 'Created by gitbeaker', {
+      description: 'body',
+      labels: 'Vulnbridge,gitbeaker',
+    });
     expect(issue.iid).toBeGreaterThan(0);
     expect(issue.labels).toEqual(['Vulnbridge', 'gitbeaker']);
     const edited = await gl.Issues.edit(PROJECT, issue.iid, { addLabels: 'VB-GITBEA000001', stateEvent: 'close' });

@@ -11,7 +11,10 @@ type Executor = Kysely<Database> | Transaction<Database>;
 export const ROLE_RANK: Record<Role, number> = { reader: 0, contributor: 1, administrator: 2, owner: 3 };
 
 export async function countUsers(db: Executor): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -26,7 +29,10 @@ export interface NewAccount {
 export async function createOrganizationWithOwner(
   db: Kysely<Database>,
   input: NewAccount,
-  options: { onlyIfNoUsers?: boolean; /** Runs first in the transaction (first-run set-up consumes its code there). */ beforeCreate?: (trx: Transaction<Database>) => Promise<void> } = {},
+  options: {
+    onlyIfNoUsers?: boolean /** Runs first in the transaction (first-run set-up consumes its code there). */;
+    beforeCreate?: (trx: Transaction<Database>) => Promise<void>;
+  } = {},
 ) {
   assertStrongPassword(input.password, input);
   const passwordHash = await hashPassword(input.password);
@@ -39,11 +45,27 @@ export async function createOrganizationWithOwner(
     if (existing) throw new DomainError('conflict', `a user with the email ${input.email} already exists`);
     const now = nowIso();
     const organization = { id: newId(), name: input.organizationName, created_at: now };
-    const user = { id: newId(), email: input.email, name: input.name, password_hash: passwordHash, created_at: now, disabled_at: null };
+    const user = {
+      id: newId(),
+      email: input.email,
+      name: input.name,
+      password_hash: passwordHash,
+      created_at: now,
+      disabled_at: null,
+    };
     await trx.insertInto('organizations').values(organization).execute();
     await trx.insertInto('users').values(user).execute();
-    await trx.insertInto('memberships').values({ organization_id: organization.id, user_id: user.id, role: 'owner', created_at: now }).execute();
-    await recordAudit(trx, { organizationId: organization.id, actorUserId: user.id, action: 'organization.created', subjectType: 'organization', subjectId: organization.id });
+    await trx
+      .insertInto('memberships')
+      .values({ organization_id: organization.id, user_id: user.id, role: 'owner', created_at: now })
+      .execute();
+    await recordAudit(trx, {
+      organizationId: organization.id,
+      actorUserId: user.id,
+      action: 'organization.created',
+      subjectType: 'organization',
+      subjectId: organization.id,
+    });
     return { organization, user };
   });
 }
@@ -52,7 +74,13 @@ export async function listMembers(db: Executor, organizationId: string): Promise
   const rows = await db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id as userId', 'users.email', 'users.name', 'memberships.role', 'memberships.created_at as createdAt'])
+    .select([
+      'users.id as userId',
+      'users.email',
+      'users.name',
+      'memberships.role',
+      'memberships.created_at as createdAt',
+    ])
     .where('memberships.organization_id', '=', organizationId)
     .orderBy('users.email')
     .execute();
@@ -91,42 +119,105 @@ export async function addMember(
         `${input.email} already has an account, so the password given would not be used; invite it from Settings → Members instead (an existing account joins another organization only by accepting an invitation with its own password)`,
       );
     }
-    const user = { id: newId(), email: input.email, name: input.name, password_hash: passwordHash, created_at: now, disabled_at: null };
+    const user = {
+      id: newId(),
+      email: input.email,
+      name: input.name,
+      password_hash: passwordHash,
+      created_at: now,
+      disabled_at: null,
+    };
     await trx.insertInto('users').values(user).execute();
-    await trx.insertInto('memberships').values({ organization_id: actor.organizationId, user_id: user.id, role: input.role, created_at: now }).execute();
-    await recordAudit(trx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'member.added', subjectType: 'user', subjectId: user.id, details: { role: input.role } });
+    await trx
+      .insertInto('memberships')
+      .values({ organization_id: actor.organizationId, user_id: user.id, role: input.role, created_at: now })
+      .execute();
+    await recordAudit(trx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'member.added',
+      subjectType: 'user',
+      subjectId: user.id,
+      details: { role: input.role },
+    });
     return getMember(trx, actor.organizationId, user.id);
   });
 }
 
 async function assertNotLastOwner(trx: Executor, organizationId: string, userId: string): Promise<void> {
-  const owners = await trx.selectFrom('memberships').select('user_id').where('organization_id', '=', organizationId).where('role', '=', 'owner').execute();
+  const owners = await trx
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('organization_id', '=', organizationId)
+    .where('role', '=', 'owner')
+    .execute();
   if (owners.length === 1 && owners[0]?.user_id === userId) {
     throw new DomainError('conflict', 'the organization must keep at least one Owner');
   }
 }
 
-export async function changeMemberRole(db: Kysely<Database>, actor: { organizationId: string; userId: string; role: Role }, userId: string, role: RoleName): Promise<Member> {
+export async function changeMemberRole(
+  db: Kysely<Database>,
+  actor: { organizationId: string; userId: string; role: Role },
+  userId: string,
+  role: RoleName,
+): Promise<Member> {
   return db.transaction().execute(async (trx) => {
     const member = await getMember(trx, actor.organizationId, userId);
     assertMayGrant(actor.role, role);
     assertMayGrant(actor.role, member.role);
     if (role !== 'owner') await assertNotLastOwner(trx, actor.organizationId, userId);
-    await trx.updateTable('memberships').set({ role }).where('organization_id', '=', actor.organizationId).where('user_id', '=', userId).execute();
-    await recordAudit(trx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'member.role_changed', subjectType: 'user', subjectId: userId, details: { from: member.role, to: role } });
+    await trx
+      .updateTable('memberships')
+      .set({ role })
+      .where('organization_id', '=', actor.organizationId)
+      .where('user_id', '=', userId)
+      .execute();
+    await recordAudit(trx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'member.role_changed',
+      subjectType: 'user',
+      subjectId: userId,
+      details: { from: member.role, to: role },
+    });
     return { ...member, role };
   });
 }
 
-export async function removeMember(db: Kysely<Database>, actor: { organizationId: string; userId: string; role: Role }, userId: string): Promise<void> {
+export async function removeMember(
+  db: Kysely<Database>,
+  actor: { organizationId: string; userId: string; role: Role },
+  userId: string,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const member = await getMember(trx, actor.organizationId, userId);
     assertMayGrant(actor.role, member.role);
     await assertNotLastOwner(trx, actor.organizationId, userId);
-    await trx.deleteFrom('memberships').where('organization_id', '=', actor.organizationId).where('user_id', '=', userId).execute();
-    await trx.deleteFrom('sessions').where('organization_id', '=', actor.organizationId).where('user_id', '=', userId).execute();
-    await trx.updateTable('api_tokens').set({ revoked_at: nowIso() }).where('organization_id', '=', actor.organizationId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
-    await recordAudit(trx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'member.removed', subjectType: 'user', subjectId: userId });
+    await trx
+      .deleteFrom('memberships')
+      .where('organization_id', '=', actor.organizationId)
+      .where('user_id', '=', userId)
+      .execute();
+    await trx
+      .deleteFrom('sessions')
+      .where('organization_id', '=', actor.organizationId)
+      .where('user_id', '=', userId)
+      .execute();
+    await trx
+      .updateTable('api_tokens')
+      .set({ revoked_at: nowIso() })
+      .where('organization_id', '=', actor.organizationId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    await recordAudit(trx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'member.removed',
+      subjectType: 'user',
+      subjectId: userId,
+    });
   });
 }
 

@@ -40,18 +40,30 @@ describe('maskFinding', () => {
   });
 
   it('masks the further request/response pairs too', () => {
-    const finding = { ...base, additionalExchanges: [exchange('first-secret-cookie'), { ...exchange(''), requestHeaders: [] as [string, string][] }] };
+    const finding = {
+      ...base,
+      additionalExchanges: [
+        exchange('first-secret-cookie'),
+        { ...exchange(''), requestHeaders: [] as [string, string][] },
+      ],
+    };
     const view = maskFinding(finding, maskOptions(''));
     expect(view.masked).toEqual(['additionalExchanges']);
     expect(view.additionalExchanges[0]?.requestHeaders).toEqual([['Cookie', 'sid=[masked: Cookie]']]);
     expect(view.additionalExchanges[1]).toEqual(finding.additionalExchanges[1]);
     expect(JSON.stringify(view)).not.toContain('first-secret-cookie');
-    expect(revealFinding(finding, maskOptions(''))).toEqual({ ...finding, masked: ['additionalExchanges'], revealed: true });
+    expect(revealFinding(finding, maskOptions(''))).toEqual({
+      ...finding,
+      masked: ['additionalExchanges'],
+      revealed: true,
+    });
   });
 
-  it('masks the operator\'s extra names (REDACT_EXTRA_NAMES)', () => {
+  it("masks the operator's extra names (REDACT_EXTRA_NAMES)", () => {
     const finding = { ...base, requestHeaders: [['X-Tenant', 'acme-7']] as [string, string][] };
     expect(maskFinding(finding, maskOptions('')).masked).toEqual([]);
-    expect(maskFinding(finding, maskOptions(' x-tenant , other ')).requestHeaders).toEqual([['X-Tenant', '[masked: X-Tenant]']]);
+    expect(maskFinding(finding, maskOptions(' x-tenant , other ')).requestHeaders).toEqual([
+      ['X-Tenant', '[masked: X-Tenant]'],
+    ]);
   });
 });

@@ -11,16 +11,44 @@ import { toFindingInfo } from './scan-views.ts';
 
 /** The operator's extra secret names (REDACT_EXTRA_NAMES, comma-separated), as redact options. */
 export function maskOptions(extraNames: string): RedactOptions {
-  return { extraNames: extraNames.split(',').map((n) => n.trim()).filter(Boolean), replacement: maskPlaceholder };
+  return {
+    extraNames: extraNames
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean),
+    replacement: maskPlaceholder,
+  };
 }
 
-type TextField = 'url' | 'site' | 'method' | 'parameter' | 'attack' | 'evidence' | 'otherInfo' | 'requestLine' | 'requestBody' | 'responseStatusLine' | 'responseBody';
+type TextField =
+  | 'url'
+  | 'site'
+  | 'method'
+  | 'parameter'
+  | 'attack'
+  | 'evidence'
+  | 'otherInfo'
+  | 'requestLine'
+  | 'requestBody'
+  | 'responseStatusLine'
+  | 'responseBody';
 const URL_FIELDS: TextField[] = ['url', 'site'];
-const TEXT_FIELDS: TextField[] = ['method', 'parameter', 'attack', 'evidence', 'otherInfo', 'requestLine', 'requestBody', 'responseStatusLine', 'responseBody'];
+const TEXT_FIELDS: TextField[] = [
+  'method',
+  'parameter',
+  'attack',
+  'evidence',
+  'otherInfo',
+  'requestLine',
+  'requestBody',
+  'responseStatusLine',
+  'responseBody',
+];
 const HEADER_FIELDS = ['requestHeaders', 'responseHeaders'] as const;
 type Exchange = FindingInfo['additionalExchanges'][number];
 
-const headersChanged = (a: readonly (readonly [string, string])[], b: readonly (readonly [string, string])[]) => a.some(([, v], i) => v !== b[i]?.[1]);
+const headersChanged = (a: readonly (readonly [string, string])[], b: readonly (readonly [string, string])[]) =>
+  a.some(([, v], i) => v !== b[i]?.[1]);
 
 /** A further request/response pair of the finding, masked the same way; null when it holds no secret. */
 function maskExchange(x: Exchange, options: RedactOptions): Exchange | null {
@@ -81,17 +109,40 @@ export function revealFinding(finding: FindingInfo, options: RedactOptions): Fin
 
 /** A scan export with every finding masked. */
 export function maskExport(scan: ScanExport, options: RedactOptions) {
-  return { scan: scan.scan, vulnerabilities: scan.vulnerabilities.map((v) => ({ ...v, findings: v.findings.map((f) => maskFinding(f, options)) })) };
+  return {
+    scan: scan.scan,
+    vulnerabilities: scan.vulnerabilities.map((v) => ({
+      ...v,
+      findings: v.findings.map((f) => maskFinding(f, options)),
+    })),
+  };
 }
 
-async function findingOfScan(db: Kysely<Database>, organizationId: string, scanId: string, findingId: string): Promise<FindingInfo> {
-  const row = await db.selectFrom('findings').selectAll().where('organization_id', '=', organizationId).where('scan_id', '=', scanId).where('id', '=', findingId).executeTakeFirst();
+async function findingOfScan(
+  db: Kysely<Database>,
+  organizationId: string,
+  scanId: string,
+  findingId: string,
+): Promise<FindingInfo> {
+  const row = await db
+    .selectFrom('findings')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('scan_id', '=', scanId)
+    .where('id', '=', findingId)
+    .executeTakeFirst();
   if (!row) throw notFound('finding');
   return toFindingInfo(row);
 }
 
 /** One finding of a scan, masked. */
-export async function getFindingView(db: Kysely<Database>, organizationId: string, scanId: string, findingId: string, options: RedactOptions): Promise<FindingView> {
+export async function getFindingView(
+  db: Kysely<Database>,
+  organizationId: string,
+  scanId: string,
+  findingId: string,
+  options: RedactOptions,
+): Promise<FindingView> {
   return maskFinding(await findingOfScan(db, organizationId, scanId, findingId), options);
 }
 
@@ -102,7 +153,10 @@ export async function revealFindingSecrets(
   options: RedactOptions,
 ): Promise<FindingView> {
   return db.transaction().execute(async (trx) => {
-    const finding = revealFinding(await findingOfScan(trx, input.organizationId, input.scanId, input.findingId), options);
+    const finding = revealFinding(
+      await findingOfScan(trx, input.organizationId, input.scanId, input.findingId),
+      options,
+    );
     await recordAudit(trx, {
       organizationId: input.organizationId,
       actorUserId: input.actorUserId,

@@ -16,14 +16,22 @@ type Actor = { organizationId: string; userId: string; role: Role };
 export const INVITATION_TTL_MS = INVITATION_DAYS * 24 * 60 * 60_000;
 
 function assertMayInvite(actorRole: Role, role: RoleName): void {
-  if (ROLE_RANK[role] > ROLE_RANK[actorRole]) throw new DomainError('forbidden', `a ${actorRole} cannot invite someone as ${role}`);
+  if (ROLE_RANK[role] > ROLE_RANK[actorRole])
+    throw new DomainError('forbidden', `a ${actorRole} cannot invite someone as ${role}`);
 }
 
 async function listRows(db: Executor, organizationId: string) {
   return db
     .selectFrom('invitations')
     .leftJoin('users', 'users.id', 'invitations.invited_by')
-    .select(['invitations.id', 'invitations.email', 'invitations.role', 'users.name as invitedBy', 'invitations.created_at as createdAt', 'invitations.expires_at as expiresAt'])
+    .select([
+      'invitations.id',
+      'invitations.email',
+      'invitations.role',
+      'users.name as invitedBy',
+      'invitations.created_at as createdAt',
+      'invitations.expires_at as expiresAt',
+    ])
     .where('invitations.organization_id', '=', organizationId)
     .where('invitations.accepted_at', 'is', null)
     .where('invitations.revoked_at', 'is', null)
@@ -38,7 +46,11 @@ export async function listInvitations(db: Executor, organizationId: string): Pro
 }
 
 /** Creates the invitation and returns its token: the only time it exists outside the invited person's link. */
-export async function createInvitation(db: Kysely<Database>, actor: Actor, input: { email: string; role: RoleName }): Promise<{ invitation: Invitation; token: string }> {
+export async function createInvitation(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { email: string; role: RoleName },
+): Promise<{ invitation: Invitation; token: string }> {
   assertMayInvite(actor.role, input.role);
   const token = randomToken(32);
   return db.transaction().execute(async (trx) => {
@@ -51,7 +63,10 @@ export async function createInvitation(db: Kysely<Database>, actor: Actor, input
       .executeTakeFirst();
     if (member) throw new DomainError('conflict', `${input.email} is already a member`);
     if ((await listRows(trx, actor.organizationId)).some((i) => i.email === input.email)) {
-      throw new DomainError('conflict', `${input.email} already has a pending invitation; revoke it to send a new link`);
+      throw new DomainError(
+        'conflict',
+        `${input.email} already has a pending invitation; revoke it to send a new link`,
+      );
     }
     const row = {
       id: newId(),
@@ -67,7 +82,14 @@ export async function createInvitation(db: Kysely<Database>, actor: Actor, input
       revoked_at: null,
     };
     await trx.insertInto('invitations').values(row).execute();
-    await recordAudit(trx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'invitation.created', subjectType: 'invitation', subjectId: row.id, details: { email: row.email, role: row.role } });
+    await recordAudit(trx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'invitation.created',
+      subjectType: 'invitation',
+      subjectId: row.id,
+      details: { email: row.email, role: row.role },
+    });
     const invitation = (await listRows(trx, actor.organizationId)).find((i) => i.id === row.id);
     if (!invitation) throw notFound('invitation');
     return { invitation, token };
@@ -79,13 +101,28 @@ export async function revokeInvitation(db: Kysely<Database>, actor: Actor, invit
     const invitation = (await listRows(trx, actor.organizationId)).find((i) => i.id === invitationId);
     if (!invitation) throw notFound('invitation');
     assertMayInvite(actor.role, invitation.role);
-    await trx.updateTable('invitations').set({ revoked_at: nowIso() }).where('id', '=', invitationId).where('organization_id', '=', actor.organizationId).execute();
-    await recordAudit(trx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'invitation.revoked', subjectType: 'invitation', subjectId: invitationId, details: { email: invitation.email, role: invitation.role } });
+    await trx
+      .updateTable('invitations')
+      .set({ revoked_at: nowIso() })
+      .where('id', '=', invitationId)
+      .where('organization_id', '=', actor.organizationId)
+      .execute();
+    await recordAudit(trx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'invitation.revoked',
+      subjectType: 'invitation',
+      subjectId: invitationId,
+      details: { email: invitation.email, role: invitation.role },
+    });
   });
 }
 
 /** The invitation of a link, when it can still be accepted; otherwise a 404 that says why. */
-async function usableInvitation(db: Executor, token: string): Promise<InvitationsTable & { organization_name: string }> {
+async function usableInvitation(
+  db: Executor,
+  token: string,
+): Promise<InvitationsTable & { organization_name: string }> {
   const row = await db
     .selectFrom('invitations')
     .innerJoin('organizations', 'organizations.id', 'invitations.organization_id')
@@ -102,7 +139,9 @@ async function usableInvitation(db: Executor, token: string): Promise<Invitation
 
 export async function previewInvitation(db: Kysely<Database>, token: string): Promise<InvitationPreview> {
   const invitation = await usableInvitation(db, token);
-  const inviter = invitation.invited_by ? await db.selectFrom('users').select('name').where('id', '=', invitation.invited_by).executeTakeFirst() : undefined;
+  const inviter = invitation.invited_by
+    ? await db.selectFrom('users').select('name').where('id', '=', invitation.invited_by).executeTakeFirst()
+    : undefined;
   const account = await db.selectFrom('users').select('id').where('email', '=', invitation.email).executeTakeFirst();
   return {
     organization: { name: invitation.organization_name },
@@ -126,21 +165,36 @@ export interface AcceptedInvitation {
  * password given here, under the password rule. The link is spent in the same transaction that grants
  * the membership, so it works once even when two acceptances race.
  */
-export async function acceptInvitation(db: Kysely<Database>, input: { token: string; email: string; name?: string | undefined; password: string }): Promise<AcceptedInvitation> {
+export async function acceptInvitation(
+  db: Kysely<Database>,
+  input: { token: string; email: string; name?: string | undefined; password: string },
+): Promise<AcceptedInvitation> {
   const invitation = await usableInvitation(db, input.token);
-  if (invitation.email !== input.email) throw new DomainError('forbidden', 'this invitation is for another e-mail address');
+  if (invitation.email !== input.email)
+    throw new DomainError('forbidden', 'this invitation is for another e-mail address');
   const existing = await db.selectFrom('users').selectAll().where('email', '=', invitation.email).executeTakeFirst();
   let newUser: Database['users'] | null = null;
   if (existing) {
     if (input.name !== undefined) {
-      throw new DomainError('invalid_request', `${invitation.email} already has an account: sign in with its password to accept (its name is not changed here, so leave the name out)`);
+      throw new DomainError(
+        'invalid_request',
+        `${invitation.email} already has an account: sign in with its password to accept (its name is not changed here, so leave the name out)`,
+      );
     }
     const valid = await verifyPassword(input.password, existing.password_hash);
-    if (!valid || existing.disabled_at) throw new DomainError('invalid_credentials', `the password is wrong for the account ${invitation.email}`);
+    if (!valid || existing.disabled_at)
+      throw new DomainError('invalid_credentials', `the password is wrong for the account ${invitation.email}`);
   } else {
     if (!input.name) throw new DomainError('invalid_request', 'name: enter your name');
     assertStrongPassword(input.password, { email: invitation.email, name: input.name });
-    newUser = { id: newId(), email: invitation.email, name: input.name, password_hash: await hashPassword(input.password), created_at: nowIso(), disabled_at: null };
+    newUser = {
+      id: newId(),
+      email: invitation.email,
+      name: input.name,
+      password_hash: await hashPassword(input.password),
+      created_at: nowIso(),
+      disabled_at: null,
+    };
   }
   return db.transaction().execute(async (trx) => {
     const now = nowIso();
@@ -152,27 +206,67 @@ export async function acceptInvitation(db: Kysely<Database>, input: { token: str
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    if (Number(spent.numUpdatedRows) !== 1) throw new DomainError('not_found', 'this invitation has already been used or was revoked');
+    if (Number(spent.numUpdatedRows) !== 1)
+      throw new DomainError('not_found', 'this invitation has already been used or was revoked');
     const inviter = invitation.invited_by
-      ? await trx.selectFrom('memberships').select('role').where('organization_id', '=', invitation.organization_id).where('user_id', '=', invitation.invited_by).executeTakeFirst()
+      ? await trx
+          .selectFrom('memberships')
+          .select('role')
+          .where('organization_id', '=', invitation.organization_id)
+          .where('user_id', '=', invitation.invited_by)
+          .executeTakeFirst()
       : undefined;
     if (!inviter || ROLE_RANK[inviter.role] < ROLE_RANK[invitation.role]) {
-      throw new DomainError('forbidden', `the person who invited you can no longer grant the ${invitation.role} role; ask for a new invitation`);
+      throw new DomainError(
+        'forbidden',
+        `the person who invited you can no longer grant the ${invitation.role} role; ask for a new invitation`,
+      );
     }
     if (newUser) {
       const taken = await trx.selectFrom('users').select('id').where('email', '=', newUser.email).executeTakeFirst();
-      if (taken) throw new DomainError('conflict', `${newUser.email} has just got an account; open the link again and sign in with it`);
+      if (taken)
+        throw new DomainError(
+          'conflict',
+          `${newUser.email} has just got an account; open the link again and sign in with it`,
+        );
       await trx.insertInto('users').values(newUser).execute();
     }
     const user = newUser ?? existing;
     if (!user) throw notFound('user');
-    const already = await trx.selectFrom('memberships').select('user_id').where('organization_id', '=', invitation.organization_id).where('user_id', '=', user.id).executeTakeFirst();
-    if (already) throw new DomainError('conflict', `${user.email} is already a member of ${invitation.organization_name}; sign in instead`);
+    const already = await trx
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('organization_id', '=', invitation.organization_id)
+      .where('user_id', '=', user.id)
+      .executeTakeFirst();
+    if (already)
+      throw new DomainError(
+        'conflict',
+        `${user.email} is already a member of ${invitation.organization_name}; sign in instead`,
+      );
     await trx.updateTable('invitations').set({ accepted_by: user.id }).where('id', '=', invitation.id).execute();
-    await trx.insertInto('memberships').values({ organization_id: invitation.organization_id, user_id: user.id, role: invitation.role, created_at: now }).execute();
+    await trx
+      .insertInto('memberships')
+      .values({ organization_id: invitation.organization_id, user_id: user.id, role: invitation.role, created_at: now })
+      .execute();
     const audit = { organizationId: invitation.organization_id, actorUserId: user.id, subjectId: user.id };
-    await recordAudit(trx, { ...audit, action: 'invitation.accepted', subjectType: 'invitation', subjectId: invitation.id, details: { email: user.email, role: invitation.role, newAccount: Boolean(newUser) } });
-    await recordAudit(trx, { ...audit, action: 'member.added', subjectType: 'user', details: { role: invitation.role, invitationId: invitation.id, invitedBy: invitation.invited_by } });
-    return { user: { id: user.id, email: user.email, name: user.name }, organization: { id: invitation.organization_id, name: invitation.organization_name }, role: invitation.role };
+    await recordAudit(trx, {
+      ...audit,
+      action: 'invitation.accepted',
+      subjectType: 'invitation',
+      subjectId: invitation.id,
+      details: { email: user.email, role: invitation.role, newAccount: Boolean(newUser) },
+    });
+    await recordAudit(trx, {
+      ...audit,
+      action: 'member.added',
+      subjectType: 'user',
+      details: { role: invitation.role, invitationId: invitation.id, invitedBy: invitation.invited_by },
+    });
+    return {
+      user: { id: user.id, email: user.email, name: user.name },
+      organization: { id: invitation.organization_id, name: invitation.organization_name },
+      role: invitation.role,
+    };
   });
 }

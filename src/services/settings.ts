@@ -10,11 +10,20 @@ export type SlaDays = Record<SeverityName, number | null>;
 export const DEFAULT_SLA_DAYS: SlaDays = { critical: 7, high: 30, medium: 90, low: 180, info: null };
 
 export async function getSlaDays(db: Kysely<Database>, organizationId: string): Promise<SlaDays> {
-  const row = await db.selectFrom('organization_settings').select('sla_days').where('organization_id', '=', organizationId).executeTakeFirst();
+  const row = await db
+    .selectFrom('organization_settings')
+    .select('sla_days')
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst();
   return row ? { ...DEFAULT_SLA_DAYS, ...(JSON.parse(row.sla_days) as Partial<SlaDays>) } : DEFAULT_SLA_DAYS;
 }
 
-export async function setSlaDays(db: Kysely<Database>, organizationId: string, actorUserId: string, slaDays: SlaDays): Promise<SlaDays> {
+export async function setSlaDays(
+  db: Kysely<Database>,
+  organizationId: string,
+  actorUserId: string,
+  slaDays: SlaDays,
+): Promise<SlaDays> {
   const value = JSON.stringify(slaDays);
   await db.transaction().execute(async (trx) => {
     await trx
@@ -31,5 +40,7 @@ export async function setSlaDays(db: Kysely<Database>, organizationId: string, a
 export function dueDateFor(slaDays: SlaDays, severity: SeverityName, today = new Date()): string | null {
   const days = slaDays[severity];
   if (days === null || days === undefined) return null;
-  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + days)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + days))
+    .toISOString()
+    .slice(0, 10);
 }

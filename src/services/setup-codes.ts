@@ -40,7 +40,10 @@ function generateCode(): string {
 export async function issueSetupCode(db: Kysely<Database>): Promise<string | null> {
   if ((await countUsers(db)) > 0) return null;
   const code = generateCode();
-  await db.insertInto('setup_codes').values({ id: newId(), code_hash: sha256(normalizeSetupCode(code)), created_at: nowIso() }).execute();
+  await db
+    .insertInto('setup_codes')
+    .values({ id: newId(), code_hash: sha256(normalizeSetupCode(code)), created_at: nowIso() })
+    .execute();
   return code;
 }
 
@@ -55,13 +58,15 @@ export async function findSetupCode(db: Executor, code: string): Promise<string>
   for (const row of rows) {
     if (constantTimeEqual(hash, row.code_hash) && match === null) match = row.id;
   }
-  if (match === null) throw new DomainError('invalid_setup_code', 'that set-up code is not right; use the one printed in the server log');
+  if (match === null)
+    throw new DomainError('invalid_setup_code', 'that set-up code is not right; use the one printed in the server log');
   return match;
 }
 
 /** Uses the code up in the caller's transaction (a second use of the same code finds it gone) and drops the others. */
 export async function consumeSetupCode(trx: Transaction<Database>, id: string): Promise<void> {
   const deleted = await trx.deleteFrom('setup_codes').where('id', '=', id).executeTakeFirst();
-  if (Number(deleted.numDeletedRows) !== 1) throw new DomainError('invalid_setup_code', 'that set-up code has already been used');
+  if (Number(deleted.numDeletedRows) !== 1)
+    throw new DomainError('invalid_setup_code', 'that set-up code has already been used');
   await trx.deleteFrom('setup_codes').execute();
 }

@@ -8,6 +8,7 @@ export const createIssueTask = defineTask({
   name: CREATE_ISSUE_TASK,
   payload: z.object({ pushItemId: z.string() }),
   maxAttempts: 8,
-  perform: ({ pushItemId }, context) => createIssueForItem(context.db.kysely, requireDeps(context), pushItemId, { holdLease: context.holdLease }),
+  perform: ({ pushItemId }, context) =>
+    createIssueForItem(context.db.kysely, requireDeps(context), pushItemId, { holdLease: context.holdLease }),
   onDead: async ({ pushItemId }, context, error) => markItemFailed(context.db.kysely, pushItemId, error),
 });

@@ -13,8 +13,19 @@ export const housekeeping = defineTask({
   async perform(_payload, { db }) {
     const now = nowIso();
     const sessions = await db.kysely.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
-    const throttles = await db.kysely.deleteFrom('login_throttle').where('window_started_at', '<', nowIso(-86_400_000)).executeTakeFirst();
-    const jobs = await db.kysely.deleteFrom('jobs').where('state', '=', 'done').where('finished_at', '<', nowIso(-14 * 86_400_000)).executeTakeFirst();
-    return { sessions: Number(sessions.numDeletedRows), throttles: Number(throttles.numDeletedRows), jobs: Number(jobs.numDeletedRows) };
+    const throttles = await db.kysely
+      .deleteFrom('login_throttle')
+      .where('window_started_at', '<', nowIso(-86_400_000))
+      .executeTakeFirst();
+    const jobs = await db.kysely
+      .deleteFrom('jobs')
+      .where('state', '=', 'done')
+      .where('finished_at', '<', nowIso(-14 * 86_400_000))
+      .executeTakeFirst();
+    return {
+      sessions: Number(sessions.numDeletedRows),
+      throttles: Number(throttles.numDeletedRows),
+      jobs: Number(jobs.numDeletedRows),
+    };
   },
 });

@@ -12,4 +12,10 @@ export type { TaskDeps } from './deps.ts';
 export { HOUSEKEEPING_EVERY_MS } from './housekeeping.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds tasks of every payload type
-export const allTasks: TaskDefinition<any, TaskDeps>[] = [housekeeping, createIssueTask, processWebhookTask, postCommentTask, reconcileTask];
+export const allTasks: TaskDefinition<any, TaskDeps>[] = [
+  housekeeping,
+  createIssueTask,
+  processWebhookTask,
+  postCommentTask,
+  reconcileTask,
+];

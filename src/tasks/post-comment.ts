@@ -8,6 +8,7 @@ export const postCommentTask = defineTask({
   name: POST_COMMENT_TASK,
   payload: z.object({ commentId: z.string() }),
   maxAttempts: 8,
-  perform: ({ commentId }, context) => postComment(context.db.kysely, requireDeps(context), commentId, context.job.attempts),
+  perform: ({ commentId }, context) =>
+    postComment(context.db.kysely, requireDeps(context), commentId, context.job.attempts),
   onDead: ({ commentId }, context, error) => markCommentFailed(context.db.kysely, commentId, error),
 });

@@ -10,20 +10,44 @@ import type { Kysely } from 'kysely';
 import { publicUrl } from '../config/index.ts';
 import { type Database, nowIso, type Push, type PushItemState } from '../db/index.ts';
 import type { ScanInfo, TargetInfo, VulnerabilityInfo } from '../contracts/index.ts';
-import { blockBudget, findConnection, GitlabError, type GitlabIssue, ReconnectNeededError, takeBudget, type GitlabDeps } from '../gitlab/index.ts';
+import {
+  blockBudget,
+  findConnection,
+  GitlabError,
+  type GitlabIssue,
+  ReconnectNeededError,
+  takeBudget,
+  type GitlabDeps,
+} from '../gitlab/index.ts';
 import { LeaseLost, PauseJob, PermanentFailure, WaitUntil } from '../jobs/index.ts';
 import { getScanRow, getTarget, toFindingInfo, toScanInfo, toVulnerabilityInfo } from '../services/index.ts';
-import { completeReservation, getTrackedIssue, markCreateAttempted, releaseReservation, reserve } from './issue-reservation.ts';
+import {
+  completeReservation,
+  getTrackedIssue,
+  markCreateAttempted,
+  releaseReservation,
+  reserve,
+} from './issue-reservation.ts';
 import type { PushOptions } from './push-vulnerability.ts';
 import { renderIssue } from './render-issue.ts';
 import { retireDuplicate } from './retire-duplicate.ts';
 
 export const issueBudgetKey = (baseUrl: string, gitlabUserId: number) => `issues:${baseUrl}:${gitlabUserId}`;
 
-async function setItem(db: Kysely<Database>, itemId: string, state: PushItemState, values: { error?: string | null; trackedIssueId?: string } = {}) {
+async function setItem(
+  db: Kysely<Database>,
+  itemId: string,
+  state: PushItemState,
+  values: { error?: string | null; trackedIssueId?: string } = {},
+) {
   let update = db
     .updateTable('push_items')
-    .set({ state, updated_at: nowIso(), ...(values.error !== undefined ? { error: values.error } : {}), ...(values.trackedIssueId ? { tracked_issue_id: values.trackedIssueId } : {}) })
+    .set({
+      state,
+      updated_at: nowIso(),
+      ...(values.error !== undefined ? { error: values.error } : {}),
+      ...(values.trackedIssueId ? { tracked_issue_id: values.trackedIssueId } : {}),
+    })
     .where('id', '=', itemId);
   // A finished item stays finished: an attempt whose lease another worker took over (and finished) must
   // not move it back to waiting, pending or failed (the push would never finish), nor relabel it.
@@ -65,11 +89,28 @@ function pushContext(db: Kysely<Database>, pushId: string): Promise<PushContext>
 
 async function loadPushContext(db: Kysely<Database>, pushId: string): Promise<PushContext> {
   const push = await db.selectFrom('pushes').selectAll().where('id', '=', pushId).executeTakeFirstOrThrow();
-  const link = await db.selectFrom('project_links').select('project_path').where('id', '=', push.project_link_id).executeTakeFirst();
+  const link = await db
+    .selectFrom('project_links')
+    .select('project_path')
+    .where('id', '=', push.project_link_id)
+    .executeTakeFirst();
   const scan = toScanInfo(await getScanRow(db, push.organization_id, push.scan_id));
-  const vulnerability = toVulnerabilityInfo(await db.selectFrom('vulnerabilities').selectAll().where('id', '=', push.vulnerability_id).executeTakeFirstOrThrow());
+  const vulnerability = toVulnerabilityInfo(
+    await db
+      .selectFrom('vulnerabilities')
+      .selectAll()
+      .where('id', '=', push.vulnerability_id)
+      .executeTakeFirstOrThrow(),
+  );
   const target = await getTarget(db, push.organization_id, push.target_id);
-  return { push, projectPath: link?.project_path ?? String(push.project_id), options: JSON.parse(push.options) as PushOptions, scan, vulnerability, target };
+  return {
+    push,
+    projectPath: link?.project_path ?? String(push.project_id),
+    options: JSON.parse(push.options) as PushOptions,
+    scan,
+    vulnerability,
+    target,
+  };
 }
 
 /** What the job attempt running this create can do: renew its lease (absent outside a worker). */
@@ -79,15 +120,25 @@ export interface CreateAttempt {
 
 type CreateResult = { state: PushItemState; iid?: number };
 
-export async function createIssueForItem(db: Kysely<Database>, deps: GitlabDeps, itemId: string, attempt: CreateAttempt = {}): Promise<CreateResult> {
+export async function createIssueForItem(
+  db: Kysely<Database>,
+  deps: GitlabDeps,
+  itemId: string,
+  attempt: CreateAttempt = {},
+): Promise<CreateResult> {
   const item = await db.selectFrom('push_items').selectAll().where('id', '=', itemId).executeTakeFirst();
   if (!item) throw new PermanentFailure('the push item no longer exists');
   if (item.state === 'created' || item.state === 'adopted') return { state: item.state };
   const { push, projectPath, options, scan, vulnerability, target } = await pushContext(db, item.push_id);
-  const findingRow = await db.selectFrom('findings').selectAll().where('id', '=', item.finding_id).executeTakeFirstOrThrow();
+  const findingRow = await db
+    .selectFrom('findings')
+    .selectAll()
+    .where('id', '=', item.finding_id)
+    .executeTakeFirstOrThrow();
   const connection = await findConnection(db, push.organization_id, push.target_id);
   if (!connection) throw new PauseJob('the target is not connected to GitLab; it resumes when it is connected again');
-  if (connection.status !== 'connected') throw new PauseJob(`the GitLab connection needs reconnecting: ${connection.status_reason ?? ''}`);
+  if (connection.status !== 'connected')
+    throw new PauseJob(`the GitLab connection needs reconnecting: ${connection.status_reason ?? ''}`);
   const key = {
     organizationId: push.organization_id,
     targetId: push.target_id,
@@ -102,7 +153,8 @@ export async function createIssueForItem(db: Kysely<Database>, deps: GitlabDeps,
     await setItem(db, item.id, 'adopted', { trackedIssueId: reservation.tracked.id, error: null });
     return { state: 'adopted', ...(reservation.tracked.iid === null ? {} : { iid: Number(reservation.tracked.iid) }) };
   }
-  if (reservation.kind === 'busy') throw new WaitUntil(new Date(Date.now() + 5000), 'another push is creating this finding’s issue');
+  if (reservation.kind === 'busy')
+    throw new WaitUntil(new Date(Date.now() + 5000), 'another push is creating this finding’s issue');
   const tracked = reservation.tracked;
 
   try {
@@ -115,7 +167,8 @@ export async function createIssueForItem(db: Kysely<Database>, deps: GitlabDeps,
         return { state: origin, iid: issue.iid };
       }
       const settled = await getTrackedIssue(db, tracked.id);
-      if (!settled || settled.iid === null) throw new Error('the issue reservation vanished while this attempt created the issue');
+      if (!settled || settled.iid === null)
+        throw new Error('the issue reservation vanished while this attempt created the issue');
       await retireDuplicate(db, client, deps.env.PRODUCT_LABEL, settled, issue, gitlabUserId);
       await setItem(db, item.id, 'adopted', { trackedIssueId: tracked.id, error: null });
       return { state: 'adopted', iid: Number(settled.iid) };
@@ -124,11 +177,14 @@ export async function createIssueForItem(db: Kysely<Database>, deps: GitlabDeps,
       // A previous attempt may have created the issue and lost the answer: adopt it rather than repeat.
       // Two of them (an attempt paused past its lease, and the one that took over) leave two: the first
       // stays, the other is retired.
-      const [found, ...extra] = (await client.issuesWithLabel(key.projectId, key.publicId)).sort((a, b) => a.iid - b.iid);
+      const [found, ...extra] = (await client.issuesWithLabel(key.projectId, key.publicId)).sort(
+        (a, b) => a.iid - b.iid,
+      );
       if (found) {
         const result = await settle(found, 'adopted');
         const settled = extra.length > 0 ? await getTrackedIssue(db, tracked.id) : undefined;
-        for (const issue of extra) if (settled) await retireDuplicate(db, client, deps.env.PRODUCT_LABEL, settled, issue, gitlabUserId);
+        for (const issue of extra)
+          if (settled) await retireDuplicate(db, client, deps.env.PRODUCT_LABEL, settled, issue, gitlabUserId);
         return result;
       }
     }
@@ -140,10 +196,16 @@ export async function createIssueForItem(db: Kysely<Database>, deps: GitlabDeps,
     }
     const finding = toFindingInfo(findingRow);
     const findingUrl = `${publicUrl(deps.env)}/scans/${scan.id}?vulnerability=${vulnerability.id}&finding=${finding.id}`;
-    const extraNames = deps.env.REDACT_EXTRA_NAMES.split(',').map((n) => n.trim()).filter(Boolean);
-    const { title, description } = renderIssue({ vulnerability, finding, scan, target, findingUrl }, { redact: { extraNames } });
+    const extraNames = deps.env.REDACT_EXTRA_NAMES.split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
+    const { title, description } = renderIssue(
+      { vulnerability, finding, scan, target, findingUrl },
+      { redact: { extraNames } },
+    );
     // The last moment before the request that cannot be taken back: is the job still this attempt's?
-    if (attempt.holdLease && !(await attempt.holdLease())) throw new LeaseLost('another worker took this job over before the issue was created');
+    if (attempt.holdLease && !(await attempt.holdLease()))
+      throw new LeaseLost('another worker took this job over before the issue was created');
     await markCreateAttempted(db, tracked.id);
     const issue = await client.createIssue(key.projectId, {
       title,

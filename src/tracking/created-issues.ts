@@ -26,7 +26,11 @@ export interface CreatedIssue {
   syncedAt: string | null;
 }
 
-export async function listCreatedIssues(db: Kysely<Database>, organizationId: string, scanId: string): Promise<CreatedIssue[]> {
+export async function listCreatedIssues(
+  db: Kysely<Database>,
+  organizationId: string,
+  scanId: string,
+): Promise<CreatedIssue[]> {
   const scan = await getScanRow(db, organizationId, scanId);
   const rows = await db
     .selectFrom('findings')
@@ -75,7 +79,13 @@ export async function listCreatedIssues(db: Kysely<Database>, organizationId: st
 }
 
 /** Re-read every tracked issue of the scan's findings from GitLab, 100 per call. */
-export async function refreshCreatedIssues(db: Kysely<Database>, tokens: TokenProvider, productLabel: string, organizationId: string, scanId: string): Promise<{ refreshed: number; calls: number; missing: number }> {
+export async function refreshCreatedIssues(
+  db: Kysely<Database>,
+  tokens: TokenProvider,
+  productLabel: string,
+  organizationId: string,
+  scanId: string,
+): Promise<{ refreshed: number; calls: number; missing: number }> {
   const scan = await getScanRow(db, organizationId, scanId);
   const connection = await findConnection(db, organizationId, scan.target_id);
   if (!connection) throw new DomainError('conflict', 'this target is not connected to GitLab');
@@ -100,14 +110,21 @@ export async function refreshCreatedIssues(db: Kysely<Database>, tokens: TokenPr
   for (const [projectId, list] of byProject) {
     for (let i = 0; i < list.length; i += 100) {
       const chunk = list.slice(i, i + 100);
-      const found: GitlabIssue[] = await client.issuesByIids(projectId, chunk.map((c) => c.iid));
+      const found: GitlabIssue[] = await client.issuesByIids(
+        projectId,
+        chunk.map((c) => c.iid),
+      );
       calls++;
       const byIid = new Map(found.map((issue) => [issue.iid, issue]));
       for (const c of chunk) {
         const issue = byIid.get(c.iid);
         if (!issue) {
           // Not returned: deleted or moved. Ask for it alone, which marks it so.
-          const row = await db.selectFrom('tracked_issues').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
+          const row = await db
+            .selectFrom('tracked_issues')
+            .selectAll()
+            .where('id', '=', c.id)
+            .executeTakeFirstOrThrow();
           await syncIssue(db, client, productLabel, row);
           calls++;
           missing++;

@@ -17,10 +17,19 @@ export interface IssueKey {
   projectPath: string;
 }
 
-export type Reservation = { kind: 'exists'; tracked: TrackedIssue } | { kind: 'owned'; tracked: TrackedIssue } | { kind: 'busy'; tracked: TrackedIssue };
+export type Reservation =
+  | { kind: 'exists'; tracked: TrackedIssue }
+  | { kind: 'owned'; tracked: TrackedIssue }
+  | { kind: 'busy'; tracked: TrackedIssue };
 
 async function find(db: Kysely<Database>, key: IssueKey): Promise<TrackedIssue | undefined> {
-  return db.selectFrom('tracked_issues').selectAll().where('identity_id', '=', key.identityId).where('base_url', '=', key.baseUrl).where('project_id', '=', key.projectId).executeTakeFirst();
+  return db
+    .selectFrom('tracked_issues')
+    .selectAll()
+    .where('identity_id', '=', key.identityId)
+    .where('base_url', '=', key.baseUrl)
+    .where('project_id', '=', key.projectId)
+    .executeTakeFirst();
 }
 
 export async function reserve(db: Kysely<Database>, key: IssueKey, owner: string): Promise<Reservation> {
@@ -75,7 +84,11 @@ export async function reserve(db: Kysely<Database>, key: IssueKey, owner: string
 
 export async function markCreateAttempted(db: Kysely<Database>, trackedId: string): Promise<void> {
   const now = nowIso();
-  await db.updateTable('tracked_issues').set({ create_attempted_at: now, updated_at: now }).where('id', '=', trackedId).execute();
+  await db
+    .updateTable('tracked_issues')
+    .set({ create_attempted_at: now, updated_at: now })
+    .where('id', '=', trackedId)
+    .execute();
 }
 
 export interface GitlabIssueFields {
@@ -99,7 +112,9 @@ export function issueColumns(issue: GitlabIssueFields) {
     state: issue.state === 'closed' ? ('closed' as const) : ('opened' as const),
     confidential: issue.confidential ? 1 : 0,
     labels: JSON.stringify(issue.labels ?? []),
-    assignees: JSON.stringify((issue.assignees ?? []).map((a) => ({ id: a.id, username: a.username, name: a.name, avatarUrl: a.avatar_url }))),
+    assignees: JSON.stringify(
+      (issue.assignees ?? []).map((a) => ({ id: a.id, username: a.username, name: a.name, avatarUrl: a.avatar_url })),
+    ),
     gitlab_updated_at: issue.updated_at ?? null,
     synced_at: nowIso(),
   };
@@ -107,7 +122,12 @@ export function issueColumns(issue: GitlabIssueFields) {
 
 /** The reservation becomes the issue GitLab has: the first attempt to complete it wins. False when
  * another attempt completed it first (it may have created another issue: the caller compares). */
-export async function completeReservation(db: Kysely<Database>, trackedId: string, issue: GitlabIssueFields, origin: 'created' | 'adopted'): Promise<boolean> {
+export async function completeReservation(
+  db: Kysely<Database>,
+  trackedId: string,
+  issue: GitlabIssueFields,
+  origin: 'created' | 'adopted',
+): Promise<boolean> {
   const result = await db
     .updateTable('tracked_issues')
     .set({ ...issueColumns(issue), origin, reserved_by: null, updated_at: nowIso() })
@@ -123,5 +143,10 @@ export async function getTrackedIssue(db: Kysely<Database>, trackedId: string): 
 
 /** Give the reservation up (the create was refused for good): a later push may try again. */
 export async function releaseReservation(db: Kysely<Database>, trackedId: string, owner: string): Promise<void> {
-  await db.deleteFrom('tracked_issues').where('id', '=', trackedId).where('state', '=', 'creating').where('reserved_by', '=', owner).execute();
+  await db
+    .deleteFrom('tracked_issues')
+    .where('id', '=', trackedId)
+    .where('state', '=', 'creating')
+    .where('reserved_by', '=', owner)
+    .execute();
 }

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codeBlock, hasBareTripleFenceLine, inlineCode, longestBacktickRun, neutralizeText } from './neutralize-markdown.ts';
+import {
+  codeBlock,
+  hasBareTripleFenceLine,
+  inlineCode,
+  longestBacktickRun,
+  neutralizeText,
+} from './neutralize-markdown.ts';
 
 /** Inverse of codeBlock: drop the quote prefixes, find the fence, return the inner text. */
 function parseBlock(md: string): { inner: string; fence: string; info: string; quoted: boolean } {
@@ -21,7 +27,9 @@ function parseInline(md: string): string {
   if (!m?.[1]) throw new Error('not a code span');
   const body = m[2] ?? '';
   if (longestBacktickRun(body) >= m[1].length) throw new Error('delimiter run inside');
-  return body.length >= 2 && body.startsWith(' ') && body.endsWith(' ') && !/^ +$/.test(body) ? body.slice(1, -1) : body;
+  return body.length >= 2 && body.startsWith(' ') && body.endsWith(' ') && !/^ +$/.test(body)
+    ? body.slice(1, -1)
+    : body;
 }
 
 /**
@@ -46,7 +54,28 @@ function strictCommands(md: string): string[] {
 const nasty = fc
   .array(
     fc.oneof(
-      fc.constantFrom('`', '``', '```', '````', '```\u00a0', '```\f', '~~~', '\n', '\r', '\r\n', '/close', '/assign @root', '/label ~x', ' ', '> ', '<div>', '@all', '#1', '\t', '\u2028'),
+      fc.constantFrom(
+        '`',
+        '``',
+        '```',
+        '````',
+        '```\u00a0',
+        '```\f',
+        '~~~',
+        '\n',
+        '\r',
+        '\r\n',
+        '/close',
+        '/assign @root',
+        '/label ~x',
+        ' ',
+        '> ',
+        '<div>',
+        '@all',
+        '#1',
+        '\t',
+        '\u2028',
+      ),
       fc.string(),
       fc.string({ unit: 'binary' }),
     ),

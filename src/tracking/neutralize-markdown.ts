@@ -41,7 +41,12 @@ export function longestBacktickRun(text: string): number {
  */
 export function hasBareTripleFenceLine(text: string): boolean {
   const bare = /^```\s*$/;
-  return text.replace(/\r/g, '').split('\n').some((l) => bare.test(l)) || text.split(LINE_BREAK).some((l) => bare.test(l));
+  return (
+    text
+      .replace(/\r/g, '')
+      .split('\n')
+      .some((l) => bare.test(l)) || text.split(LINE_BREAK).some((l) => bare.test(l))
+  );
 }
 
 function safeInfoString(lang: string | undefined): string {
@@ -72,7 +77,8 @@ export function inlineCode(text: string): string {
   if (line === '') return '';
   const ticks = '`'.repeat(longestBacktickRun(line) + 1);
   const allSpaces = /^ +$/.test(line);
-  const pad = !allSpaces && (line.startsWith('`') || line.endsWith('`') || (line.startsWith(' ') && line.endsWith(' ')));
+  const pad =
+    !allSpaces && (line.startsWith('`') || line.endsWith('`') || (line.startsWith(' ') && line.endsWith(' ')));
   return pad ? `${ticks} ${line} ${ticks}` : `${ticks}${line}${ticks}`;
 }
 

@@ -27,32 +27,109 @@ function acting(md: string) {
     commands: extractCommands(md, () => true).commands,
     // Any line that starts with `/`, blanks or not, read as GitLab (CR deleted) or as CommonMark.
     slashLines: [...md.replace(/\r/g, '').split('\n'), ...md.split(/\r\n|\r|\n/)].filter((l) => /^\s*\//.test(l)),
-    references: [refs.users, refs.all ? ['@all'] : [], refs.issues, refs.projectIssues, refs.mergeRequests, refs.snippets, refs.epics, refs.labels, refs.milestones, refs.wikiPages].flat(),
+    references: [
+      refs.users,
+      refs.all ? ['@all'] : [],
+      refs.issues,
+      refs.projectIssues,
+      refs.mergeRequests,
+      refs.snippets,
+      refs.epics,
+      refs.labels,
+      refs.milestones,
+      refs.wikiPages,
+    ].flat(),
     html: htmlNodes(md),
   };
 }
 const NOTHING = { commands: [], slashLines: [], references: [], html: [] };
 
 const token = fc.constantFrom(
-  '/close', '/assign @bob', '/label ~x', '/remove_label ~VB-ABCDEF123456', '/confidential', '/move a/b', '/unlabel', ' /lock', '\t/title x',
-  '@all', '@bob', '#1', '!1', '~bug', '~"needs review"', '%v1.0', '%"Sprint 3"', '$1', '&1', '[[wiki]]', 'group/project#1', '*iteration:1', '[vulnerability:1]',
-  '&#64;bob', '\\@bob', '<b>', '</b>', '<div>', '</div>', '<!-- x -->', '<img src=x onerror=alert(1)>', '<a href="x">', '<code>',
-  '`', '``', '```', '````', '~~~', '>>>', '> ', '- ', '1. ', '* ', '# ', '| a | b |\n|---|---|\n', '\\', '[x](http://e "t")', '[a\n/close](u)', '![i\n/close](u)', '**', '_', '    ',
-  '\n', '\n\n', '\r', '\r\n', '\u2028', ' ', 'word', 'https://e.example/x#1', 'jane@example.com',
+  '/close',
+  '/assign @bob',
+  '/label ~x',
+  '/remove_label ~VB-ABCDEF123456',
+  '/confidential',
+  '/move a/b',
+  '/unlabel',
+  ' /lock',
+  '\t/title x',
+  '@all',
+  '@bob',
+  '#1',
+  '!1',
+  '~bug',
+  '~"needs review"',
+  '%v1.0',
+  '%"Sprint 3"',
+  '$1',
+  '&1',
+  '[[wiki]]',
+  'group/project#1',
+  '*iteration:1',
+  '[vulnerability:1]',
+  '&#64;bob',
+  '\\@bob',
+  '<b>',
+  '</b>',
+  '<div>',
+  '</div>',
+  '<!-- x -->',
+  '<img src=x onerror=alert(1)>',
+  '<a href="x">',
+  '<code>',
+  '`',
+  '``',
+  '```',
+  '````',
+  '~~~',
+  '>>>',
+  '> ',
+  '- ',
+  '1. ',
+  '* ',
+  '# ',
+  '| a | b |\n|---|---|\n',
+  '\\',
+  '[x](http://e "t")',
+  '[a\n/close](u)',
+  '![i\n/close](u)',
+  '**',
+  '_',
+  '    ',
+  '\n',
+  '\n\n',
+  '\r',
+  '\r\n',
+  '\u2028',
+  ' ',
+  'word',
+  'https://e.example/x#1',
+  'jane@example.com',
 );
-const nasty = fc.array(fc.oneof({ weight: 4, arbitrary: token }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), { maxLength: 40 }).map((p) => p.join(''));
+const nasty = fc
+  .array(fc.oneof({ weight: 4, arbitrary: token }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), {
+    maxLength: 40,
+  })
+  .map((p) => p.join(''));
 
 describe('neutralizeMarkdown', () => {
   it('keeps plain text and ordinary Markdown as written', () => {
     expect(neutralizeMarkdown('Plain words stay the same')).toBe('Plain words stay the same');
-    expect(neutralizeMarkdown('Retested on **staging**: still _vulnerable_, see `config.yml`.')).toBe('Retested on **staging**: still *vulnerable*, see `config.yml`.');
+    expect(neutralizeMarkdown('Retested on **staging**: still _vulnerable_, see `config.yml`.')).toBe(
+      'Retested on **staging**: still *vulnerable*, see `config.yml`.',
+    );
     expect(neutralizeMarkdown('- one\n- two')).toBe('- one\n- two');
     expect(neutralizeMarkdown('```js\nconst a = 1;\n```')).toBe('```js\nconst a = 1;\n```');
-    expect(neutralizeMarkdown('See <https://e.example/a#1> and [docs](https://e.example/d).')).toBe('See <https://e.example/a#1> and [docs](https://e.example/d).');
+    expect(neutralizeMarkdown('See <https://e.example/a#1> and [docs](https://e.example/d).')).toBe(
+      'See <https://e.example/a#1> and [docs](https://e.example/d).',
+    );
   });
 
   it('puts quick actions, references and raw HTML in code spans, not the whole comment in a block', () => {
-    const md = neutralizeMarkdown('Please check.\n/close\n/assign @bob\ncc @all, see #1 and group/project#2 (!3), ~bug %v1 $4 &5 [[Home]]\n<img src=x onerror=alert(1)>');
+    const md = neutralizeMarkdown(
+      'Please check.\n/close\n/assign @bob\ncc @all, see #1 and group/project#2 (!3), ~bug %v1 $4 &5 [[Home]]\n<img src=x onerror=alert(1)>',
+    );
     expect(md).toBe(
       'Please check.\n`/close`\n`/assign` `@bob`\ncc `@all`, see `#1` and `group/project#2` (`!3`), `~bug` `%v1` `$4` `&5` `[[Home]]`\n`<img src=x onerror=alert(1)>`',
     );
@@ -76,7 +153,15 @@ describe('neutralizeMarkdown', () => {
   });
 
   it('makes line breaks of every kind safe (CR, CRLF, U+2028) and lines inside links', () => {
-    for (const s of ['a\r/close', 'a\r\n/close', 'a\u2028/close', '[a\n/close](http://e "t\n/close")', '![a\n/close](http://e)', 'x\\\n/close', 'a  \n/close'])
+    for (const s of [
+      'a\r/close',
+      'a\r\n/close',
+      'a\u2028/close',
+      '[a\n/close](http://e "t\n/close")',
+      '![a\n/close](http://e)',
+      'x\\\n/close',
+      'a  \n/close',
+    ])
       expect(acting(neutralizeMarkdown(s)), JSON.stringify(s)).toEqual(NOTHING);
   });
 
@@ -99,9 +184,13 @@ describe('neutralizeMarkdown', () => {
 
 describe('neutralizePlainText', () => {
   it('shows scanner prose as written: paragraphs, Markdown characters escaped, acting tokens as code', () => {
-    expect(neutralizePlainText('The page reflects input.\n\nUse a CSP.')).toBe('The page reflects input.\n\nUse a CSP.');
+    expect(neutralizePlainText('The page reflects input.\n\nUse a CSP.')).toBe(
+      'The page reflects input.\n\nUse a CSP.',
+    );
     // A line break stays a line break (a hard break), so the scanner's lines are not joined.
-    expect(neutralizePlainText('# not a heading\n* not a list <b>x</b>')).toBe('\\# not a heading\\\n\\* not a list \\<b>x\\</b>');
+    expect(neutralizePlainText('# not a heading\n* not a list <b>x</b>')).toBe(
+      '\\# not a heading\\\n\\* not a list \\<b>x\\</b>',
+    );
     expect(neutralizePlainText('/close\n@all')).toBe('`/close`\\\n`@all`');
   });
 
@@ -118,7 +207,9 @@ describe('neutralizePlainText', () => {
 describe('attributionLine', () => {
   it('names the hub author in bold, the name made inert too', () => {
     expect(attributionLine('Jane Doe')).toBe('**Jane Doe** (Vulnbridge) wrote:');
-    expect(attributionLine('@all /close <b>Eve</b> #1')).toBe('**`@all` /close \\<b>Eve\\</b> `#1`** (Vulnbridge) wrote:');
+    expect(attributionLine('@all /close <b>Eve</b> #1')).toBe(
+      '**`@all` /close \\<b>Eve\\</b> `#1`** (Vulnbridge) wrote:',
+    );
     expect(attributionLine('  ')).toBe('**A Vulnbridge user** (Vulnbridge) wrote:');
   });
 

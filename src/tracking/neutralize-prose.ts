@@ -22,7 +22,8 @@ import { gfm } from 'micromark-extension-gfm';
 import { codeBlock, neutralizeText } from './neutralize-markdown.ts';
 
 /** Where a word holding one of these could be a GitLab reference (or a wiki link). */
-export const REFERENCE_TRIGGER = /@[A-Za-z0-9_]|#\d|!\d|~[A-Za-z0-9_"?.&-]|%[A-Za-z0-9_".-]|\$\d|&\d|\[\[|\*iteration:|\[(?:vulnerability|work_item|contact|wiki_page):/i;
+export const REFERENCE_TRIGGER =
+  /@[A-Za-z0-9_]|#\d|!\d|~[A-Za-z0-9_"?.&-]|%[A-Za-z0-9_".-]|\$\d|&\d|\[\[|\*iteration:|\[(?:vulnerability|work_item|contact|wiki_page):/i;
 /** A line GitLab could read as a quick action, or that would be one once leading blanks are trimmed. */
 export const COMMAND_LINE = /^[ \t]*\//;
 
@@ -31,7 +32,17 @@ const LEADING = /^[("'“‘{<]+/;
 const TRAILING = /[)"'”’.,;:?!}>]+$/;
 
 const parse = (text: string) => fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-const WRITE: ToMarkdownOptions = { extensions: [gfmToMarkdown()], bullet: '-', emphasis: '*', strong: '*', fence: '`', fences: true, rule: '-', listItemIndent: 'one', resourceLink: false };
+const WRITE: ToMarkdownOptions = {
+  extensions: [gfmToMarkdown()],
+  bullet: '-',
+  emphasis: '*',
+  strong: '*',
+  fence: '`',
+  fences: true,
+  rule: '-',
+  listItemIndent: 'one',
+  resourceLink: false,
+};
 
 const oneLine = (s: string) => s.replace(/\n/g, ' ');
 const code = (value: string): InlineCode => ({ type: 'inlineCode', value: oneLine(value) });
@@ -46,7 +57,11 @@ function splitWord(word: string, atLineStart: boolean): PhrasingContent[] {
   const trail = TRAILING.exec(rest)?.[0] ?? '';
   const core = rest.slice(0, rest.length - trail.length);
   if (!REFERENCE_TRIGGER.test(core)) return [code(word)];
-  return [...(lead ? [{ type: 'text', value: lead } as Text] : []), code(core), ...(trail ? [{ type: 'text', value: trail } as Text] : [])];
+  return [
+    ...(lead ? [{ type: 'text', value: lead } as Text] : []),
+    code(core),
+    ...(trail ? [{ type: 'text', value: trail } as Text] : []),
+  ];
 }
 
 /** A text node as text and code spans; `atStart` says the node may begin a line. */
@@ -67,7 +82,9 @@ function splitText(value: string, atStart: boolean): PhrasingContent[] {
       continue;
     }
     // Conservative: the node's first word counts as a line start, blanks before it or not.
-    const atLineStart = (atStart && parts.slice(0, i).every((p) => p.trim() === '')) || (i > 0 && (parts[i - 1] as string).includes('\n'));
+    const atLineStart =
+      (atStart && parts.slice(0, i).every((p) => p.trim() === '')) ||
+      (i > 0 && (parts[i - 1] as string).includes('\n'));
     for (const piece of splitWord(part, atLineStart)) {
       if (piece.type === 'text') pending += piece.value;
       else {
@@ -88,7 +105,12 @@ function hasCommandLine(value: string): boolean {
 
 /** A fenced code block; one with a line starting with `/` is quoted, so no line of ours starts with `/`. */
 function codeNode(value: string, lang: string | null | undefined): Code | Blockquote {
-  const kept: Code = { type: 'code', lang: lang ? lang.replace(/[^A-Za-z0-9_+.#-]/g, '').slice(0, 32) || null : null, meta: null, value };
+  const kept: Code = {
+    type: 'code',
+    lang: lang ? lang.replace(/[^A-Za-z0-9_+.#-]/g, '').slice(0, 32) || null : null,
+    meta: null,
+    value,
+  };
   return hasCommandLine(value) ? { type: 'blockquote', children: [kept] } : kept;
 }
 
@@ -121,7 +143,10 @@ function transform(node: Nodes): void {
         if (child.title) child.title = oneLine(child.title);
         // A GFM autolink (its text is its address) stays a link: Banzai finds no reference inside `a`.
         const only = child.children.length === 1 ? child.children[0] : undefined;
-        const auto = only?.type === 'text' && !only.value.includes('\n') && (child.url === only.value || child.url === `mailto:${only.value}` || child.url === `http://${only.value}`);
+        const auto =
+          only?.type === 'text' &&
+          !only.value.includes('\n') &&
+          (child.url === only.value || child.url === `mailto:${only.value}` || child.url === `http://${only.value}`);
         if (!auto) transform(child);
         next.push(child);
         break;
@@ -142,7 +167,13 @@ function transform(node: Nodes): void {
 
 /** True when `markdown` has no line that could start a quick action, no raw HTML and no reference outside code. */
 export function isInertMarkdown(markdown: string): boolean {
-  if (markdown.replace(/\r/g, '').split('\n').some((l) => COMMAND_LINE.test(l))) return false;
+  if (
+    markdown
+      .replace(/\r/g, '')
+      .split('\n')
+      .some((l) => COMMAND_LINE.test(l))
+  )
+    return false;
   if (markdown.split(/\r\n|\r|\n/).some((l) => COMMAND_LINE.test(l))) return false;
   let inert = true;
   const visit = (node: Nodes, inLink: boolean) => {
@@ -161,7 +192,9 @@ function write(tree: Root): string {
 
 /** The fallback: the text verbatim in a quoted code fence (no line starts with `/`, nothing resolves). */
 function quotedBlock(text: string): string {
-  return `> ${codeBlock(text, 'text').replace(/^> /, '').replace(/\n(?!> )/g, '\n> ')}`;
+  return `> ${codeBlock(text, 'text')
+    .replace(/^> /, '')
+    .replace(/\n(?!> )/g, '\n> ')}`;
 }
 
 function finish(tree: Root, fallback: () => string): string {
@@ -195,7 +228,12 @@ export function neutralizePlainText(plain: string): string {
     (p) =>
       ({
         type: 'paragraph',
-        children: p.split('\n').flatMap((line, i): PhrasingContent[] => [...(i > 0 ? [{ type: 'break' } as const] : []), { type: 'text', value: line.trim() }]),
+        children: p
+          .split('\n')
+          .flatMap((line, i): PhrasingContent[] => [
+            ...(i > 0 ? [{ type: 'break' } as const] : []),
+            { type: 'text', value: line.trim() },
+          ]),
       }) satisfies Paragraph,
   );
   return finish({ type: 'root', children: paragraphs }, () => quotedBlock(text));
@@ -204,7 +242,18 @@ export function neutralizePlainText(plain: string): string {
 /** One line naming the hub author of a note, e.g. `**Jane Doe** (Vulnbridge) wrote:`; the name is neutralised too. */
 export function attributionLine(authorName: string): string {
   const name = normalize(authorName).replace(/\s+/g, ' ').trim() || 'A Vulnbridge user';
-  const tree: Root = { type: 'root', children: [{ type: 'paragraph', children: [{ type: 'strong', children: [{ type: 'text', value: name }] }, { type: 'text', value: ' (Vulnbridge) wrote:' }] }] };
+  const tree: Root = {
+    type: 'root',
+    children: [
+      {
+        type: 'paragraph',
+        children: [
+          { type: 'strong', children: [{ type: 'text', value: name }] },
+          { type: 'text', value: ' (Vulnbridge) wrote:' },
+        ],
+      },
+    ],
+  };
   const line = finish(tree, () => '');
   return line && !line.includes('\n') ? line : `**${neutralizeText(name)}** (Vulnbridge) wrote:`;
 }

@@ -20,15 +20,28 @@ interface HookPayload {
 const isId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
 async function finish(db: Kysely<Database>, deliveryId: string, outcome: string): Promise<string> {
-  await db.updateTable('webhook_deliveries').set({ processed_at: nowIso(), outcome }).where('id', '=', deliveryId).execute();
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ processed_at: nowIso(), outcome })
+    .where('id', '=', deliveryId)
+    .execute();
   return outcome;
 }
 
 export async function processDelivery(db: Kysely<Database>, deps: GitlabDeps, deliveryId: string): Promise<string> {
-  const delivery = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
+  const delivery = await db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
   if (!delivery) return 'gone';
   if (delivery.processed_at) return delivery.outcome ?? 'done';
-  const link = await db.selectFrom('project_links').selectAll().where('hook_ref', '=', delivery.project_link_id).orderBy('scan_id').executeTakeFirst();
+  const link = await db
+    .selectFrom('project_links')
+    .selectAll()
+    .where('hook_ref', '=', delivery.project_link_id)
+    .orderBy('scan_id')
+    .executeTakeFirst();
   if (!link) return finish(db, deliveryId, 'no project link');
   const connection = await findConnection(db, link.organization_id, link.target_id);
   if (!connection) throw new PauseJob('the target is not connected to GitLab');
@@ -36,10 +49,12 @@ export async function processDelivery(db: Kysely<Database>, deps: GitlabDeps, de
   // The hook belongs to one project of one organization: a payload naming another project (or a
   // project id that is not a number) is not acted on, whatever it says.
   const projectId = Number(link.project_id);
-  if (payload.project?.id !== undefined && payload.project.id !== projectId) return finish(db, deliveryId, 'another project');
+  if (payload.project?.id !== undefined && payload.project.id !== projectId)
+    return finish(db, deliveryId, 'another project');
   const isNote = payload.object_kind === 'note';
   const iid = isNote ? payload.issue?.iid : payload.object_attributes?.iid;
-  if (isNote && payload.object_attributes?.noteable_type !== 'Issue') return finish(db, deliveryId, 'not an issue note');
+  if (isNote && payload.object_attributes?.noteable_type !== 'Issue')
+    return finish(db, deliveryId, 'not an issue note');
   if (!isId(iid)) return finish(db, deliveryId, 'no issue iid');
   const tracked = await findTracked(db, connection.base_url, projectId, iid);
   if (!tracked || tracked.organization_id !== link.organization_id) return finish(db, deliveryId, 'untracked issue');

@@ -59,7 +59,9 @@ describe('redactHeaders', () => {
 
 describe('redactUrl', () => {
   it('masks secret query and fragment parameters and userinfo passwords, keeping the rest verbatim', () => {
-    expect(redactUrl('https://e.com/a?q=1&token=abc&API_KEY=z#frag')).toBe(`https://e.com/a?q=1&token=${R}&API_KEY=${R}#frag`);
+    expect(redactUrl('https://e.com/a?q=1&token=abc&API_KEY=z#frag')).toBe(
+      `https://e.com/a?q=1&token=${R}&API_KEY=${R}#frag`,
+    );
     expect(redactUrl('https://u:pw@e.com/?a=%20')).toBe(`https://u:${R}@e.com/?a=%20`);
     expect(redactUrl('https://e.com/cb#access_token=abc&state=1')).toBe(`https://e.com/cb#access_token=${R}&state=1`);
     expect(redactUrl('/p?sessionid=1;jsessionid=2')).toBe(`/p?sessionid=${R};jsessionid=${R}`);
@@ -72,12 +74,16 @@ describe('redactUrl', () => {
 describe('redactText', () => {
   it('masks bearer tokens, JWTs, GitLab and other well-known tokens', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_nature-1';
-    expect(redactText(`curl -H "Authorization: Bearer abc123def456" https://x`)).toBe(`curl -H "Authorization: Bearer ${R}" https://x`);
+    expect(redactText(`curl -H "Authorization: Bearer abc123def456" https://x`)).toBe(
+      `curl -H "Authorization: Bearer ${R}" https://x`,
+    );
     expect(redactText(`token ${jwt} end`)).toBe(`token ${R} end`);
     expect(redactText('use glpat-0123456789abcdefghij now')).toBe(`use ${R} now`);
     expect(redactText('ghp_0123456789abcdefghijABCDEFGHIJ AKIAABCDEFGHIJKLMNOP')).toBe(`${R} ${R}`);
     expect(redactText('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----')).toBe(R);
-    expect(redactText('Use Basic authentication or a Bearer token.')).toBe('Use Basic authentication or a Bearer token.');
+    expect(redactText('Use Basic authentication or a Bearer token.')).toBe(
+      'Use Basic authentication or a Bearer token.',
+    );
   });
 
   it('masks header lines, form fields, query strings and JSON keys in raw requests and evidence', () => {

@@ -3,7 +3,9 @@ import type { FindingInfo, ScanInfo, TargetInfo, VulnerabilityInfo } from '../co
 import { type Sandbox, startSandbox } from '../sandbox/index.ts';
 import { DESCRIPTION_MAX_CHARS, type RenderIssueInput, cutChars, renderIssue, safeTitle } from './render-issue.ts';
 
-function sampleInput(over: { v?: Partial<VulnerabilityInfo>; f?: Partial<FindingInfo>; t?: Partial<TargetInfo> } = {}): RenderIssueInput {
+function sampleInput(
+  over: { v?: Partial<VulnerabilityInfo>; f?: Partial<FindingInfo>; t?: Partial<TargetInfo> } = {},
+): RenderIssueInput {
   const vulnerability: VulnerabilityInfo = {
     id: 'v1',
     scanId: 's1',
@@ -61,7 +63,14 @@ function sampleInput(over: { v?: Partial<VulnerabilityInfo>; f?: Partial<Finding
     empty: false,
     warnings: [],
   };
-  const target: TargetInfo = { id: 't1', name: 'Juice Shop', baseUrl: 'https://juice.example', createdAt: '', updatedAt: '', ...over.t };
+  const target: TargetInfo = {
+    id: 't1',
+    name: 'Juice Shop',
+    baseUrl: 'https://juice.example',
+    createdAt: '',
+    updatedAt: '',
+    ...over.t,
+  };
   return { vulnerability, finding, scan, target, findingUrl: 'https://hub.example/scans/s1?finding=f1' };
 }
 
@@ -70,11 +79,19 @@ const opts = { redact: {} };
 describe('renderIssue title', () => {
   it('names the vulnerability and where it was found', () => {
     expect(renderIssue(sampleInput(), opts).title).toBe('Cross Site Scripting (Reflected) — GET /search [q]');
-    expect(renderIssue(sampleInput({ f: { parameter: '', method: 'post' } }), opts).title).toBe('Cross Site Scripting (Reflected) — POST /search');
+    expect(renderIssue(sampleInput({ f: { parameter: '', method: 'post' } }), opts).title).toBe(
+      'Cross Site Scripting (Reflected) — POST /search',
+    );
   });
 
   it('is one line, has no leading /, breaks references and keeps secrets out', () => {
-    const { title } = renderIssue(sampleInput({ v: { name: '  /close\n/assign @root' }, f: { url: 'https://e/a?token=zz', parameter: 'token=abc123456789' } }), opts);
+    const { title } = renderIssue(
+      sampleInput({
+        v: { name: '  /close\n/assign @root' },
+        f: { url: 'https://e/a?token=zz', parameter: 'token=abc123456789' },
+      }),
+      opts,
+    );
     expect(title).not.toMatch(/[\r\n]/);
     expect(title.startsWith('/')).toBe(false);
     expect(title).not.toMatch(/@root/);
@@ -100,7 +117,14 @@ describe('renderIssue description', () => {
     expect(d).toContain('| **Target** | `Juice Shop` `https://juice.example` |');
     expect(d).toContain('| **Scan date** | 2024-05-01 10:00:00 UTC |');
     expect(d).toContain('| **Finding ID** | `VB-MDWSAU027854` |');
-    for (const h of ['### Description', '### Remediation', '### Evidence', '### HTTP request', '### HTTP response', '### References'])
+    for (const h of [
+      '### Description',
+      '### Remediation',
+      '### Evidence',
+      '### HTTP request',
+      '### HTTP response',
+      '### References',
+    ])
       expect(d).toContain(h);
     expect(d).toContain('- <https://owasp.org/www-community/attacks/xss/>');
     expect(d).toContain('- `ftp://example.com/x`');
@@ -112,10 +136,17 @@ describe('renderIssue description', () => {
 
   it('shows the description and remediation as readable paragraphs, with acting tokens made inert', () => {
     const { description: d } = renderIssue(
-      sampleInput({ v: { description: 'Reflected XSS lets an attacker run script.\n\nAsk @all to check #1 first.\n/close', solution: 'Encode output: use <b>escapeHtml</b> & a CSP.' } }),
+      sampleInput({
+        v: {
+          description: 'Reflected XSS lets an attacker run script.\n\nAsk @all to check #1 first.\n/close',
+          solution: 'Encode output: use <b>escapeHtml</b> & a CSP.',
+        },
+      }),
       opts,
     );
-    expect(d).toContain('### Description\n\nReflected XSS lets an attacker run script.\n\nAsk `@all` to check `#1` first.\\\n`/close`\n');
+    expect(d).toContain(
+      '### Description\n\nReflected XSS lets an attacker run script.\n\nAsk `@all` to check `#1` first.\\\n`/close`\n',
+    );
     expect(d).toContain('### Remediation\n\nEncode output: use \\<b>escapeHtml\\</b> & a CSP.\n');
     expect(d.slice(0, d.indexOf('### Evidence'))).not.toContain('```');
     // Machine text stays code.
@@ -134,7 +165,10 @@ describe('renderIssue description', () => {
   });
 
   it('cuts bodies to maxBodyChars and says so', () => {
-    const { description: d } = renderIssue(sampleInput({ f: { requestBody: 'b'.repeat(10), responseBody: 'r'.repeat(5000) } }), { ...opts, maxBodyChars: 100 });
+    const { description: d } = renderIssue(
+      sampleInput({ f: { requestBody: 'b'.repeat(10), responseBody: 'r'.repeat(5000) } }),
+      { ...opts, maxBodyChars: 100 },
+    );
     expect(d).toContain(`\n\n${'b'.repeat(10)}\n\`\`\``);
     expect(d).toContain(`\n\n${'r'.repeat(100)}\n\`\`\``);
     expect(d).toContain('_(body cut at 100 of 5,000 characters)_');
@@ -160,7 +194,8 @@ describe('renderIssue description', () => {
   });
 
   it('puts scanner text only in code: no line outside code starts with / and no reference outside code', () => {
-    const evil = '/close\n/assign @root\n@all #1 !1 ~x %v1.0\n```\n/label ~x\n```\n~~~\n/confidential\n~~~\n<script>alert(1)</script>';
+    const evil =
+      '/close\n/assign @root\n@all #1 !1 ~x %v1.0\n```\n/label ~x\n```\n~~~\n/confidential\n~~~\n<script>alert(1)</script>';
     const input = sampleInput({
       v: { description: evil, solution: evil, confidence: '@all | /close', owasp: '`#1`' },
       f: { attack: evil, evidence: evil, otherInfo: evil, parameter: '@all\n/close', method: '/close' },
@@ -191,14 +226,20 @@ describe('renderIssue description', () => {
   it('stays below the limit by cutting the largest fields first, and says so', () => {
     const big = 'E'.repeat(2 * 1024 * 1024);
     const mid = 'O'.repeat(600_000);
-    const { description: d } = renderIssue(sampleInput({ f: { evidence: big, otherInfo: mid }, v: { description: 'short' } }), opts);
+    const { description: d } = renderIssue(
+      sampleInput({ f: { evidence: big, otherInfo: mid }, v: { description: 'short' } }),
+      opts,
+    );
     expect(d.length).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
     expect(d.length).toBeGreaterThan(DESCRIPTION_MAX_CHARS - 20_000);
     expect(d).toContain('the largest fields were cut: evidence, other info.');
     expect(d).toMatch(/cut at [\d,]+ of 2,097,152 characters/);
     expect(d).toMatch(/cut at [\d,]+ of 600,000 characters/);
     expect(d).toContain('### Description\n\nshort\n');
-    const small = renderIssue(sampleInput({ f: { evidence: big } }), { ...opts, maxDescriptionChars: 1_000_000 }).description;
+    const small = renderIssue(sampleInput({ f: { evidence: big } }), {
+      ...opts,
+      maxDescriptionChars: 1_000_000,
+    }).description;
     expect(small.length).toBeLessThanOrEqual(1_000_000);
   });
 });
@@ -222,7 +263,11 @@ describe('renderIssue against the GitLab sandbox (real HTTP)', () => {
   ].join('\n');
   let sb: Sandbox;
   let token: string;
-  let api: (path: string, method: string, body: unknown) => Promise<{ status: number; body: { iid: number; id: number } }>;
+  let api: (
+    path: string,
+    method: string,
+    body: unknown,
+  ) => Promise<{ status: number; body: { iid: number; id: number } }>;
 
   beforeAll(async () => {
     sb = await startSandbox({ rateLimits: 'off' });
@@ -241,7 +286,13 @@ describe('renderIssue against the GitLab sandbox (real HTTP)', () => {
 
   it('creates, comments and edits without running quick actions, mentions or references', async () => {
     const input = sampleInput({
-      v: { name: '/close @all #1', description: EVIL, solution: `\`\`\`\n${EVIL}\n\`\`\``, confidence: '@all', owasp: '/close | #1' },
+      v: {
+        name: '/close @all #1',
+        description: EVIL,
+        solution: `\`\`\`\n${EVIL}\n\`\`\``,
+        confidence: '@all',
+        owasp: '/close | #1',
+      },
       f: {
         url: 'https://juice.example/search?q=1&token=QUERYSECRET',
         requestLine: 'GET /search?q=1&token=QUERYSECRET HTTP/1.1',
@@ -289,7 +340,12 @@ describe('renderIssue against the GitLab sandbox (real HTTP)', () => {
     // Nothing was removed from the text: the evidence is there verbatim.
     expect(issue.description).toBe(noteText);
     expect(sb.store.data.notes.find((n) => n.issueId === issueId && !n.system)?.body).toBe(noteText);
-    for (const verbatim of [input.vulnerability.description, input.finding.attack, input.finding.evidence, input.finding.responseBody])
+    for (const verbatim of [
+      input.vulnerability.description,
+      input.finding.attack,
+      input.finding.evidence,
+      input.finding.responseBody,
+    ])
       expect(issue.description).toContain(verbatim);
     // Nobody was notified, nothing was referenced, no issue got a "mentioned in" note.
     for (const u of sb.users) expect(sb.admin.todos(u.username)).toEqual([]);

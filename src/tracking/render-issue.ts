@@ -122,7 +122,11 @@ interface Bodies {
   response: { total: number };
 }
 
-function collectFields(input: RenderIssueInput, ro: RedactOptions, maxBody: number): { fields: Fields; bodies: Bodies } {
+function collectFields(
+  input: RenderIssueInput,
+  ro: RedactOptions,
+  maxBody: number,
+): { fields: Fields; bodies: Bodies } {
   const { vulnerability: v, finding: f } = input;
   const reqBody = redactText(f.requestBody, ro);
   const resBody = redactText(f.responseBody, ro);
@@ -139,14 +143,18 @@ function collectFields(input: RenderIssueInput, ro: RedactOptions, maxBody: numb
     requestBody: cutChars(reqBody, maxBody),
     responseHead: headLines(redactText(f.responseStatusLine, ro), redactHeaders(f.responseHeaders, ro)),
     responseBody: cutChars(resBody, maxBody),
-    references: v.references.map((r) => redactUrl(r.trim(), ro)).filter((r) => r !== '').join('\n'),
+    references: v.references
+      .map((r) => redactUrl(r.trim(), ro))
+      .filter((r) => r !== '')
+      .join('\n'),
   };
   return { fields, bodies: { request: { total: reqBody.length }, response: { total: resBody.length } } };
 }
 
 // ---- Markdown pieces ----------------------------------------------------------------------------
 
-const LIMIT_NOTE = (n: number, m: number) => `_(cut at ${fmt(n)} of ${fmt(m)} characters to stay below GitLab's size limit)_`;
+const LIMIT_NOTE = (n: number, m: number) =>
+  `_(cut at ${fmt(n)} of ${fmt(m)} characters to stay below GitLab's size limit)_`;
 
 class Writer {
   readonly cut: FieldKey[] = [];
@@ -220,13 +228,21 @@ function referenceLine(ref: string): string {
 function scanDate(scan: ScanInfo): string {
   const raw = scan.startedAt ?? scan.finishedAt ?? scan.importedAt;
   const t = Date.parse(raw);
-  return Number.isNaN(t) ? cell(raw) : new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return Number.isNaN(t)
+    ? cell(raw)
+    : new Date(t)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
 }
 
 function summaryTable(input: RenderIssueInput, ro: RedactOptions): string[] {
   const { vulnerability: v, finding: f, scan, target } = input;
   const sev = v.severity.charAt(0).toUpperCase() + v.severity.slice(1);
-  const cwe = v.cwe !== null && Number.isInteger(v.cwe) && v.cwe > 0 ? `[CWE-${v.cwe}](https://cwe.mitre.org/data/definitions/${v.cwe}.html)` : '—';
+  const cwe =
+    v.cwe !== null && Number.isInteger(v.cwe) && v.cwe > 0
+      ? `[CWE-${v.cwe}](https://cwe.mitre.org/data/definitions/${v.cwe}.html)`
+      : '—';
   const targetCell = `${cell(redactText(target.name, ro), 200)} ${cell(redactUrl(target.baseUrl, ro), 2048)}`;
   return [
     '| | |',
@@ -250,23 +266,26 @@ function bodyNote(shown: number, total: number): string[] {
   return shown < total ? [`_(body cut at ${fmt(shown)} of ${fmt(total)} characters)_`, ''] : [];
 }
 
-function build(input: RenderIssueInput, ro: RedactOptions, fields: Fields, bodies: Bodies, caps: Caps): { text: string; cut: FieldKey[] } {
+function build(
+  input: RenderIssueInput,
+  ro: RedactOptions,
+  fields: Fields,
+  bodies: Bodies,
+  caps: Caps,
+): { text: string; cut: FieldKey[] } {
   const w = new Writer(fields, caps);
   const out: string[] = [...summaryTable(input, ro)];
   out.push(...w.prose('description', '### Description'));
   out.push(...w.prose('solution', '### Remediation'));
-  const evidence = [
-    ...w.item('url', 'URL'),
-    ...w.item('method', 'Method'),
-    ...w.item('parameter', 'Parameter'),
-  ];
+  const evidence = [...w.item('url', 'URL'), ...w.item('method', 'Method'), ...w.item('parameter', 'Parameter')];
   const poc = looksLikeCommand(fields.attack);
   const blocks = [
     ...w.fence('attack', poc ? '**Proof of concept**' : '**Attack / payload**', poc ? 'shell' : 'text'),
     ...w.fence('evidence', '**Evidence**'),
     ...w.fence('otherInfo', '**Other info**'),
   ];
-  if (evidence.length > 0 || blocks.length > 0) out.push('### Evidence', '', ...(evidence.length ? [...evidence, ''] : []), ...blocks);
+  if (evidence.length > 0 || blocks.length > 0)
+    out.push('### Evidence', '', ...(evidence.length ? [...evidence, ''] : []), ...blocks);
   for (const kind of ['request', 'response'] as const) {
     const head = w.take(kind === 'request' ? 'requestHead' : 'responseHead');
     const body = w.take(kind === 'request' ? 'requestBody' : 'responseBody');
@@ -278,15 +297,27 @@ function build(input: RenderIssueInput, ro: RedactOptions, fields: Fields, bodie
   }
   const refs = w.take('references');
   if (refs.text.trim() !== '') {
-    out.push('### References', '', ...refs.text.split('\n').filter((r) => r.trim() !== '').map(referenceLine), '');
+    out.push(
+      '### References',
+      '',
+      ...refs.text
+        .split('\n')
+        .filter((r) => r.trim() !== '')
+        .map(referenceLine),
+      '',
+    );
     if (refs.note) out.push(refs.note, '');
   }
   const truncated = input.finding.truncated.filter((s) => s.trim() !== '');
-  if (truncated.length > 0) out.push(`_Fields shortened at import:_ ${truncated.map((s) => inlineCode(cutChars(s, 100))).join(', ')}`, '');
+  if (truncated.length > 0)
+    out.push(`_Fields shortened at import:_ ${truncated.map((s) => inlineCode(cutChars(s, 100))).join(', ')}`, '');
   out.push('---', '', safeLink('View in Vulnbridge', input.findingUrl), '');
   const marker = findingMarker(input.finding.publicId);
   if (w.cut.length > 0) {
-    out.unshift(`> **Note:** to stay below GitLab's size limit, the largest fields were cut: ${[...new Set(w.cut)].map((k) => LABELS[k]).join(', ')}.`, '');
+    out.unshift(
+      `> **Note:** to stay below GitLab's size limit, the largest fields were cut: ${[...new Set(w.cut)].map((k) => LABELS[k]).join(', ')}.`,
+      '',
+    );
   }
   out.push(marker);
   return { text: out.join('\n'), cut: w.cut };
@@ -329,6 +360,7 @@ export function renderIssue(input: RenderIssueInput, options: RenderIssueOptions
     for (const k of keys) caps[k] = Math.min(caps[k] ?? Number.POSITIVE_INFINITY, cap);
     result = build(input, ro, fields, bodies, caps);
   }
-  if (result.text.length > limit) throw new Error(`issue description still ${result.text.length} characters after cutting`);
+  if (result.text.length > limit)
+    throw new Error(`issue description still ${result.text.length} characters after cutting`);
   return { title, description: result.text };
 }

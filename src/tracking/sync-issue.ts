@@ -10,35 +10,83 @@ import { issueColumns } from './issue-reservation.ts';
 export const COMMENT_MARKER = /<!--\s*vulnbridge:comment=([A-Za-z0-9]+)\s*-->\s*$/;
 export const commentMarker = (commentId: string) => `<!-- vulnbridge:comment=${commentId} -->`;
 
-export async function findTracked(db: Kysely<Database>, baseUrl: string, projectId: number, iid: number): Promise<TrackedIssue | undefined> {
-  return db.selectFrom('tracked_issues').selectAll().where('base_url', '=', baseUrl).where('project_id', '=', projectId).where('iid', '=', iid).executeTakeFirst();
+export async function findTracked(
+  db: Kysely<Database>,
+  baseUrl: string,
+  projectId: number,
+  iid: number,
+): Promise<TrackedIssue | undefined> {
+  return db
+    .selectFrom('tracked_issues')
+    .selectAll()
+    .where('base_url', '=', baseUrl)
+    .where('project_id', '=', projectId)
+    .where('iid', '=', iid)
+    .executeTakeFirst();
 }
 
 /** Store what GitLab has; put our product and ID labels back if someone removed them (add, never replace). */
-export async function applyIssue(db: Kysely<Database>, client: GitlabClient, productLabel: string, tracked: TrackedIssue, issue: GitlabIssue): Promise<void> {
+export async function applyIssue(
+  db: Kysely<Database>,
+  client: GitlabClient,
+  productLabel: string,
+  tracked: TrackedIssue,
+  issue: GitlabIssue,
+): Promise<void> {
   let current = issue;
   const missing = [productLabel, tracked.public_id].filter((l) => !issue.labels.includes(l));
   if (missing.length > 0 && issue.state !== 'closed') {
     current = await client.addLabels(Number(tracked.project_id), issue.iid, missing);
-    await recordAudit(db, { organizationId: tracked.organization_id, actorUserId: null, action: 'gitlab.labels_restored', subjectType: 'tracked_issue', subjectId: tracked.id, details: { labels: missing, iid: issue.iid } });
+    await recordAudit(db, {
+      organizationId: tracked.organization_id,
+      actorUserId: null,
+      action: 'gitlab.labels_restored',
+      subjectType: 'tracked_issue',
+      subjectId: tracked.id,
+      details: { labels: missing, iid: issue.iid },
+    });
   }
-  await db.updateTable('tracked_issues').set({ ...issueColumns(current), updated_at: nowIso() }).where('id', '=', tracked.id).execute();
+  await db
+    .updateTable('tracked_issues')
+    .set({ ...issueColumns(current), updated_at: nowIso() })
+    .where('id', '=', tracked.id)
+    .execute();
 }
 
 /** Re-read one issue; a deleted issue (404) or a moved one (moved_to_id) is marked, not forgotten. */
-export async function syncIssue(db: Kysely<Database>, client: GitlabClient, productLabel: string, tracked: TrackedIssue): Promise<GitlabIssue | null> {
+export async function syncIssue(
+  db: Kysely<Database>,
+  client: GitlabClient,
+  productLabel: string,
+  tracked: TrackedIssue,
+): Promise<GitlabIssue | null> {
   try {
     const issue = await client.issue(Number(tracked.project_id), Number(tracked.iid));
     if (issue.moved_to_id) {
-      await db.updateTable('tracked_issues').set({ state: 'deleted', synced_at: nowIso(), updated_at: nowIso() }).where('id', '=', tracked.id).execute();
-      await recordAudit(db, { organizationId: tracked.organization_id, actorUserId: null, action: 'gitlab.issue_moved', subjectType: 'tracked_issue', subjectId: tracked.id, details: { movedToId: issue.moved_to_id } });
+      await db
+        .updateTable('tracked_issues')
+        .set({ state: 'deleted', synced_at: nowIso(), updated_at: nowIso() })
+        .where('id', '=', tracked.id)
+        .execute();
+      await recordAudit(db, {
+        organizationId: tracked.organization_id,
+        actorUserId: null,
+        action: 'gitlab.issue_moved',
+        subjectType: 'tracked_issue',
+        subjectId: tracked.id,
+        details: { movedToId: issue.moved_to_id },
+      });
       return null;
     }
     await applyIssue(db, client, productLabel, tracked, issue);
     return issue;
   } catch (error) {
     if (error instanceof GitlabError && error.failure === 'not_found') {
-      await db.updateTable('tracked_issues').set({ state: 'deleted', synced_at: nowIso(), updated_at: nowIso() }).where('id', '=', tracked.id).execute();
+      await db
+        .updateTable('tracked_issues')
+        .set({ state: 'deleted', synced_at: nowIso(), updated_at: nowIso() })
+        .where('id', '=', tracked.id)
+        .execute();
       return null;
     }
     throw error;
@@ -46,15 +94,30 @@ export async function syncIssue(db: Kysely<Database>, client: GitlabClient, prod
 }
 
 /** One GitLab note into the hub. Our own notes (known id, or our hidden marker) are not copied back. */
-export async function upsertNote(db: Kysely<Database>, tracked: TrackedIssue, note: GitlabNote): Promise<'ours' | 'stored' | 'skipped'> {
+export async function upsertNote(
+  db: Kysely<Database>,
+  tracked: TrackedIssue,
+  note: GitlabNote,
+): Promise<'ours' | 'stored' | 'skipped'> {
   if (note.system) return 'skipped';
   const now = nowIso();
   const mine = COMMENT_MARKER.exec(note.body);
   if (mine?.[1]) {
-    await db.updateTable('comments').set({ gitlab_note_id: note.id, outbound_state: 'posted', gitlab_updated_at: note.updated_at, updated_at: now }).where('id', '=', mine[1]).where('source', '=', 'hub').where('tracked_issue_id', '=', tracked.id).execute();
+    await db
+      .updateTable('comments')
+      .set({ gitlab_note_id: note.id, outbound_state: 'posted', gitlab_updated_at: note.updated_at, updated_at: now })
+      .where('id', '=', mine[1])
+      .where('source', '=', 'hub')
+      .where('tracked_issue_id', '=', tracked.id)
+      .execute();
     return 'ours';
   }
-  const existing = await db.selectFrom('comments').select(['id', 'source']).where('tracked_issue_id', '=', tracked.id).where('gitlab_note_id', '=', note.id).executeTakeFirst();
+  const existing = await db
+    .selectFrom('comments')
+    .select(['id', 'source'])
+    .where('tracked_issue_id', '=', tracked.id)
+    .where('gitlab_note_id', '=', note.id)
+    .executeTakeFirst();
   if (existing?.source === 'hub') return 'ours';
   const values = {
     author_name: note.author.name,
@@ -71,7 +134,18 @@ export async function upsertNote(db: Kysely<Database>, tracked: TrackedIssue, no
   } else {
     await db
       .insertInto('comments')
-      .values({ id: newId(), organization_id: tracked.organization_id, tracked_issue_id: tracked.id, source: 'gitlab', author_user_id: null, gitlab_note_id: note.id, outbound_state: null, error: null, created_at: now, ...values })
+      .values({
+        id: newId(),
+        organization_id: tracked.organization_id,
+        tracked_issue_id: tracked.id,
+        source: 'gitlab',
+        author_user_id: null,
+        gitlab_note_id: note.id,
+        outbound_state: null,
+        error: null,
+        created_at: now,
+        ...values,
+      })
       .onConflict((oc) => oc.columns(['tracked_issue_id', 'gitlab_note_id']).doUpdateSet(values))
       .execute();
   }
@@ -89,5 +163,10 @@ export async function syncNotes(db: Kysely<Database>, client: GitlabClient, trac
 }
 
 export async function removeNote(db: Kysely<Database>, tracked: TrackedIssue, noteId: number): Promise<void> {
-  await db.deleteFrom('comments').where('tracked_issue_id', '=', tracked.id).where('source', '=', 'gitlab').where('gitlab_note_id', '=', noteId).execute();
+  await db
+    .deleteFrom('comments')
+    .where('tracked_issue_id', '=', tracked.id)
+    .where('source', '=', 'gitlab')
+    .where('gitlab_note_id', '=', noteId)
+    .execute();
 }

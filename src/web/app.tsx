@@ -56,10 +56,7 @@ export function App() {
     <Routes>
       <Route path="/setup" element={<Navigate to={signedIn ? '/targets' : '/sign-in'} replace />} />
       <Route path="/invitations/:token" element={<AcceptInvitationPage />} />
-      <Route
-        path="/sign-in"
-        element={signedIn ? <Navigate to="/targets" replace /> : <SignInPage />}
-      />
+      <Route path="/sign-in" element={signedIn ? <Navigate to="/targets" replace /> : <SignInPage />} />
       <Route element={guard(<Shell />)}>
         <Route path="/targets" element={<TargetsPage />} />
         <Route path="/targets/:targetId" element={<TargetPage />} />

@@ -26,18 +26,40 @@ describe.each(DIALECTS)('exactly one issue per finding across competing attempts
   /** A push of one finding whose job no worker runs: the test plays the attempts itself. */
   async function onePush(projectPath: string, labels: string[] = []) {
     const prepared = await prepare(projectPath, 1);
-    const started = await g.org.owner.post(`/api/scans/${prepared.scanId}/pushes`, { vulnerabilityId: prepared.vulnerabilityId, labels });
+    const started = await g.org.owner.post(`/api/scans/${prepared.scanId}/pushes`, {
+      vulnerabilityId: prepared.vulnerabilityId,
+      labels,
+    });
     expect(started.statusCode, started.body).toBe(202);
-    const item = await g.h.t.db.kysely.selectFrom('push_items').selectAll().where('push_id', '=', started.json().pushId).executeTakeFirstOrThrow();
+    const item = await g.h.t.db.kysely
+      .selectFrom('push_items')
+      .selectAll()
+      .where('push_id', '=', started.json().pushId)
+      .executeTakeFirstOrThrow();
     return { ...prepared, item, pushId: started.json().pushId as string };
   }
-  const withLabel = (projectId: number, label: string) => issuesIn(projectId).filter((i) => labelsOf(i).includes(label));
-  const tracked = (publicId: string) => g.h.t.db.kysely.selectFrom('tracked_issues').selectAll().where('public_id', '=', publicId).executeTakeFirstOrThrow();
+  const withLabel = (projectId: number, label: string) =>
+    issuesIn(projectId).filter((i) => labelsOf(i).includes(label));
+  const tracked = (publicId: string) =>
+    g.h.t.db.kysely
+      .selectFrom('tracked_issues')
+      .selectAll()
+      .where('public_id', '=', publicId)
+      .executeTakeFirstOrThrow();
   const retirements = (publicId: string) =>
-    g.h.t.db.kysely.selectFrom('audit_events').select('details').where('action', '=', 'gitlab.duplicate_retired').execute().then((rows) => rows.map((r) => JSON.parse(r.details)).filter((d) => d.publicId === publicId));
+    g.h.t.db.kysely
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'gitlab.duplicate_retired')
+      .execute()
+      .then((rows) => rows.map((r) => JSON.parse(r.details)).filter((d) => d.publicId === publicId));
   /** An issue made through the API: `description` with our finding marker makes it look like one of ours. */
   async function createAs(token: string, projectId: number, labels: string, description = '') {
-    const response = await fetch(`${g.sandbox.url}/api/v4/projects/${projectId}/issues`, { method: 'POST', headers: { 'PRIVATE-TOKEN': token, 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'a copy', labels, description }) });
+    const response = await fetch(`${g.sandbox.url}/api/v4/projects/${projectId}/issues`, {
+      method: 'POST',
+      headers: { 'PRIVATE-TOKEN': token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'a copy', labels, description }),
+    });
     expect(response.status).toBe(201);
     return (await response.json()) as { iid: number };
   }
@@ -45,10 +67,14 @@ describe.each(DIALECTS)('exactly one issue per finding across competing attempts
   it('an attempt whose lease another worker took makes no POST; the attempt holding the lease creates the issue once', async () => {
     const { project, item } = await onePush(OWNED);
     const before = issuesIn(project.id).length;
-    await expect(createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => false })).rejects.toBeInstanceOf(LeaseLost);
+    await expect(
+      createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => false }),
+    ).rejects.toBeInstanceOf(LeaseLost);
     expect(issuesIn(project.id)).toHaveLength(before);
     expect(await tracked(item.public_id)).toMatchObject({ state: 'creating', iid: null });
-    expect(await createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => true })).toMatchObject({ state: 'created' });
+    expect(await createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => true })).toMatchObject({
+      state: 'created',
+    });
     expect(withLabel(project.id, item.public_id)).toHaveLength(1);
   });
 
@@ -70,7 +96,11 @@ describe.each(DIALECTS)('exactly one issue per finding across competing attempts
     const [retired] = await retirements(item.public_id);
     expect(retired).toMatchObject({ trackedIid: second?.iid, outcome: 'deleted' });
     expect(retired.duplicateIid).not.toBe(second?.iid);
-    const finished = await g.h.t.db.kysely.selectFrom('push_items').select('state').where('id', '=', item.id).executeTakeFirstOrThrow();
+    const finished = await g.h.t.db.kysely
+      .selectFrom('push_items')
+      .select('state')
+      .where('id', '=', item.id)
+      .executeTakeFirstOrThrow();
     expect(finished.state).toBe('created'); // B's outcome stands; A's later settle does not relabel it
   });
 
@@ -103,7 +133,9 @@ describe.each(DIALECTS)('exactly one issue per finding across competing attempts
     const { project, item, token } = await onePush(OWNED);
     g.sandbox.admin.setFaults('lost=1:method=POST:path=/issues:times=1');
     try {
-      await expect(createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => true })).rejects.toThrow();
+      await expect(
+        createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => true }),
+      ).rejects.toThrow();
     } finally {
       g.sandbox.admin.clearFaults();
     }
@@ -114,10 +146,24 @@ describe.each(DIALECTS)('exactly one issue per finding across competing attempts
     const marker = findingMarker(item.public_id);
     const copy = await createAs(token, project.id, `Vulnbridge,${item.public_id}`, `details\n${marker}`);
     const bobs = await createAs(g.sandbox.admin.createToken('bob'), project.id, item.public_id, marker);
-    const alices = await createAs(token, project.id, `Vulnbridge,${item.public_id}`, 'follow-up: the same bug in the mobile app');
-    expect(await createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => true })).toEqual({ state: 'adopted', iid: lost!.iid });
-    expect(withLabel(project.id, item.public_id).map((i) => i.iid).sort((a, b) => a - b)).toEqual([lost!.iid, bobs.iid, alices.iid]);
-    expect(await retirements(item.public_id)).toEqual([expect.objectContaining({ duplicateIid: copy.iid, outcome: 'deleted' })]);
+    const alices = await createAs(
+      token,
+      project.id,
+      `Vulnbridge,${item.public_id}`,
+      'follow-up: the same bug in the mobile app',
+    );
+    expect(await createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => true })).toEqual({
+      state: 'adopted',
+      iid: lost!.iid,
+    });
+    expect(
+      withLabel(project.id, item.public_id)
+        .map((i) => i.iid)
+        .sort((a, b) => a - b),
+    ).toEqual([lost!.iid, bobs.iid, alices.iid]);
+    expect(await retirements(item.public_id)).toEqual([
+      expect.objectContaining({ duplicateIid: copy.iid, outcome: 'deleted' }),
+    ]);
   });
 
   it('reconciliation retires a copy that no attempt was left to retire (its attempt stopped right after the create)', async () => {
@@ -125,9 +171,16 @@ describe.each(DIALECTS)('exactly one issue per finding across competing attempts
     await createIssueForItem(g.h.t.db.kysely, deps(), item.id, { holdLease: async () => true });
     const [issue] = withLabel(project.id, item.public_id);
     const copy = await createAs(token, project.id, `Vulnbridge,${item.public_id}`, findingMarker(item.public_id));
-    const link = await g.h.t.db.kysely.selectFrom('project_links').select('id').where('target_id', '=', targetId).where('scan_id', 'is', null).executeTakeFirstOrThrow();
+    const link = await g.h.t.db.kysely
+      .selectFrom('project_links')
+      .select('id')
+      .where('target_id', '=', targetId)
+      .where('scan_id', 'is', null)
+      .executeTakeFirstOrThrow();
     await reconcileLink(g.h.t.db.kysely, deps(), link.id);
     expect(withLabel(project.id, item.public_id).map((i) => i.iid)).toEqual([issue!.iid]);
-    expect(await retirements(item.public_id)).toEqual([expect.objectContaining({ duplicateIid: copy.iid, outcome: 'deleted' })]);
+    expect(await retirements(item.public_id)).toEqual([
+      expect.objectContaining({ duplicateIid: copy.iid, outcome: 'deleted' }),
+    ]);
   });
 });

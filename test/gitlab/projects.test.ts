@@ -18,7 +18,10 @@ describe.each(DIALECTS)('project picker and project links on %s', (dialect) => {
 
   async function connectAs(username: string): Promise<string> {
     const targetId = await newTarget(g.org.owner);
-    const response = await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: g.sandbox.url, token: g.sandbox.admin.createToken(username) });
+    const response = await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, {
+      baseUrl: g.sandbox.url,
+      token: g.sandbox.admin.createToken(username),
+    });
     if (response.statusCode !== 200) throw new Error(response.body);
     return targetId;
   }
@@ -81,7 +84,12 @@ describe.each(DIALECTS)('project picker and project links on %s', (dialect) => {
   });
 
   async function scanOf(targetId: string): Promise<string> {
-    const [summary] = await importReport(g.h.t.db, { organizationId: g.org.id, actorUserId: null, target: { id: targetId }, file: { bytes: REPORT, name: 'zap.json' } });
+    const [summary] = await importReport(g.h.t.db, {
+      organizationId: g.org.id,
+      actorUserId: null,
+      target: { id: targetId },
+      file: { bytes: REPORT, name: 'zap.json' },
+    });
     return summary!.scanId;
   }
 
@@ -89,19 +97,37 @@ describe.each(DIALECTS)('project picker and project links on %s', (dialect) => {
     const targetId = await connectAs('alice');
     const scanId = await scanOf(targetId);
     const project = g.sandbox.admin.project('acme/web/web-auth-001')!;
-    const saved = await g.org.members.contributor.request('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId: project.id });
+    const saved = await g.org.members.contributor.request('PUT', `/api/scans/${scanId}/gitlab/project`, {
+      projectId: project.id,
+    });
     expect(saved.statusCode, saved.body).toBe(200);
     const { link, messages } = saved.json();
-    expect(link).toMatchObject({ projectId: project.id, projectPath: 'acme/web/web-auth-001', accessName: 'Maintainer', syncMode: 'webhook', syncReason: null });
+    expect(link).toMatchObject({
+      projectId: project.id,
+      projectPath: 'acme/web/web-auth-001',
+      accessName: 'Maintainer',
+      syncMode: 'webhook',
+      syncReason: null,
+    });
     expect(messages.join(' ')).toMatch(/Maintainer/);
     expect(g.sandbox.store.labelByName(project.id, 'Vulnbridge')).toBeDefined();
     const hooks = g.sandbox.store.data.hooks.filter((h) => h.projectId === project.id);
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]).toMatchObject({ url: `http://hub.test/webhooks/gitlab/${link.id}`, issuesEvents: true, noteEvents: true, confidentialIssuesEvents: true, confidentialNoteEvents: true });
-    expect((await g.org.members.reader.get(`/api/targets/${targetId}/gitlab`)).json().defaultProject.projectId).toBe(project.id);
+    expect(hooks[0]).toMatchObject({
+      url: `http://hub.test/webhooks/gitlab/${link.id}`,
+      issuesEvents: true,
+      noteEvents: true,
+      confidentialIssuesEvents: true,
+      confidentialNoteEvents: true,
+    });
+    expect((await g.org.members.reader.get(`/api/targets/${targetId}/gitlab`)).json().defaultProject.projectId).toBe(
+      project.id,
+    );
     // Saving again for another scan reuses the hook instead of adding another.
     const second = await scanOf(targetId);
-    expect((await g.org.owner.request('PUT', `/api/scans/${second}/gitlab/project`, { projectId: project.id })).statusCode).toBe(200);
+    expect(
+      (await g.org.owner.request('PUT', `/api/scans/${second}/gitlab/project`, { projectId: project.id })).statusCode,
+    ).toBe(200);
     expect(g.sandbox.store.data.hooks.filter((h) => h.projectId === project.id)).toHaveLength(1);
   });
 
@@ -110,12 +136,18 @@ describe.each(DIALECTS)('project picker and project links on %s', (dialect) => {
     const scanId = await scanOf(carolTarget);
     const project = g.sandbox.admin.project('acme/acme-auth-001')!;
     const saved = await g.org.owner.request('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId: project.id });
-    expect(saved.json().link).toMatchObject({ accessName: 'Reporter', syncMode: 'polling', syncReason: expect.stringMatching(/Maintainer/) });
+    expect(saved.json().link).toMatchObject({
+      accessName: 'Reporter',
+      syncMode: 'polling',
+      syncReason: expect.stringMatching(/Maintainer/),
+    });
     expect(g.sandbox.store.data.hooks.filter((h) => h.projectId === project.id)).toHaveLength(0);
 
     const daveTarget = await connectAs('dave');
     const daveScan = await scanOf(daveTarget);
-    const refused = await g.org.owner.request('PUT', `/api/scans/${daveScan}/gitlab/project`, { projectId: project.id });
+    const refused = await g.org.owner.request('PUT', `/api/scans/${daveScan}/gitlab/project`, {
+      projectId: project.id,
+    });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.message).toMatch(/Guest.*Planner or Reporter/);
     expect((await g.org.owner.get(`/api/scans/${daveScan}/gitlab/project`)).json().link).toBeNull();
@@ -131,7 +163,10 @@ describe.each(DIALECTS)('project picker and project links on %s', (dialect) => {
     const down = await g.org.owner.get(`/api/targets/${targetId}/gitlab/projects`);
     g.sandbox.admin.clearFaults();
     expect(down.statusCode).toBe(502);
-    expect(down.json().error).toMatchObject({ code: 'gitlab_unavailable', message: expect.stringMatching(/503.*try again/) });
+    expect(down.json().error).toMatchObject({
+      code: 'gitlab_unavailable',
+      message: expect.stringMatching(/503.*try again/),
+    });
     expect((await g.org.owner.get(`/api/scans/${scanId}/gitlab/project`)).json().link).toBeNull();
   });
 });

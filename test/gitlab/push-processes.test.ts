@@ -29,15 +29,33 @@ describe.each(['sqlite', 'postgres'] as const)('push across processes on %s', (d
   const dir = mkdtempSync(join(tmpdir(), 'vb-push-'));
   const key = randomBytes(32).toString('hex');
   const children: ChildProcess[] = [];
-  const env = () => ({ ...process.env, DATABASE_URL: url, VULNBRIDGE_SECRET_KEY: key, VULNBRIDGE_DATA_DIR: dir, GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host, ISSUE_CREATE_PER_MINUTE: '100000', JOB_LEASE_MS: '1500', LOG_LEVEL: 'warn', PORT: '0' });
-  const vb = async (...args: string[]) => (await run(process.execPath, [cli, ...args], { env: env(), maxBuffer: 64 * 1024 * 1024 })).stdout;
+  const env = () => ({
+    ...process.env,
+    DATABASE_URL: url,
+    VULNBRIDGE_SECRET_KEY: key,
+    VULNBRIDGE_DATA_DIR: dir,
+    GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host,
+    ISSUE_CREATE_PER_MINUTE: '100000',
+    JOB_LEASE_MS: '1500',
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+  });
+  const vb = async (...args: string[]) =>
+    (await run(process.execPath, [cli, ...args], { env: env(), maxBuffer: 64 * 1024 * 1024 })).stdout;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ rateLimits: 'off' });
     ({ url, remove } = await createDatabaseUrl(dialect));
     db = openDatabase(url);
     await migrateToLatest(db);
-    organizationId = (await createOrganizationWithOwner(db.kysely, { organizationName: 'Acme', name: 'A', email: 'a@example.com', password: 'a long password!' })).organization.id;
+    organizationId = (
+      await createOrganizationWithOwner(db.kysely, {
+        organizationName: 'Acme',
+        name: 'A',
+        email: 'a@example.com',
+        password: 'a long password!',
+      })
+    ).organization.id;
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -50,29 +68,92 @@ describe.each(['sqlite', 'postgres'] as const)('push across processes on %s', (d
     const file = join(dir, `report-${instances}.json`);
     writeFileSync(file, zapReport(site, [{ name: 'SQL Injection', risk: 3, instances }]));
     const imported = JSON.parse(await vb('import', file, '--target', site, '--json'));
-    const connected = JSON.parse(await vb('connect', 'gitlab', '--target', imported.targetId, '--url', sandbox.url, '--token', sandbox.users[0]!.token, '--json'));
+    const connected = JSON.parse(
+      await vb(
+        'connect',
+        'gitlab',
+        '--target',
+        imported.targetId,
+        '--url',
+        sandbox.url,
+        '--token',
+        sandbox.users[0]!.token,
+        '--json',
+      ),
+    );
     expect(connected.user.username).toBe('alice');
-    const vulnerability = await db.kysely.selectFrom('vulnerabilities').select('id').where('scan_id', '=', imported.scanId).executeTakeFirstOrThrow();
+    const vulnerability = await db.kysely
+      .selectFrom('vulnerabilities')
+      .select('id')
+      .where('scan_id', '=', imported.scanId)
+      .executeTakeFirstOrThrow();
     const project = sandbox.admin.project(projectPath)!;
     return { scanId: imported.scanId as string, vulnerabilityId: vulnerability.id, project };
   }
 
   it('`vulnbridge push --json` with no server running creates the issues and prints the result', async () => {
-    const { scanId, vulnerabilityId, project } = await importAndConnect('https://cli.example', 12, 'acme/platform/security/webgoat');
-    const out = JSON.parse(await vb('push', '--scan', scanId, '--vulnerability', vulnerabilityId, '--project', 'acme/platform/security/webgoat', '--json'));
+    const { scanId, vulnerabilityId, project } = await importAndConnect(
+      'https://cli.example',
+      12,
+      'acme/platform/security/webgoat',
+    );
+    const out = JSON.parse(
+      await vb(
+        'push',
+        '--scan',
+        scanId,
+        '--vulnerability',
+        vulnerabilityId,
+        '--project',
+        'acme/platform/security/webgoat',
+        '--json',
+      ),
+    );
     expect(out).toMatchObject({ created: 12, adopted: 0, failed: 0 });
     expect(out.issues).toHaveLength(12);
-    expect(out.issues[0]).toEqual({ findingId: expect.any(String), publicId: expect.stringMatching(/^VB-/), iid: expect.any(Number), webUrl: expect.stringContaining('/acme/platform/security/webgoat/-/issues/') });
+    expect(out.issues[0]).toEqual({
+      findingId: expect.any(String),
+      publicId: expect.stringMatching(/^VB-/),
+      iid: expect.any(Number),
+      webUrl: expect.stringContaining('/acme/platform/security/webgoat/-/issues/'),
+    });
     expect(sandbox.store.data.issues.filter((i) => i.projectId === project.id)).toHaveLength(12);
   });
 
   it('a worker killed with SIGKILL mid-push and started again: exactly 500 issues', { timeout: 120_000 }, async () => {
-    const { scanId, vulnerabilityId, project } = await importAndConnect('https://kill.example', 500, 'acme/platform/security/dvwa');
-    await vb('push', '--scan', scanId, '--vulnerability', vulnerabilityId, '--project', 'acme/platform/security/dvwa', '--json').catch(() => undefined);
+    const { scanId, vulnerabilityId, project } = await importAndConnect(
+      'https://kill.example',
+      500,
+      'acme/platform/security/dvwa',
+    );
+    await vb(
+      'push',
+      '--scan',
+      scanId,
+      '--vulnerability',
+      vulnerabilityId,
+      '--project',
+      'acme/platform/security/dvwa',
+      '--json',
+    ).catch(() => undefined);
     // That push already finished; push the same findings again into a fresh project through a worker we kill.
     const fresh = sandbox.admin.project('acme/platform/security/juice-shop')!;
-    await vb('push', '--scan', scanId, '--vulnerability', 'none', '--project', 'acme/platform/security/juice-shop').catch(() => undefined); // links the project; the push itself is refused
-    const { pushId } = await createPush(db.kysely, { organizationId, scanId, vulnerabilityId, options: {}, requestedBy: null });
+    await vb(
+      'push',
+      '--scan',
+      scanId,
+      '--vulnerability',
+      'none',
+      '--project',
+      'acme/platform/security/juice-shop',
+    ).catch(() => undefined); // links the project; the push itself is refused
+    const { pushId } = await createPush(db.kysely, {
+      organizationId,
+      scanId,
+      vulnerabilityId,
+      options: {},
+      requestedBy: null,
+    });
     const countIn = (id: number) => sandbox.store.data.issues.filter((i) => i.projectId === id).length;
     const before = countIn(fresh.id);
     const start = () => {
@@ -101,7 +182,9 @@ describe.each(['sqlite', 'postgres'] as const)('push across processes on %s', (d
     expect(summary.counts.created + summary.counts.adopted).toBe(500);
     expect(countIn(fresh.id) - before).toBe(500);
     expect(countIn(project.id)).toBe(500);
-    const labels = sandbox.store.data.issues.filter((i) => i.projectId === fresh.id).map((i) => i.labelIds.map((l) => sandbox.store.label(l)?.name).find((n) => n?.startsWith('VB-')));
+    const labels = sandbox.store.data.issues
+      .filter((i) => i.projectId === fresh.id)
+      .map((i) => i.labelIds.map((l) => sandbox.store.label(l)?.name).find((n) => n?.startsWith('VB-')));
     expect(labels.filter(Boolean)).toHaveLength(500);
     expect(new Set(labels.filter(Boolean)).size).toBe(500);
   });

@@ -19,7 +19,10 @@ describe.each(DIALECTS)('create issues on %s', (dialect) => {
 
   it('creates one issue per finding with the product label, the finding ID label and the user’s labels, and lists them', async () => {
     const { scanId, project, vulnerabilityId } = await prepare('acme/platform/security/webgoat', 5);
-    const push = await g.org.members.contributor.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId, labels: ['team::web', 'triage'] });
+    const push = await g.org.members.contributor.post(`/api/scans/${scanId}/pushes`, {
+      vulnerabilityId,
+      labels: ['team::web', 'triage'],
+    });
     expect(push.statusCode, push.body).toBe(202);
     expect(push.json().counts).toMatchObject({ total: 5, pending: 5 });
     const done = await runUntilFinished(worker(), push.json().pushId, 10_000);
@@ -44,7 +47,9 @@ describe.each(DIALECTS)('create issues on %s', (dialect) => {
     expect(issuesIn(project.id)).toHaveLength(5);
   });
 
-  it('never duplicates under 30% lost answers and 10% 5xx: 500 findings, exactly 500 issues, each linked', { timeout: 240_000 }, async () => {
+  it('never duplicates under 30% lost answers and 10% 5xx: 500 findings, exactly 500 issues, each linked', {
+    timeout: 240_000,
+  }, async () => {
     const { scanId, project, vulnerabilityId } = await prepare('acme/platform/security/dvwa', 500);
     const push = await g.org.owner.post(`/api/scans/${scanId}/pushes`, { vulnerabilityId });
     g.sandbox.admin.setFaults('lost=0.3:method=POST:path=/issues,error=0.1:status=500');
@@ -60,7 +65,11 @@ describe.each(DIALECTS)('create issues on %s', (dialect) => {
     expect(issues).toHaveLength(500);
     const idLabels = issues.map((i) => labelsOf(i as never).find((l) => l?.startsWith('VB-')));
     expect(new Set(idLabels).size).toBe(500);
-    const tracked = await g.h.t.db.kysely.selectFrom('tracked_issues').select(['iid', 'state']).where('project_id', '=', project.id).execute();
+    const tracked = await g.h.t.db.kysely
+      .selectFrom('tracked_issues')
+      .select(['iid', 'state'])
+      .where('project_id', '=', project.id)
+      .execute();
     expect(tracked).toHaveLength(500);
     expect(tracked.every((t) => t.state === 'opened' && t.iid !== null)).toBe(true);
   });
@@ -75,10 +84,20 @@ describe.each(DIALECTS)('create issues on %s', (dialect) => {
     const paused = (await g.org.owner.get(`/api/pushes/${push.json().pushId}`)).json();
     expect(paused.finished).toBe(false);
     expect(paused.counts.failed).toBe(0);
-    expect((await g.org.owner.get(`/api/targets/${targetId}/gitlab`)).json().connection.status).toBe('reconnect_needed');
-    const states = await g.h.t.db.kysely.selectFrom('jobs').select('state').where('task', '=', 'create-issue').where('state', '=', 'paused').execute();
+    expect((await g.org.owner.get(`/api/targets/${targetId}/gitlab`)).json().connection.status).toBe(
+      'reconnect_needed',
+    );
+    const states = await g.h.t.db.kysely
+      .selectFrom('jobs')
+      .select('state')
+      .where('task', '=', 'create-issue')
+      .where('state', '=', 'paused')
+      .execute();
     expect(states.length).toBeGreaterThanOrEqual(6);
-    await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: g.sandbox.url, token: g.sandbox.admin.createToken('alice') });
+    await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, {
+      baseUrl: g.sandbox.url,
+      token: g.sandbox.admin.createToken('alice'),
+    });
     const done = await runUntilFinished(w, push.json().pushId);
     expect(done.counts).toMatchObject({ created: 6, failed: 0 });
     expect(issuesIn(project.id).length).toBe(before + 6);
@@ -114,7 +133,11 @@ describe.each(DIALECTS)('create issues on %s', (dialect) => {
     const [first] = issuesIn(project.id);
     // Someone closes an issue in GitLab and assigns another.
     const admin = g.sandbox.users[0]!.token;
-    await fetch(`${g.sandbox.apiUrl}/projects/${project.id}/issues/${first!.iid}`, { method: 'PUT', headers: { 'private-token': admin, 'content-type': 'application/json' }, body: JSON.stringify({ state_event: 'close', assignee_ids: [g.sandbox.store.userByName('alice')!.id] }) });
+    await fetch(`${g.sandbox.apiUrl}/projects/${project.id}/issues/${first!.iid}`, {
+      method: 'PUT',
+      headers: { 'private-token': admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ state_event: 'close', assignee_ids: [g.sandbox.store.userByName('alice')!.id] }),
+    });
     const refreshed = (await g.org.members.reader.post(`/api/scans/${scanId}/issues/refresh`)).json();
     expect(refreshed).toMatchObject({ refreshed: 3, calls: 1, missing: 0 });
     const closed = refreshed.issues.find((i: { iid: number }) => i.iid === first!.iid);
@@ -131,22 +154,63 @@ describe.each(DIALECTS)('push defaults on %s', (dialect) => {
 
   it('takes the due date from the per-severity SLA and confidentiality from the project link, unless the push says otherwise', async () => {
     const targetId = await newTarget(g.org.owner);
-    await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: g.sandbox.url, token: g.sandbox.admin.createToken('alice') });
-    const [summary] = await importReport(g.h.t.db, { organizationId: g.org.id, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport('https://sla.example', [{ name: 'SQL Injection', risk: 3, instances: 1 }]), name: 'z.json' } });
+    await g.org.owner.post(`/api/targets/${targetId}/gitlab/token`, {
+      baseUrl: g.sandbox.url,
+      token: g.sandbox.admin.createToken('alice'),
+    });
+    const [summary] = await importReport(g.h.t.db, {
+      organizationId: g.org.id,
+      actorUserId: null,
+      target: { id: targetId },
+      file: {
+        bytes: zapReport('https://sla.example', [{ name: 'SQL Injection', risk: 3, instances: 1 }]),
+        name: 'z.json',
+      },
+    });
     const project = g.sandbox.admin.project('acme/platform/security/webgoat')!;
-    expect((await g.org.members.contributor.request('PUT', '/api/settings', { slaDays: { critical: 3, high: 10, medium: 60, low: null, info: null } })).statusCode).toBe(403);
-    expect((await g.org.members.administrator.request('PUT', '/api/settings', { slaDays: { critical: 3, high: 10, medium: 60, low: null, info: null } })).statusCode).toBe(200);
-    await g.org.owner.request('PUT', `/api/scans/${summary!.scanId}/gitlab/project`, { projectId: project.id, confidentialByDefault: false });
+    expect(
+      (
+        await g.org.members.contributor.request('PUT', '/api/settings', {
+          slaDays: { critical: 3, high: 10, medium: 60, low: null, info: null },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await g.org.members.administrator.request('PUT', '/api/settings', {
+          slaDays: { critical: 3, high: 10, medium: 60, low: null, info: null },
+        })
+      ).statusCode,
+    ).toBe(200);
+    await g.org.owner.request('PUT', `/api/scans/${summary!.scanId}/gitlab/project`, {
+      projectId: project.id,
+      confidentialByDefault: false,
+    });
     const options = (await g.org.owner.get(`/api/scans/${summary!.scanId}/gitlab/options`)).json();
     const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
-    expect(options.defaults).toEqual({ confidential: false, dueDates: { critical: expect.any(String), high: inTenDays, medium: expect.any(String), low: null, info: null } });
+    expect(options.defaults).toEqual({
+      confidential: false,
+      dueDates: { critical: expect.any(String), high: inTenDays, medium: expect.any(String), low: null, info: null },
+    });
     expect(options.members.map((m: { username: string }) => m.username)).toContain('alice');
     const vulnerabilityId = (await g.org.owner.get(`/api/scans/${summary!.scanId}`)).json().vulnerabilities[0].id;
     const push = await g.org.owner.post(`/api/scans/${summary!.scanId}/pushes`, { vulnerabilityId });
-    const stored = await g.h.t.db.kysely.selectFrom('pushes').select('options').where('id', '=', push.json().pushId).executeTakeFirstOrThrow();
+    const stored = await g.h.t.db.kysely
+      .selectFrom('pushes')
+      .select('options')
+      .where('id', '=', push.json().pushId)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(stored.options)).toMatchObject({ dueDate: inTenDays, confidential: false });
-    const explicit = await g.org.owner.post(`/api/scans/${summary!.scanId}/pushes`, { vulnerabilityId, dueDate: null, confidential: true });
-    const storedExplicit = await g.h.t.db.kysely.selectFrom('pushes').select('options').where('id', '=', explicit.json().pushId).executeTakeFirstOrThrow();
+    const explicit = await g.org.owner.post(`/api/scans/${summary!.scanId}/pushes`, {
+      vulnerabilityId,
+      dueDate: null,
+      confidential: true,
+    });
+    const storedExplicit = await g.h.t.db.kysely
+      .selectFrom('pushes')
+      .select('options')
+      .where('id', '=', explicit.json().pushId)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(storedExplicit.options)).toMatchObject({ dueDate: null, confidential: true });
   });
 });

@@ -18,8 +18,15 @@ export interface GitlabHarness {
   close(): Promise<void>;
 }
 
-export async function createGitlabHarness(dialect: DialectName, options: { autoApprove?: string } = {}): Promise<GitlabHarness> {
-  const sandbox = await startSandbox({ redirectUris: [REDIRECT_URI], autoApprove: options.autoApprove ?? 'alice', rateLimits: 'off' });
+export async function createGitlabHarness(
+  dialect: DialectName,
+  options: { autoApprove?: string } = {},
+): Promise<GitlabHarness> {
+  const sandbox = await startSandbox({
+    redirectUris: [REDIRECT_URI],
+    autoApprove: options.autoApprove ?? 'alice',
+    rateLimits: 'off',
+  });
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -53,7 +60,11 @@ export async function createGitlabHarness(dialect: DialectName, options: { autoA
 }
 
 /** Walk the OAuth flow as the browser would: our authorize → GitLab (auto-approve) → our callback. */
-export async function authorizeViaOAuth(client: Client, targetId: string, instanceId: string): Promise<{ location: string }> {
+export async function authorizeViaOAuth(
+  client: Client,
+  targetId: string,
+  instanceId: string,
+): Promise<{ location: string }> {
   const start = await client.post(`/api/targets/${targetId}/gitlab/authorize`, { instanceId });
   if (start.statusCode !== 200) throw new Error(`authorize: ${start.body}`);
   const gitlab = await fetch(start.json().authorizeUrl, { redirect: 'manual' });
@@ -63,6 +74,9 @@ export async function authorizeViaOAuth(client: Client, targetId: string, instan
 }
 
 export async function newTarget(client: Client, name = `T ${Math.random().toString(36).slice(2, 8)}`): Promise<string> {
-  const response = await client.post('/api/targets', { name, baseUrl: `https://${name.replace(/\W/g, '').toLowerCase()}.example` });
+  const response = await client.post('/api/targets', {
+    name,
+    baseUrl: `https://${name.replace(/\W/g, '').toLowerCase()}.example`,
+  });
   return response.json().target.id;
 }

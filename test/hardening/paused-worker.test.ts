@@ -7,7 +7,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
-import { type Api, freePort, type HubProcess, type HubWorld, hubApi, preparePush, projectIssues, pushFinished, startAll, startHub, startPostgresHubWorld, waitFor } from './pg-cluster.ts';
+import {
+  type Api,
+  freePort,
+  type HubProcess,
+  type HubWorld,
+  hubApi,
+  preparePush,
+  projectIssues,
+  pushFinished,
+  startAll,
+  startHub,
+  startPostgresHubWorld,
+  waitFor,
+} from './pg-cluster.ts';
 
 const FINDINGS = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,10 +49,22 @@ describe('a worker process paused past its leases on PostgreSQL', () => {
     await world?.close();
   });
 
-  it(`${FINDINGS} findings, one worker SIGSTOPped 3 × 5 s with 2 s leases: exactly ${FINDINGS} issues, each the tracked one`, { timeout: 240_000 }, async () => {
-    const prepared = await preparePush({ db, apis: [api], sandbox, organizationId, site: 'https://paused.example', instances: FINDINGS, projectPath: 'acme/platform/security/dvwa' });
+  it(`${FINDINGS} findings, one worker SIGSTOPped 3 × 5 s with 2 s leases: exactly ${FINDINGS} issues, each the tracked one`, {
+    timeout: 240_000,
+  }, async () => {
+    const prepared = await preparePush({
+      db,
+      apis: [api],
+      sandbox,
+      organizationId,
+      site: 'https://paused.example',
+      instances: FINDINGS,
+      projectPath: 'acme/platform/security/dvwa',
+    });
     sandbox.admin.setFaults('latency=40');
-    const started = await api('POST', `/api/scans/${prepared.scanId}/pushes`, { vulnerabilityId: prepared.vulnerabilityId });
+    const started = await api('POST', `/api/scans/${prepared.scanId}/pushes`, {
+      vulnerabilityId: prepared.vulnerabilityId,
+    });
     expect(started.status).toBe(202);
     const pushId = started.json.pushId as string;
     const paused = hubs[1]!;
@@ -47,7 +72,12 @@ describe('a worker process paused past its leases on PostgreSQL', () => {
     try {
       for (let stop = 1; stop <= 3; stop++) {
         // Stop it while it has attempts in hand (some mid-request), then let it wake up 5 s later.
-        await waitFor(() => created() >= (stop * FINDINGS) / 5, 90_000, `issue ${(stop * FINDINGS) / 5} before stop ${stop}`, 10);
+        await waitFor(
+          () => created() >= (stop * FINDINGS) / 5,
+          90_000,
+          `issue ${(stop * FINDINGS) / 5} before stop ${stop}`,
+          10,
+        );
         paused.child.kill('SIGSTOP');
         await sleep(5000);
         paused.child.kill('SIGCONT');
@@ -56,10 +86,25 @@ describe('a worker process paused past its leases on PostgreSQL', () => {
       // A retirement runs in the attempt that settles second: let the last of them finish.
       await sleep(3000);
       const issues = projectIssues(sandbox, prepared.projectId);
-      const tracked = await db.kysely.selectFrom('tracked_issues').select(['iid', 'public_id']).where('project_id', '=', prepared.projectId).execute();
-      const retired = await db.kysely.selectFrom('audit_events').select('details').where('action', '=', 'gitlab.duplicate_retired').execute();
-      const leaseLost = hubs.slice(1).flatMap((h) => h.lines).filter((l) => l.includes('taken over by another worker')).length;
-      const attempts = await db.kysely.selectFrom('jobs').select('attempts').where('task', '=', 'create-issue').execute();
+      const tracked = await db.kysely
+        .selectFrom('tracked_issues')
+        .select(['iid', 'public_id'])
+        .where('project_id', '=', prepared.projectId)
+        .execute();
+      const retired = await db.kysely
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'gitlab.duplicate_retired')
+        .execute();
+      const leaseLost = hubs
+        .slice(1)
+        .flatMap((h) => h.lines)
+        .filter((l) => l.includes('taken over by another worker')).length;
+      const attempts = await db.kysely
+        .selectFrom('jobs')
+        .select('attempts')
+        .where('task', '=', 'create-issue')
+        .execute();
       console.log(
         `paused worker: ${FINDINGS} findings, 3 × 5 s SIGSTOP, lease 2 s; issues=${issues.count} distinct=${issues.distinct} created=${summary.counts.created} adopted=${summary.counts.adopted} failed=${summary.counts.failed}; attempts stopped on a lost lease=${leaseLost}; copies retired=${retired.length}; jobs with more than one attempt=${attempts.filter((a) => Number(a.attempts) > 1).length}`,
       );

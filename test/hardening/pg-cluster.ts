@@ -25,10 +25,17 @@ const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../../bin/vulnbridge.js', import.meta.url));
 
 /** The directory of initdb / pg_ctl, or null when no PostgreSQL server binaries are installed. */
-export const PG_BIN: string | null = ['15', '16', '17', '14'].map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => existsSync(join(dir, 'initdb'))) ?? null;
+export const PG_BIN: string | null =
+  ['15', '16', '17', '14'].map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => existsSync(join(dir, 'initdb'))) ??
+  null;
 
 /** Poll `check` until it returns a truthy value; a check that throws (the database is down) counts as not yet. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs: number, what: string, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs: number,
+  what: string,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   for (;;) {
@@ -38,7 +45,10 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -75,7 +85,8 @@ export async function startPgCluster(): Promise<PgCluster> {
     const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
     chownSync(dir, uid, gid);
   }
-  const pgRun = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args));
+  const pgRun = (tool: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
   await pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=120`;
@@ -138,12 +149,20 @@ export interface HubProcess {
 /** `node bin/vulnbridge.js serve --role <role>` with `env` on top of the test's environment; resolves
  * once it has said it is serving (web, all) or that its worker started (worker). A start costs about
  * 5 s of CPU (tsx, the whole source tree): several at once on a busy 2-core machine take a while. */
-export async function startHub(role: 'all' | 'web' | 'worker', env: Record<string, string>, options: { port?: number; concurrency?: number } = {}): Promise<HubProcess> {
+export async function startHub(
+  role: 'all' | 'web' | 'worker',
+  env: Record<string, string>,
+  options: { port?: number; concurrency?: number } = {},
+): Promise<HubProcess> {
   const port = role === 'worker' ? null : (options.port ?? (await freePort()));
-  const child = spawn(process.execPath, [CLI, 'serve', '--role', role, '--concurrency', String(options.concurrency ?? 8)], {
-    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port ?? 0), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--role', role, '--concurrency', String(options.concurrency ?? 8)],
+    {
+      env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port ?? 0), ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const lines: string[] = [];
   let partial = '';
   child.stderr?.setEncoding('utf8');
@@ -225,7 +244,10 @@ export function hubApi(baseUrl: string, token: string): Api {
   return async (method, path, body) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -248,8 +270,17 @@ export interface Scenario {
 /** An organization whose Owner holds an API token, in a migrated database. */
 export async function createScenario(db: Db): Promise<Scenario> {
   const tag = Math.random().toString(36).slice(2, 8);
-  const { organization, user } = await createOrganizationWithOwner(db.kysely, { organizationName: `Hardening ${tag}`, name: 'Owner', email: `owner-${tag}@example.com`, password: 'a long password!' });
-  const { secret } = await createApiToken(db.kysely, { organizationId: organization.id, userId: user.id, role: 'owner' }, { name: 'hardening', scopes: ['read', 'write', 'admin'] });
+  const { organization, user } = await createOrganizationWithOwner(db.kysely, {
+    organizationName: `Hardening ${tag}`,
+    name: 'Owner',
+    email: `owner-${tag}@example.com`,
+    password: 'a long password!',
+  });
+  const { secret } = await createApiToken(
+    db.kysely,
+    { organizationId: organization.id, userId: user.id, role: 'owner' },
+    { name: 'hardening', scopes: ['read', 'write', 'admin'] },
+  );
   return { organizationId: organization.id, token: secret };
 }
 
@@ -265,7 +296,10 @@ export interface HubWorld {
   close(): Promise<void>;
 }
 
-export async function startHubWorld(url: string, options: { onError?: (error: Error) => void } = {}): Promise<HubWorld> {
+export async function startHubWorld(
+  url: string,
+  options: { onError?: (error: Error) => void } = {},
+): Promise<HubWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vb-hubs-'));
   const db = openDatabase(url, { poolSize: 4, ...options });
   await migrateToLatest(db);
@@ -312,18 +346,39 @@ export async function startPostgresHubWorld(): Promise<HubWorld> {
 /** Through the hubs' HTTP API (each step on the next of `apis`, so several web processes share the
  * work): a target connected to the sandbox as alice, a ZAP scan of `instances` findings of one
  * vulnerability (imported in this process), linked to `projectPath` (the hub registers its webhook). */
-export async function preparePush(options: { db: Db; apis: Api[]; sandbox: Sandbox; organizationId: string; site: string; instances: number; projectPath: string }) {
+export async function preparePush(options: {
+  db: Db;
+  apis: Api[];
+  sandbox: Sandbox;
+  organizationId: string;
+  site: string;
+  instances: number;
+  projectPath: string;
+}) {
   const { db, apis, sandbox, organizationId, site } = options;
   let step = 0;
   const api: Api = (method, path, body) => apis[step++ % apis.length]!(method, path, body);
   const target = await api('POST', '/api/targets', { name: site.replace(/^https?:\/\//, ''), baseUrl: site });
   if (target.status !== 201) throw new Error(`target: ${target.status} ${JSON.stringify(target.json)}`);
   const targetId = target.json.target.id as string;
-  const connected = await api('POST', `/api/targets/${targetId}/gitlab/token`, { baseUrl: sandbox.url, token: sandbox.users[0]!.token });
+  const connected = await api('POST', `/api/targets/${targetId}/gitlab/token`, {
+    baseUrl: sandbox.url,
+    token: sandbox.users[0]!.token,
+  });
   if (connected.status !== 200) throw new Error(`connect: ${connected.status} ${JSON.stringify(connected.json)}`);
-  const [summary] = await importReport(db, { organizationId, actorUserId: null, target: { id: targetId }, file: { bytes: zapReport(site, [{ name: 'SQL Injection', risk: 3, instances: options.instances }]), name: 'zap.json' } });
+  const [summary] = await importReport(db, {
+    organizationId,
+    actorUserId: null,
+    target: { id: targetId },
+    file: {
+      bytes: zapReport(site, [{ name: 'SQL Injection', risk: 3, instances: options.instances }]),
+      name: 'zap.json',
+    },
+  });
   const scanId = summary!.scanId;
-  const vulnerabilityId = (await db.kysely.selectFrom('vulnerabilities').select('id').where('scan_id', '=', scanId).executeTakeFirstOrThrow()).id;
+  const vulnerabilityId = (
+    await db.kysely.selectFrom('vulnerabilities').select('id').where('scan_id', '=', scanId).executeTakeFirstOrThrow()
+  ).id;
   const projectId = sandbox.admin.project(options.projectPath)!.id;
   const linked = await api('PUT', `/api/scans/${scanId}/gitlab/project`, { projectId, confidentialByDefault: false });
   if (linked.status !== 200) throw new Error(`link: ${linked.status} ${JSON.stringify(linked.json)}`);
@@ -347,6 +402,13 @@ export function pushFinished(api: Api, pushId: string, timeoutMs: number): Promi
 /** The issues of a sandbox project, and their finding ID labels (VB-…). */
 export function projectIssues(sandbox: Sandbox, projectId: number) {
   const issues = sandbox.store.data.issues.filter((i) => i.projectId === projectId);
-  const labels = issues.map((i) => i.labelIds.map((l) => sandbox.store.label(l)?.name).find((n) => n?.startsWith('VB-')));
-  return { count: issues.length, labelled: labels.filter(Boolean).length, distinct: new Set(labels.filter(Boolean)).size, issues };
+  const labels = issues.map((i) =>
+    i.labelIds.map((l) => sandbox.store.label(l)?.name).find((n) => n?.startsWith('VB-')),
+  );
+  return {
+    count: issues.length,
+    labelled: labels.filter(Boolean).length,
+    distinct: new Set(labels.filter(Boolean)).size,
+    issues,
+  };
 }

@@ -11,9 +11,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 import { notePayload } from '../../src/sandbox/webhooks/payloads.ts';
-import { type Api, freePort, type HubProcess, type HubWorld, hubApi, PG_BIN, type PgCluster, preparePush, problems, pushFinished, projectIssues, startAll, startHub, startHubWorld, startPgCluster, waitFor } from './pg-cluster.ts';
+import {
+  type Api,
+  freePort,
+  type HubProcess,
+  type HubWorld,
+  hubApi,
+  PG_BIN,
+  type PgCluster,
+  preparePush,
+  problems,
+  pushFinished,
+  projectIssues,
+  startAll,
+  startHub,
+  startHubWorld,
+  startPgCluster,
+  waitFor,
+} from './pg-cluster.ts';
 
-if (!PG_BIN) console.log('postgres-restart: skipped, no initdb under /usr/lib/postgresql/*/bin (a private cluster is needed to restart PostgreSQL)');
+if (!PG_BIN)
+  console.log(
+    'postgres-restart: skipped, no initdb under /usr/lib/postgresql/*/bin (a private cluster is needed to restart PostgreSQL)',
+  );
 
 describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
   let cluster: PgCluster;
@@ -30,7 +50,10 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
 
   const alive = () => {
     const dead = hubs.filter((h) => !h.alive());
-    if (dead.length) throw new Error(`hub processes exited: ${dead.map((h) => `${h.role} (${h.child.exitCode ?? h.child.signalCode}):\n${h.lines.slice(-15).join('\n')}`).join('\n')}`);
+    if (dead.length)
+      throw new Error(
+        `hub processes exited: ${dead.map((h) => `${h.role} (${h.child.exitCode ?? h.child.signalCode}):\n${h.lines.slice(-15).join('\n')}`).join('\n')}`,
+      );
     return true;
   };
 
@@ -57,11 +80,26 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
 
   /** VB_DEBUG_DIR=<dir>: the processes' logs, the server's log, the jobs and deliveries, for a failure's post-mortem. */
   async function dump(dir: string) {
-    const write = (name: string, value: unknown) => writeFileSync(join(dir, name), typeof value === 'string' ? value : JSON.stringify(value, null, 1));
+    const write = (name: string, value: unknown) =>
+      writeFileSync(join(dir, name), typeof value === 'string' ? value : JSON.stringify(value, null, 1));
     for (const [i, h] of hubs.entries()) write(`${i}-${h.role}.log`, h.lines.join('\n'));
     write('postgres.log', cluster.log());
-    write('jobs.json', await db.kysely.selectFrom('jobs').select(['task', 'state', 'attempts', 'run_at', 'locked_until', 'last_error']).execute().catch(String));
-    write('deliveries.json', await db.kysely.selectFrom('webhook_deliveries').select(['idempotency_key', 'event', 'received_at', 'processed_at', 'outcome']).execute().catch(String));
+    write(
+      'jobs.json',
+      await db.kysely
+        .selectFrom('jobs')
+        .select(['task', 'state', 'attempts', 'run_at', 'locked_until', 'last_error'])
+        .execute()
+        .catch(String),
+    );
+    write(
+      'deliveries.json',
+      await db.kysely
+        .selectFrom('webhook_deliveries')
+        .select(['idempotency_key', 'event', 'received_at', 'processed_at', 'outcome'])
+        .execute()
+        .catch(String),
+    );
     const byLabel = new Map<string, { iid: number; createdAt: unknown }[]>();
     for (const issue of sandbox.store.data.issues.filter((i) => i.projectId === projectId)) {
       const label = issue.labelIds.map((l) => sandbox.store.label(l)?.name).find((n) => n?.startsWith('VB-')) ?? '-';
@@ -70,18 +108,44 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
     const duplicates = [];
     for (const [label, issues] of byLabel) {
       if (issues.length < 2) continue;
-      const tracked = await db.kysely.selectFrom('tracked_issues').selectAll().where('public_id', '=', label).execute().catch(String);
-      const items = await db.kysely.selectFrom('push_items').selectAll().where('public_id', '=', label).execute().catch(() => []);
-      const jobs = await db.kysely.selectFrom('jobs').selectAll().where('payload', 'like', `%${typeof items === 'string' ? '-' : (items[0]?.id ?? '-')}%`).execute().catch(String);
+      const tracked = await db.kysely
+        .selectFrom('tracked_issues')
+        .selectAll()
+        .where('public_id', '=', label)
+        .execute()
+        .catch(String);
+      const items = await db.kysely
+        .selectFrom('push_items')
+        .selectAll()
+        .where('public_id', '=', label)
+        .execute()
+        .catch(() => []);
+      const jobs = await db.kysely
+        .selectFrom('jobs')
+        .selectAll()
+        .where('payload', 'like', `%${typeof items === 'string' ? '-' : (items[0]?.id ?? '-')}%`)
+        .execute()
+        .catch(String);
       duplicates.push({ label, issues, tracked, items, jobs });
     }
     write('duplicates.json', { timeline, duplicates });
-    write('hook-events.json', sandbox.store.data.hookEvents.map((e) => ({ key: e.idempotencyKey, status: e.responseStatus, event: e.eventName })));
+    write(
+      'hook-events.json',
+      sandbox.store.data.hookEvents.map((e) => ({
+        key: e.idempotencyKey,
+        status: e.responseStatus,
+        event: e.eventName,
+      })),
+    );
   }
 
   /** The Idempotency-Keys (as GitLab sent them) of the deliveries the hub has processed. */
   async function processedKeys(): Promise<Set<string>> {
-    const rows = await db.kysely.selectFrom('webhook_deliveries').select('idempotency_key').where('processed_at', 'is not', null).execute();
+    const rows = await db.kysely
+      .selectFrom('webhook_deliveries')
+      .select('idempotency_key')
+      .where('processed_at', 'is not', null)
+      .execute();
     return new Set(rows.map((r) => r.idempotency_key.slice(r.idempotency_key.indexOf(':') + 1)));
   }
 
@@ -92,7 +156,11 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
     await cluster.stop('immediate');
     timeline.push(`down ${new Date().toISOString()}`);
     onDown();
-    await waitFor(() => watch.every((h, i) => problems(h).length > before[i]!), 20_000, 'every process to notice the outage');
+    await waitFor(
+      () => watch.every((h, i) => problems(h).length > before[i]!),
+      20_000,
+      'every process to notice the outage',
+    );
     const health = await fetch(`${web.url}/api/health`).catch((error) => {
       alive();
       throw error;
@@ -103,10 +171,22 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
     restarts++;
   }
 
-  it('a 300-finding push through four restarts (immediate, fast, immediate, fast): exactly 300 issues, no duplicate, no process exited', { timeout: 150_000 }, async () => {
-    const prepared = await preparePush({ db, apis: [api], sandbox, organizationId, site: 'https://restart.example', instances: 300, projectPath: 'acme/platform/security/dvwa' });
+  it('a 300-finding push through four restarts (immediate, fast, immediate, fast): exactly 300 issues, no duplicate, no process exited', {
+    timeout: 150_000,
+  }, async () => {
+    const prepared = await preparePush({
+      db,
+      apis: [api],
+      sandbox,
+      organizationId,
+      site: 'https://restart.example',
+      instances: 300,
+      projectPath: 'acme/platform/security/dvwa',
+    });
     projectId = prepared.projectId;
-    const started = await api('POST', `/api/scans/${prepared.scanId}/pushes`, { vulnerabilityId: prepared.vulnerabilityId });
+    const started = await api('POST', `/api/scans/${prepared.scanId}/pushes`, {
+      vulnerabilityId: prepared.vulnerabilityId,
+    });
     expect(started.status).toBe(202);
     const pushId = started.json.pushId as string;
     const count = () => projectIssues(sandbox, projectId).count;
@@ -114,7 +194,12 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
     const marks: string[] = [];
     const mark = (what: string) => marks.push(`${what}@${((Date.now() - t0) / 1000).toFixed(1)}s:${count()}`);
 
-    for (const [at, mode] of [[60, 'immediate'], [120, 'fast'], [180, 'immediate'], [240, 'fast']] as const) {
+    for (const [at, mode] of [
+      [60, 'immediate'],
+      [120, 'fast'],
+      [180, 'immediate'],
+      [240, 'fast'],
+    ] as const) {
       await waitFor(() => count() >= at, 60_000, `${at} issues`);
       mark(mode);
       if (mode === 'immediate') await crash(hubs.slice(1));
@@ -129,7 +214,9 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
     mark('finished');
     const issues = projectIssues(sandbox, projectId);
     // Outcomes the workers could not record (the server went away under them): they survived each one.
-    const unrecorded = hubs.slice(1).map((h) => problems(h).filter((p) => p.msg.startsWith('could not record the job outcome')).length);
+    const unrecorded = hubs
+      .slice(1)
+      .map((h) => problems(h).filter((p) => p.msg.startsWith('could not record the job outcome')).length);
     console.log(
       `postgres-restart push: restarts=${restarts} (${marks.join(' ')}); created=${summary.counts.created} adopted=${summary.counts.adopted} failed=${summary.counts.failed} issues=${issues.count} distinct=${issues.distinct} duplicates=${issues.count - issues.distinct}; outcomes not recordable=${unrecorded.join('+')}`,
     );
@@ -139,7 +226,9 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
     expect(alive()).toBe(true);
     expect((await fetch(`${web.url}/api/health`)).status).toBe(200);
     // Every issue webhook the sandbox delivered and the hub acknowledged was processed.
-    const acked = sandbox.store.data.hookEvents.filter((e) => /^2\d\d$/.test(e.responseStatus)).map((e) => e.idempotencyKey);
+    const acked = sandbox.store.data.hookEvents
+      .filter((e) => /^2\d\d$/.test(e.responseStatus))
+      .map((e) => e.idempotencyKey);
     expect(acked.length).toBeGreaterThan(0);
     await waitFor(
       async () => {
@@ -151,26 +240,58 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
     );
   });
 
-  it('a burst of 150 note webhooks through an immediate stop and a fast restart: every acknowledged delivery is processed', { timeout: 150_000 }, async () => {
+  it('a burst of 150 note webhooks through an immediate stop and a fast restart: every acknowledged delivery is processed', {
+    timeout: 150_000,
+  }, async () => {
     expect(projectId, 'the push test ran first and left its issues').toBeGreaterThan(0);
     const gitlab = async (user: string, method: string, path: string, body: unknown) => {
-      const response = await fetch(`${sandbox.apiUrl}${path}`, { method, headers: { 'private-token': sandbox.users.find((u) => u.username === user)!.token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${sandbox.apiUrl}${path}`, {
+        method,
+        headers: {
+          'private-token': sandbox.users.find((u) => u.username === user)!.token,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
       return response.json() as Promise<{ id: number }>;
     };
     // GitLab would deliver these notes itself. The test plays its delivery (the sandbox's own payloads,
     // GitLab's headers) so that it knows which deliveries the hub acknowledged, and resends the refused
     // ones with their Idempotency-Key as GitLab's resend does; the sandbox's hook stops sending notes.
-    const hook = sandbox.store.data.hooks.find((h) => h.projectId === projectId && h.url.includes('/webhooks/gitlab/'))!;
-    await gitlab('alice', 'PUT', `/projects/${projectId}/hooks/${hook.id}`, { note_events: false, confidential_note_events: false });
+    const hook = sandbox.store.data.hooks.find(
+      (h) => h.projectId === projectId && h.url.includes('/webhooks/gitlab/'),
+    )!;
+    await gitlab('alice', 'PUT', `/projects/${projectId}/hooks/${hook.id}`, {
+      note_events: false,
+      confidential_note_events: false,
+    });
     const bob = sandbox.store.data.users.find((u) => u.username === 'bob')!;
-    const iids = projectIssues(sandbox, projectId).issues.slice(0, 50).map((i) => i.iid);
+    const iids = projectIssues(sandbox, projectId)
+      .issues.slice(0, 50)
+      .map((i) => i.iid);
     const N = 150;
-    const deliveries: { key: string; noteId: number; body: string; attempts: number; acked: boolean; notBefore: number }[] = [];
+    const deliveries: {
+      key: string;
+      noteId: number;
+      body: string;
+      attempts: number;
+      acked: boolean;
+      notBefore: number;
+    }[] = [];
     for (let n = 0; n < N; n++) {
-      const note = await gitlab('bob', 'POST', `/projects/${projectId}/issues/${iids[n % iids.length]}/notes`, { body: `burst note ${n}` });
+      const note = await gitlab('bob', 'POST', `/projects/${projectId}/issues/${iids[n % iids.length]}/notes`, {
+        body: `burst note ${n}`,
+      });
       const record = sandbox.store.data.notes.find((x) => x.id === note.id)!;
-      deliveries.push({ key: randomUUID(), noteId: note.id, body: JSON.stringify(notePayload(sandbox.store, sandbox.url, bob, record, 'create')), attempts: 0, acked: false, notBefore: 0 });
+      deliveries.push({
+        key: randomUUID(),
+        noteId: note.id,
+        body: JSON.stringify(notePayload(sandbox.store, sandbox.url, bob, record, 'create')),
+        attempts: 0,
+        acked: false,
+        notBefore: 0,
+      });
     }
     const stats = { requests: 0, acked: 0, firstTry: 0, refused: 0, errors: 0 };
     const send = async (d: (typeof deliveries)[number]) => {
@@ -178,7 +299,16 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
       stats.requests++;
       const status = await fetch(hook.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'GitLab/18.2.0', 'idempotency-key': d.key, 'x-gitlab-event': 'Note Hook', 'x-gitlab-token': hook.token, 'x-gitlab-event-uuid': d.key, 'x-gitlab-webhook-uuid': hook.uuid, 'x-gitlab-instance': sandbox.url },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'GitLab/18.2.0',
+          'idempotency-key': d.key,
+          'x-gitlab-event': 'Note Hook',
+          'x-gitlab-token': hook.token,
+          'x-gitlab-event-uuid': d.key,
+          'x-gitlab-webhook-uuid': hook.uuid,
+          'x-gitlab-instance': sandbox.url,
+        },
         body: d.body,
         signal: AbortSignal.timeout(15_000),
       }).then(
@@ -259,10 +389,18 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
       return deliveries.filter((d) => d.acked && !processed.has(d.key));
     };
     const commentCount = async () => {
-      const rows = await db.kysely.selectFrom('comments').select('gitlab_note_id').where('gitlab_note_id', 'in', noteIds).execute();
+      const rows = await db.kysely
+        .selectFrom('comments')
+        .select('gitlab_note_id')
+        .where('gitlab_note_id', 'in', noteIds)
+        .execute();
       return { rows: rows.length, distinct: new Set(rows.map((r) => r.gitlab_note_id)).size };
     };
-    await waitFor(async () => (await lost()).length === 0 && (await commentCount()).distinct === N, 60_000, 'every acknowledged delivery to be processed').catch(() => undefined);
+    await waitFor(
+      async () => (await lost()).length === 0 && (await commentCount()).distinct === N,
+      60_000,
+      'every acknowledged delivery to be processed',
+    ).catch(() => undefined);
     const missing = await lost();
     const comments = await commentCount();
     console.log(
@@ -271,7 +409,11 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted under the hub', () => {
     expect(stats.refused + stats.errors, 'the outage refused some deliveries').toBeGreaterThan(0);
     expect(missing).toEqual([]);
     expect(comments).toEqual({ rows: N, distinct: N });
-    const stored = await db.kysely.selectFrom('webhook_deliveries').select('idempotency_key').where('event', '=', 'Note Hook').execute();
+    const stored = await db.kysely
+      .selectFrom('webhook_deliveries')
+      .select('idempotency_key')
+      .where('event', '=', 'Note Hook')
+      .execute();
     expect(stored).toHaveLength(N);
     expect(alive()).toBe(true);
   });

@@ -9,7 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 import { CREATE_ISSUE_TASK } from '../../src/tracking/index.ts';
-import { type Api, freePort, type HubProcess, type HubWorld, hubApi, preparePush, projectIssues, pushFinished, startAll, startHub, startPostgresHubWorld, waitFor } from './pg-cluster.ts';
+import {
+  type Api,
+  freePort,
+  type HubProcess,
+  type HubWorld,
+  hubApi,
+  preparePush,
+  projectIssues,
+  pushFinished,
+  startAll,
+  startHub,
+  startPostgresHubWorld,
+  waitFor,
+} from './pg-cluster.ts';
 
 const BUDGET = 40;
 const FINDINGS = 200;
@@ -29,7 +42,12 @@ describe('several web and worker processes on one PostgreSQL database', () => {
     organizationId = world.scenario.organizationId;
     const ports = [await freePort(), await freePort()];
     const env = world.hubEnv(ports[0]!, { ISSUE_CREATE_PER_MINUTE: String(BUDGET), JOB_LEASE_MS: '10000' });
-    hubs = await startAll([...ports.map((port) => startHub('web', env, { port })), startHub('worker', env), startHub('worker', env), startHub('worker', env)]);
+    hubs = await startAll([
+      ...ports.map((port) => startHub('web', env, { port })),
+      startHub('worker', env),
+      startHub('worker', env),
+      startHub('worker', env),
+    ]);
     apis = hubs.slice(0, 2).map((h) => hubApi(h.url, world.scenario.token));
   }, 240_000);
 
@@ -40,7 +58,11 @@ describe('several web and worker processes on one PostgreSQL database', () => {
 
   /** The create-issue jobs: how many run now, how many are due and not claimed yet, which workers hold them. */
   async function jobsNow() {
-    const rows = await db.kysely.selectFrom('jobs').select(['state', 'run_at', 'locked_by', 'attempts']).where('task', '=', CREATE_ISSUE_TASK).execute();
+    const rows = await db.kysely
+      .selectFrom('jobs')
+      .select(['state', 'run_at', 'locked_by', 'attempts'])
+      .where('task', '=', CREATE_ISSUE_TASK)
+      .execute();
     const now = Date.now();
     return {
       running: rows.filter((r) => r.state === 'running'),
@@ -54,17 +76,44 @@ describe('several web and worker processes on one PostgreSQL database', () => {
   async function endWindow() {
     await db.kysely.transaction().execute(async (trx) => {
       for (const row of await trx.selectFrom('rate_budgets').select(['key', 'window_started_at']).execute()) {
-        await trx.updateTable('rate_budgets').set({ window_started_at: new Date(Date.parse(row.window_started_at) - MINUTE).toISOString() }).where('key', '=', row.key).execute();
+        await trx
+          .updateTable('rate_budgets')
+          .set({ window_started_at: new Date(Date.parse(row.window_started_at) - MINUTE).toISOString() })
+          .where('key', '=', row.key)
+          .execute();
       }
-      const deferred = await trx.selectFrom('jobs').select(['id', 'run_at']).where('task', '=', CREATE_ISSUE_TASK).where('state', '=', 'queued').execute();
-      for (const job of deferred) await trx.updateTable('jobs').set({ run_at: new Date(Date.parse(job.run_at) - MINUTE).toISOString() }).where('id', '=', job.id).where('state', '=', 'queued').execute();
+      const deferred = await trx
+        .selectFrom('jobs')
+        .select(['id', 'run_at'])
+        .where('task', '=', CREATE_ISSUE_TASK)
+        .where('state', '=', 'queued')
+        .execute();
+      for (const job of deferred)
+        await trx
+          .updateTable('jobs')
+          .set({ run_at: new Date(Date.parse(job.run_at) - MINUTE).toISOString() })
+          .where('id', '=', job.id)
+          .where('state', '=', 'queued')
+          .execute();
     });
   }
 
-  it(`2 web + 3 worker processes push ${FINDINGS} findings at ${BUDGET}/min: ${BUDGET} per window, ${FINDINGS} issues, no job twice`, { timeout: 150_000 }, async () => {
-    const prepared = await preparePush({ db, apis, sandbox, organizationId, site: 'https://processes.example', instances: FINDINGS, projectPath: 'acme/platform/security/webgoat' });
+  it(`2 web + 3 worker processes push ${FINDINGS} findings at ${BUDGET}/min: ${BUDGET} per window, ${FINDINGS} issues, no job twice`, {
+    timeout: 150_000,
+  }, async () => {
+    const prepared = await preparePush({
+      db,
+      apis,
+      sandbox,
+      organizationId,
+      site: 'https://processes.example',
+      instances: FINDINGS,
+      projectPath: 'acme/platform/security/webgoat',
+    });
     const count = () => projectIssues(sandbox, prepared.projectId).count;
-    const started = await apis[1]!('POST', `/api/scans/${prepared.scanId}/pushes`, { vulnerabilityId: prepared.vulnerabilityId });
+    const started = await apis[1]!('POST', `/api/scans/${prepared.scanId}/pushes`, {
+      vulnerabilityId: prepared.vulnerabilityId,
+    });
     expect(started.status).toBe(202);
     const pushId = started.json.pushId as string;
 

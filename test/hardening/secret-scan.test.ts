@@ -27,7 +27,10 @@ function dirs() {
 }
 
 function ledgerOf(dir: string, entries: [string, string][]) {
-  writeFileSync(join(dir, 'ledger-1.jsonl'), entries.map(([kind, value]) => `${JSON.stringify({ kind, value })}\n`).join(''));
+  writeFileSync(
+    join(dir, 'ledger-1.jsonl'),
+    entries.map(([kind, value]) => `${JSON.stringify({ kind, value })}\n`).join(''),
+  );
 }
 
 const response = (method: string, path: string, status: number, headers: Record<string, unknown>, body: string) =>
@@ -61,15 +64,30 @@ describe('secret scan', () => {
     writeFileSync(
       join(d.capture, 'responses-vitest-1.jsonl'),
       response('GET', '/api/health', 200, { 'content-type': 'application/json' }, '{"ok":true}') +
-        response('GET', '/api/targets/t1/gitlab', 200, { 'content-type': 'application/json' }, JSON.stringify({ connection: { accessToken: ACCESS } })),
+        response(
+          'GET',
+          '/api/targets/t1/gitlab',
+          200,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ connection: { accessToken: ACCESS } }),
+        ),
     );
     mkdirSync(join(d.capture, 'pages'));
-    writeFileSync(join(d.capture, 'pages', 'page-1.html'), `<!-- /targets -->\n<html><body>\n<p>token ${PAT}</p></body></html>\n`);
+    writeFileSync(
+      join(d.capture, 'pages', 'page-1.html'),
+      `<!-- /targets -->\n<html><body>\n<p>token ${PAT}</p></body></html>\n`,
+    );
 
     const result = scan(d.ledger, d.capture);
     const lines: string[] = [];
     expect(report(result, (line) => lines.push(line))).toBe(false);
-    expect(result.entriesByKind).toEqual({ 'gitlab-pat': 1, 'gitlab-access-token': 1, 'hub-password': 1, 'gitlab-oauth-client-secret': 1, 'hub-session': 1 });
+    expect(result.entriesByKind).toEqual({
+      'gitlab-pat': 1,
+      'gitlab-access-token': 1,
+      'hub-password': 1,
+      'gitlab-oauth-client-secret': 1,
+      'hub-session': 1,
+    });
     expect(result.ignoredShort).toBe(1);
     const leaks = result.hits.map(({ kind, form, file, line, where }) => ({ kind, form, file, line, where }));
     expect(leaks).toEqual(
@@ -77,14 +95,22 @@ describe('secret scan', () => {
         { kind: 'gitlab-pat', form: 'raw', file: 'log-vitest-1.log', line: 3, where: 'log' },
         { kind: 'gitlab-oauth-client-secret', form: 'base64', file: 'log-vitest-1.log', line: 4, where: 'log' },
         { kind: 'hub-password', form: 'form-encoded', file: 'log-vitest-1.log', line: 5, where: 'log' },
-        { kind: 'gitlab-access-token', form: 'raw', file: 'responses-vitest-1.jsonl', line: 2, where: 'GET /api/targets/t1/gitlab body' },
+        {
+          kind: 'gitlab-access-token',
+          form: 'raw',
+          file: 'responses-vitest-1.jsonl',
+          line: 2,
+          where: 'GET /api/targets/t1/gitlab body',
+        },
         { kind: 'gitlab-pat', form: 'raw', file: join('pages', 'page-1.html'), line: 3, where: 'page /targets' },
       ]),
     );
     expect(leaks).toHaveLength(5);
     expect(result.hits.every((h) => h.allowedBy === null)).toBe(true);
     const output = lines.join('\n');
-    expect(output).toContain('LEAK: gitlab-access-token (raw) in responses-vitest-1.jsonl:2 [GET /api/targets/t1/gitlab body]');
+    expect(output).toContain(
+      'LEAK: gitlab-access-token (raw) in responses-vitest-1.jsonl:2 [GET /api/targets/t1/gitlab body]',
+    );
     expect(output).toContain('hits: 5 (0 allowed, 5 leaks)');
     for (const secret of [PAT, ACCESS, PASSWORD, CLIENT_SECRET, SESSION]) expect(output).not.toContain(secret);
   });
@@ -95,7 +121,13 @@ describe('secret scan', () => {
     ledgerOf(d.ledger, [['hub-session', SESSION]]);
     writeFileSync(
       join(d.capture, 'responses-vitest-1.jsonl'),
-      response('POST', '/api/auth/sign-in', 200, { 'set-cookie': [`vb_session=${SESSION}; Path=/; HttpOnly`] }, '{"csrfToken":"x"}') +
+      response(
+        'POST',
+        '/api/auth/sign-in',
+        200,
+        { 'set-cookie': [`vb_session=${SESSION}; Path=/; HttpOnly`] },
+        '{"csrfToken":"x"}',
+      ) +
         response('POST', '/api/auth/sign-in', 200, {}, JSON.stringify({ session: SESSION })) +
         response('GET', '/api/auth/session', 200, { 'set-cookie': [`vb_session=${SESSION}`] }, '{}'),
     );
@@ -156,15 +188,28 @@ describe('secret scan', () => {
         await h.close();
       }
     } finally {
-      for (const [key, value] of [['VB_SECRET_LEDGER_DIR', saved.ledger], ['VB_CAPTURE_DIR', saved.capture]] as const) {
+      for (const [key, value] of [
+        ['VB_SECRET_LEDGER_DIR', saved.ledger],
+        ['VB_CAPTURE_DIR', saved.capture],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
     }
     const result = scan(d.ledger, d.capture);
-    expect(result.entriesByKind).toMatchObject({ 'gitlab-pat': users, 'gitlab-password': users, 'gitlab-oauth-client-secret': 1, 'hub-secret-key': 1, 'hub-password': 2, 'hub-session': 4 });
+    expect(result.entriesByKind).toMatchObject({
+      'gitlab-pat': users,
+      'gitlab-password': users,
+      'gitlab-oauth-client-secret': 1,
+      'hub-secret-key': 1,
+      'hub-password': 2,
+      'hub-session': 4,
+    });
     expect(readdirSync(d.capture).some((f) => f.startsWith('responses-vitest-'))).toBe(true);
-    const captured = readFileSync(join(d.capture, readdirSync(d.capture).find((f) => f.startsWith('responses-vitest-'))!), 'utf8');
+    const captured = readFileSync(
+      join(d.capture, readdirSync(d.capture).find((f) => f.startsWith('responses-vitest-'))!),
+      'utf8',
+    );
     expect(captured).toContain('"path":"/api/auth/session"');
     // Four sign-ins (createOrg's members), each Set-Cookie allowed; nothing else anywhere.
     expect(result.hits.filter((h) => !h.allowedBy)).toEqual([]);

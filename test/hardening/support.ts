@@ -37,14 +37,29 @@ export interface HardeningWorld {
   close(): Promise<void>;
 }
 
-export async function startHardeningWorld(dialect: DialectName, options: { faultSeed?: number } = {}): Promise<HardeningWorld> {
+export async function startHardeningWorld(
+  dialect: DialectName,
+  options: { faultSeed?: number } = {},
+): Promise<HardeningWorld> {
   const port = await freePort();
   const hubUrl = `http://127.0.0.1:${port}`;
-  const sandbox = await startSandbox({ rateLimits: 'off', autoApprove: 'alice', redirectUris: [`${hubUrl}/api/integrations/gitlab/oauth/callback`], faultSeed: options.faultSeed ?? 7 });
-  const h = await createTestApp(dialect, { env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host } });
+  const sandbox = await startSandbox({
+    rateLimits: 'off',
+    autoApprove: 'alice',
+    redirectUris: [`${hubUrl}/api/integrations/gitlab/oauth/callback`],
+    faultSeed: options.faultSeed ?? 7,
+  });
+  const h = await createTestApp(dialect, {
+    env: { PUBLIC_URL: hubUrl, GITLAB_ALLOWED_HOSTS: new URL(sandbox.url).host },
+  });
   await h.app.listen({ port, host: '127.0.0.1' });
   const org = await createOrg(h.app, h.t);
-  const instance = await org.owner.post('/api/gitlab/instances', { name: 'Sandbox', baseUrl: sandbox.url, clientId: sandbox.oauthApplication.clientId, clientSecret: sandbox.oauthApplication.clientSecret });
+  const instance = await org.owner.post('/api/gitlab/instances', {
+    name: 'Sandbox',
+    baseUrl: sandbox.url,
+    clientId: sandbox.oauthApplication.clientId,
+    clientSecret: sandbox.oauthApplication.clientSecret,
+  });
   if (instance.statusCode !== 201) throw new Error(`instance: ${instance.body}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'vb-hardening-'));
   const env = {
@@ -63,7 +78,10 @@ export async function startHardeningWorld(dialect: DialectName, options: { fault
   };
   const workers: WorkerProcess[] = [];
   const startWorker = (): WorkerProcess => {
-    const child = spawn(process.execPath, [cli, 'serve', '--role', 'worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'serve', '--role', 'worker'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let text = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       text = (text + chunk.toString()).slice(-4_000_000);
@@ -129,7 +147,8 @@ export class FaultLedger {
   /** Faults fired so far, by kind. */
   fired(): Record<string, number> {
     const remaining = new Map<FaultKind, number>();
-    for (const rule of this.sandbox.admin.faults().rules) remaining.set(rule.kind, (remaining.get(rule.kind) ?? 0) + (rule.times ?? 0));
+    for (const rule of this.sandbox.admin.faults().rules)
+      remaining.set(rule.kind, (remaining.get(rule.kind) ?? 0) + (rule.times ?? 0));
     return Object.fromEntries([...this.budget].map(([kind, total]) => [kind, total - (remaining.get(kind) ?? 0)]));
   }
 
@@ -145,7 +164,11 @@ export function gitlabAs(sandbox: Sandbox, username: string) {
   const token = sandbox.users.find((u) => u.username === username)?.token;
   if (!token) throw new Error(`no sandbox user ${username}`);
   return async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${sandbox.apiUrl}${path}`, { method, headers: { 'private-token': token, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetch(`${sandbox.apiUrl}${path}`, {
+      method,
+      headers: { 'private-token': token, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return response.json();
   };

@@ -12,7 +12,15 @@ import { authorizeViaOAuth, createGitlabHarness, type GitlabHarness, newTarget }
 import { DIALECTS } from '../support/databases.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 
-type Event = { action: string; subjectType: string | null; subjectId: string | null; source: string | null; ip: string | null; details: Record<string, unknown>; actor: { userId: string } | null };
+type Event = {
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  source: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+  actor: { userId: string } | null;
+};
 
 describe.each(DIALECTS)('audited events readable on %s', (dialect) => {
   let g: GitlabHarness;
@@ -28,7 +36,9 @@ describe.each(DIALECTS)('audited events readable on %s', (dialect) => {
   };
 
   it('membership: added, role changed, removed', async () => {
-    const { members } = (await g.org.owner.get('/api/members')).json() as { members: { userId: string; role: string }[] };
+    const { members } = (await g.org.owner.get('/api/members')).json() as {
+      members: { userId: string; role: string }[];
+    };
     const reader = members.find((m) => m.role === 'reader')?.userId ?? '';
     expect((await events(`action=member.added&subjectId=${reader}`)).length).toBe(1);
     expect((await g.org.owner.patch(`/api/members/${reader}`, { role: 'contributor' })).statusCode).toBe(200);
@@ -48,10 +58,16 @@ describe.each(DIALECTS)('audited events readable on %s', (dialect) => {
   });
 
   it('GitLab: instance added, connected, reconnect needed, disconnected', async () => {
-    expect(await events(`action=gitlab.instance_added&subjectId=${g.instanceId}`)).toEqual([expect.objectContaining({ source: 'web', subjectType: 'gitlab_instance' })]);
+    expect(await events(`action=gitlab.instance_added&subjectId=${g.instanceId}`)).toEqual([
+      expect.objectContaining({ source: 'web', subjectType: 'gitlab_instance' }),
+    ]);
     const targetId = await newTarget(g.org.owner);
     expect((await authorizeViaOAuth(g.org.owner, targetId, g.instanceId)).location).toContain('gitlab=connected');
-    const connection = await g.h.t.db.kysely.selectFrom('gitlab_connections').select('id').where('target_id', '=', targetId).executeTakeFirstOrThrow();
+    const connection = await g.h.t.db.kysely
+      .selectFrom('gitlab_connections')
+      .select('id')
+      .where('target_id', '=', targetId)
+      .executeTakeFirstOrThrow();
     await markReconnectNeeded(g.h.t.db.kysely, connection.id, 'invalid_grant');
     expect((await g.org.owner.delete(`/api/targets/${targetId}/gitlab`)).statusCode).toBeLessThan(300);
     const log = await events(`action=gitlab.*&subjectType=target&subjectId=${targetId}`);
@@ -62,9 +78,16 @@ describe.each(DIALECTS)('audited events readable on %s', (dialect) => {
 
   it('a duplicate issue retired by a worker job, with the worker as its source', async () => {
     const calls: string[] = [];
-    const client = { deleteIssue: async (_p: number, iid: number) => void calls.push(`delete ${iid}`) } as unknown as GitlabClient;
+    const client = {
+      deleteIssue: async (_p: number, iid: number) => void calls.push(`delete ${iid}`),
+    } as unknown as GitlabClient;
     const tracked = { id: 'tracked-1', organization_id: g.org.id, project_id: 7, iid: 1, public_id: 'VB-AUDITS000001' };
-    const duplicate = { iid: 2, labels: ['Vulnbridge', 'VB-AUDITS000001'], author: { id: 42, username: 'alice' }, description: `x ${findingMarker('VB-AUDITS000001')}` } as GitlabIssue;
+    const duplicate = {
+      iid: 2,
+      labels: ['Vulnbridge', 'VB-AUDITS000001'],
+      author: { id: 42, username: 'alice' },
+      description: `x ${findingMarker('VB-AUDITS000001')}`,
+    } as GitlabIssue;
     const task = defineTask({
       name: 'audit-retire-probe',
       payload: { safeParse: (value: unknown) => ({ success: true as const, data: value }) } as never,
@@ -76,18 +99,28 @@ describe.each(DIALECTS)('audited events readable on %s', (dialect) => {
     const worker = new Worker({ db: g.h.t.db, logger: silentLogger, tasks: [task], pollMs: 20 });
     worker.start();
     try {
-      for (let i = 0; i < 200 && (await events('action=gitlab.duplicate_retired')).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && (await events('action=gitlab.duplicate_retired')).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 25));
     } finally {
       await worker.stop();
     }
     expect(calls).toEqual(['delete 2']);
     expect(await events('action=gitlab.duplicate_retired')).toEqual([
-      expect.objectContaining({ source: 'worker', ip: null, actor: null, subjectType: 'tracked_issue', subjectId: 'tracked-1', details: expect.objectContaining({ outcome: 'deleted', duplicateIid: 2 }) }),
+      expect.objectContaining({
+        source: 'worker',
+        ip: null,
+        actor: null,
+        subjectType: 'tracked_issue',
+        subjectId: 'tracked-1',
+        details: expect.objectContaining({ outcome: 'deleted', duplicateIid: 2 }),
+      }),
     ]);
   });
 
   it('an event recorded outside any request, job or command has no source (and nothing made up)', async () => {
     await recordAudit(g.h.t.db.kysely, { organizationId: g.org.id, actorUserId: null, action: 'test.bare' });
-    expect(await events('action=test.bare')).toEqual([expect.objectContaining({ source: null, ip: null, apiToken: null })]);
+    expect(await events('action=test.bare')).toEqual([
+      expect.objectContaining({ source: null, ip: null, apiToken: null }),
+    ]);
   });
 });

@@ -22,14 +22,19 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
   const users: Record<string, { id: string; email: string }> = {};
 
   async function memberOf(org: Org, role: string) {
-    const { members } = (await org.owner.get('/api/members')).json() as { members: { userId: string; email: string; role: string }[] };
+    const { members } = (await org.owner.get('/api/members')).json() as {
+      members: { userId: string; email: string; role: string }[];
+    };
     const found = members.find((m) => m.role === role);
     if (!found) throw new Error(`no ${role}`);
     return { id: found.userId, email: found.email };
   }
 
   const seeds: Seed[] = [];
-  async function seed(org: Org, s: Omit<Seed, 'id'> & { details?: Record<string, unknown>; ip?: string; userAgent?: string; tokenName?: string }) {
+  async function seed(
+    org: Org,
+    s: Omit<Seed, 'id'> & { details?: Record<string, unknown>; ip?: string; userAgent?: string; tokenName?: string },
+  ) {
     const id = newId();
     await h.t.db.kysely
       .insertInto('audit_events')
@@ -55,7 +60,21 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
   const list = async (client: Client, query: string) => {
     const response = await client.get(`/api/audit-events?${query}`);
     expect(response.statusCode, response.body).toBe(200);
-    return response.json() as { events: { id: string; action: string; createdAt: string; actor: { userId: string; email: string } | null; apiToken: { id: string; name: string } | null; source: string | null; ip: string | null; userAgent: string | null; subjectId: string | null }[]; nextCursor: string | null; prevCursor: string | null };
+    return response.json() as {
+      events: {
+        id: string;
+        action: string;
+        createdAt: string;
+        actor: { userId: string; email: string } | null;
+        apiToken: { id: string; name: string } | null;
+        source: string | null;
+        ip: string | null;
+        userAgent: string | null;
+        subjectId: string | null;
+      }[];
+      nextCursor: string | null;
+      prevCursor: string | null;
+    };
   };
   const idsOf = async (client: Client, query: string) => (await list(client, query)).events.map((e) => e.id);
 
@@ -69,17 +88,65 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     users.bOwner = await memberOf(b, 'owner');
     // Organization C: a known set of events, two of them at the same instant (the keyset tie-break).
     const plan: Omit<Seed, 'id'>[] = [
-      { action: 'member.added', actor: users.cOwner.id, at: '2026-01-01T10:00:00.000Z', subjectType: 'user', subjectId: 'u-1' },
-      { action: 'member.role_changed', actor: users.cOwner.id, at: '2026-01-02T10:00:00.000Z', subjectType: 'user', subjectId: 'u-1' },
-      { action: 'member.removed', actor: users.cAdmin.id, at: '2026-01-03T10:00:00.000Z', subjectType: 'user', subjectId: 'u-2' },
-      { action: 'api_token.created', actor: users.cAdmin.id, at: '2026-01-03T10:00:00.000Z', subjectType: 'api_token', subjectId: 't-1' },
-      { action: 'apixtoken.created', actor: users.cAdmin.id, at: '2026-01-04T23:59:59.999Z', subjectType: 'api_token', subjectId: 't-2' },
-      { action: 'gitlab.connected', actor: users.cOwner.id, at: '2026-01-05T00:00:00.000Z', subjectType: 'target', subjectId: 'tg-1' },
-      { action: 'gitlab.duplicate_retired', actor: null, at: '2026-01-06T08:00:00.000Z', subjectType: 'tracked_issue', subjectId: 'ti-1' },
+      {
+        action: 'member.added',
+        actor: users.cOwner.id,
+        at: '2026-01-01T10:00:00.000Z',
+        subjectType: 'user',
+        subjectId: 'u-1',
+      },
+      {
+        action: 'member.role_changed',
+        actor: users.cOwner.id,
+        at: '2026-01-02T10:00:00.000Z',
+        subjectType: 'user',
+        subjectId: 'u-1',
+      },
+      {
+        action: 'member.removed',
+        actor: users.cAdmin.id,
+        at: '2026-01-03T10:00:00.000Z',
+        subjectType: 'user',
+        subjectId: 'u-2',
+      },
+      {
+        action: 'api_token.created',
+        actor: users.cAdmin.id,
+        at: '2026-01-03T10:00:00.000Z',
+        subjectType: 'api_token',
+        subjectId: 't-1',
+      },
+      {
+        action: 'apixtoken.created',
+        actor: users.cAdmin.id,
+        at: '2026-01-04T23:59:59.999Z',
+        subjectType: 'api_token',
+        subjectId: 't-2',
+      },
+      {
+        action: 'gitlab.connected',
+        actor: users.cOwner.id,
+        at: '2026-01-05T00:00:00.000Z',
+        subjectType: 'target',
+        subjectId: 'tg-1',
+      },
+      {
+        action: 'gitlab.duplicate_retired',
+        actor: null,
+        at: '2026-01-06T08:00:00.000Z',
+        subjectType: 'tracked_issue',
+        subjectId: 'ti-1',
+      },
     ];
     for (const p of plan) seeds.push({ ...p, id: await seed(c, p) });
     // Organization B: events of its own, aimed at the same subject ids.
-    await seed(b, { action: 'member.added', actor: users.bOwner.id, at: '2026-01-02T12:00:00.000Z', subjectType: 'user', subjectId: 'u-1' });
+    await seed(b, {
+      action: 'member.added',
+      actor: users.bOwner.id,
+      at: '2026-01-02T12:00:00.000Z',
+      subjectType: 'user',
+      subjectId: 'u-1',
+    });
     await b.owner.post('/api/targets', { name: 'B shop', baseUrl: 'https://b.example' });
   });
   afterAll(async () => h?.close());
@@ -94,29 +161,45 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
 
   it('lists newest first and filters by actor id or e-mail', async () => {
     expect(await idsOf(c.owner, january)).toEqual(expected());
-    expect(await idsOf(c.owner, `${january}&actor=${users.cAdmin?.id}`)).toEqual(expected((s) => s.actor === users.cAdmin?.id));
-    expect(await idsOf(c.owner, `${january}&actor=${encodeURIComponent(users.cOwner?.email.toUpperCase() ?? '')}`)).toEqual(expected((s) => s.actor === users.cOwner?.id));
+    expect(await idsOf(c.owner, `${january}&actor=${users.cAdmin?.id}`)).toEqual(
+      expected((s) => s.actor === users.cAdmin?.id),
+    );
+    expect(
+      await idsOf(c.owner, `${january}&actor=${encodeURIComponent(users.cOwner?.email.toUpperCase() ?? '')}`),
+    ).toEqual(expected((s) => s.actor === users.cOwner?.id));
     const first = (await list(c.owner, `${january}&actor=${users.cOwner?.id}`)).events[0];
     expect(first?.actor).toMatchObject({ userId: users.cOwner?.id, email: users.cOwner?.email });
   });
 
   it('filters by exact action and by prefix (`member.`, `gitlab.*`), with no wildcard in the prefix', async () => {
-    expect(await idsOf(c.owner, `${january}&action=member.removed`)).toEqual(expected((s) => s.action === 'member.removed'));
+    expect(await idsOf(c.owner, `${january}&action=member.removed`)).toEqual(
+      expected((s) => s.action === 'member.removed'),
+    );
     expect(await idsOf(c.owner, `${january}&action=member.`)).toEqual(expected((s) => s.action.startsWith('member.')));
     expect(await idsOf(c.owner, `${january}&action=gitlab.*`)).toEqual(expected((s) => s.action.startsWith('gitlab.')));
     // `_` is a LIKE wildcard: the prefix must match it literally.
-    expect(await idsOf(c.owner, `${january}&action=api_token.`)).toEqual(expected((s) => s.action === 'api_token.created'));
+    expect(await idsOf(c.owner, `${january}&action=api_token.`)).toEqual(
+      expected((s) => s.action === 'api_token.created'),
+    );
     expect(await idsOf(c.owner, `${january}&action=member`)).toEqual([]);
   });
 
   it('filters by subject type and id', async () => {
-    expect(await idsOf(c.owner, `${january}&subjectType=user&subjectId=u-1`)).toEqual(expected((s) => s.subjectId === 'u-1'));
-    expect(await idsOf(c.owner, `${january}&subjectType=api_token`)).toEqual(expected((s) => s.subjectType === 'api_token'));
+    expect(await idsOf(c.owner, `${january}&subjectType=user&subjectId=u-1`)).toEqual(
+      expected((s) => s.subjectId === 'u-1'),
+    );
+    expect(await idsOf(c.owner, `${january}&subjectType=api_token`)).toEqual(
+      expected((s) => s.subjectType === 'api_token'),
+    );
   });
 
   it('filters by date range: days are whole days, instants are inclusive', async () => {
-    expect(await idsOf(c.owner, 'from=2026-01-03&to=2026-01-04')).toEqual(expected((s) => s.at >= '2026-01-03' && s.at < '2026-01-05'));
-    expect(await idsOf(c.owner, 'from=2026-01-05T00:00:00.000Z&to=2026-01-06T08:00:00.000Z')).toEqual(expected((s) => s.at >= '2026-01-05'));
+    expect(await idsOf(c.owner, 'from=2026-01-03&to=2026-01-04')).toEqual(
+      expected((s) => s.at >= '2026-01-03' && s.at < '2026-01-05'),
+    );
+    expect(await idsOf(c.owner, 'from=2026-01-05T00:00:00.000Z&to=2026-01-06T08:00:00.000Z')).toEqual(
+      expected((s) => s.at >= '2026-01-05'),
+    );
     expect(await idsOf(c.owner, 'to=2025-12-31')).toEqual([]);
     expect((await c.owner.get('/api/audit-events?from=yesterday')).statusCode).toBe(400);
   });
@@ -144,7 +227,9 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     // A filter holds across pages.
     const members = await list(c.owner, `${january}&action=member.&limit=2`);
     const rest = await list(c.owner, `${january}&action=member.&limit=2&after=${members.nextCursor}`);
-    expect([...members.events, ...rest.events].map((e) => e.id)).toEqual(expected((s) => s.action.startsWith('member.')));
+    expect([...members.events, ...rest.events].map((e) => e.id)).toEqual(
+      expected((s) => s.action.startsWith('member.')),
+    );
     expect(rest.nextCursor).toBeNull();
     expect((await c.owner.get('/api/audit-events?after=bm90LWEtY3Vyc29y')).statusCode).toBe(400);
   });
@@ -176,11 +261,22 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
   });
 
   it('records address, user agent and source of a session request', async () => {
-    const created = await a.owner.request('POST', '/api/targets', { name: 'Shop', baseUrl: 'https://shop.example' }, { 'user-agent': 'AuditBrowser/1.0 (test)' });
+    const created = await a.owner.request(
+      'POST',
+      '/api/targets',
+      { name: 'Shop', baseUrl: 'https://shop.example' },
+      { 'user-agent': 'AuditBrowser/1.0 (test)' },
+    );
     expect(created.statusCode).toBe(201);
     const { events } = await list(a.owner, `action=target.created&subjectId=${created.json().target.id}`);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ source: 'web', ip: '127.0.0.1', userAgent: 'AuditBrowser/1.0 (test)', apiToken: null, actor: { email: expect.stringMatching(/^owner-/) } });
+    expect(events[0]).toMatchObject({
+      source: 'web',
+      ip: '127.0.0.1',
+      userAgent: 'AuditBrowser/1.0 (test)',
+      apiToken: null,
+      actor: { email: expect.stringMatching(/^owner-/) },
+    });
   });
 
   it('records the API token id and name, address and user agent of a token request', async () => {
@@ -189,11 +285,22 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     const { id: tokenId } = token.json().token;
     const bot = new (a.owner.constructor as new (app: TestApp['app']) => Client)(h.app);
     bot.bearer = token.json().secret;
-    const created = await bot.request('POST', '/api/targets', { name: 'From CI', baseUrl: 'https://ci.example' }, { 'user-agent': 'curl/8.5.0' });
+    const created = await bot.request(
+      'POST',
+      '/api/targets',
+      { name: 'From CI', baseUrl: 'https://ci.example' },
+      { 'user-agent': 'curl/8.5.0' },
+    );
     expect(created.statusCode, created.body).toBe(201);
     const { events } = await list(a.owner, `action=target.created&subjectId=${created.json().target.id}`);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ source: 'api', ip: '127.0.0.1', userAgent: 'curl/8.5.0', apiToken: { id: tokenId, name: 'ci-pipeline' }, actor: { email: expect.stringMatching(/^owner-/) } });
+    expect(events[0]).toMatchObject({
+      source: 'api',
+      ip: '127.0.0.1',
+      userAgent: 'curl/8.5.0',
+      apiToken: { id: tokenId, name: 'ci-pipeline' },
+      actor: { email: expect.stringMatching(/^owner-/) },
+    });
     // The token's own creation was a session request.
     const [createdEvent] = (await list(a.owner, `action=api_token.created&subjectId=${tokenId}`)).events;
     expect(createdEvent).toMatchObject({ source: 'web', apiToken: null });
@@ -217,9 +324,15 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     const response = await c.owner.get('/api/audit-events.csv?action=csv.test&from=2026-02-01&to=2026-02-01');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="audit-log-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers['content-disposition']).toMatch(
+      /^attachment; filename="audit-log-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const body = response.body;
-    expect(body.startsWith('time,actor_email,actor_name,actor_user_id,api_token_name,api_token_id,source,ip,user_agent,action,subject_type,subject_id,details\r\n')).toBe(true);
+    expect(
+      body.startsWith(
+        'time,actor_email,actor_name,actor_user_id,api_token_name,api_token_id,source,ip,user_agent,action,subject_type,subject_id,details\r\n',
+      ),
+    ).toBe(true);
     const row = body.split('\r\n')[1] ?? '';
     expect(row).toContain('2026-02-01T00:00:00.000Z');
     expect(row).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
@@ -240,6 +353,8 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     const doc = (await h.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/audit-events', '/api/audit-events.csv']));
     const parameters = (doc.paths['/api/audit-events'].get.parameters as { name: string }[]).map((p) => p.name);
-    expect(parameters).toEqual(expect.arrayContaining(['actor', 'action', 'subjectType', 'subjectId', 'from', 'to', 'after', 'before', 'limit']));
+    expect(parameters).toEqual(
+      expect.arrayContaining(['actor', 'action', 'subjectType', 'subjectId', 'from', 'to', 'after', 'before', 'limit']),
+    );
   });
 });

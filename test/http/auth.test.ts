@@ -15,12 +15,28 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
     const anonymous = new Client(h.app);
     expect((await anonymous.get('/api/setup')).json()).toEqual({ needsSetup: true });
     const setupCode = await issueSetupCode(h.t.db.kysely);
-    const weak = await anonymous.post('/api/setup', { setupCode, organizationName: 'Acme', name: 'Ann', email: 'ann@example.com', password: 'short' });
+    const weak = await anonymous.post('/api/setup', {
+      setupCode,
+      organizationName: 'Acme',
+      name: 'Ann',
+      email: 'ann@example.com',
+      password: 'short',
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('password') });
-    const ok = await anonymous.post('/api/setup', { setupCode, organizationName: 'Acme', name: 'Ann', email: 'Ann@Example.com', password: PASSWORD });
+    const ok = await anonymous.post('/api/setup', {
+      setupCode,
+      organizationName: 'Acme',
+      name: 'Ann',
+      email: 'Ann@Example.com',
+      password: PASSWORD,
+    });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ user: { email: 'ann@example.com', name: 'Ann' }, organization: { name: 'Acme' }, role: 'owner' });
+    expect(ok.json()).toMatchObject({
+      user: { email: 'ann@example.com', name: 'Ann' },
+      organization: { name: 'Acme' },
+      role: 'owner',
+    });
     const cookie = ok.cookies.find((c) => c.name === 'vb_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     const stored = await h.t.db.kysely.selectFrom('sessions').select('id').execute();
@@ -28,7 +44,13 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
     expect(stored.map((s) => s.id)).not.toContain(cookie?.value);
     expect((await anonymous.get('/api/auth/session')).statusCode).toBe(200);
     expect((await new Client(h.app).get('/api/setup')).json()).toEqual({ needsSetup: false });
-    const again = await new Client(h.app).post('/api/setup', { setupCode, organizationName: 'Evil', name: 'Eve', email: 'eve@example.com', password: PASSWORD });
+    const again = await new Client(h.app).post('/api/setup', {
+      setupCode,
+      organizationName: 'Evil',
+      name: 'Eve',
+      email: 'eve@example.com',
+      password: PASSWORD,
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('already_set_up');
   });
@@ -52,17 +74,30 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
   it('expires sessions that are past their end or idle too long', async () => {
     const client = new Client(h.app);
     await client.signIn('ann@example.com');
-    await h.t.db.kysely.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 25 * 3600_000).toISOString() }).execute();
+    await h.t.db.kysely
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 25 * 3600_000).toISOString() })
+      .execute();
     expect((await client.get('/api/auth/session')).statusCode).toBe(401);
   });
 
   it('refuses cookie-authenticated writes without the right CSRF token', async () => {
     const client = new Client(h.app);
     await client.signIn('ann@example.com');
-    const missing = await client.request('POST', '/api/targets', { name: 'X', baseUrl: 'https://x.example' }, { 'x-csrf-token': '' });
+    const missing = await client.request(
+      'POST',
+      '/api/targets',
+      { name: 'X', baseUrl: 'https://x.example' },
+      { 'x-csrf-token': '' },
+    );
     expect(missing.statusCode).toBe(403);
     expect(missing.json().error.code).toBe('csrf_failed');
-    const wrong = await client.request('POST', '/api/targets', { name: 'X', baseUrl: 'https://x.example' }, { 'x-csrf-token': 'nope' });
+    const wrong = await client.request(
+      'POST',
+      '/api/targets',
+      { name: 'X', baseUrl: 'https://x.example' },
+      { 'x-csrf-token': 'nope' },
+    );
     expect(wrong.statusCode).toBe(403);
     expect(await h.t.db.kysely.selectFrom('targets').selectAll().execute()).toEqual([]);
     expect((await client.post('/api/targets', { name: 'X', baseUrl: 'https://x.example' })).statusCode).toBe(201);
@@ -70,7 +105,8 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
 
   it('slows brute force: after six wrong passwords even the right one is refused with 429 and Retry-After', async () => {
     const client = new Client(h.app);
-    for (let i = 0; i < 5; i++) expect((await client.signIn('ann@example.com', 'wrong password!!')).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await client.signIn('ann@example.com', 'wrong password!!')).statusCode).toBe(401);
     const sixth = await client.signIn('ann@example.com', 'wrong password!!');
     expect(sixth.statusCode).toBe(401);
     const blocked = await client.signIn('ann@example.com', PASSWORD);
@@ -99,7 +135,9 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
     expect((await ci.get('/api/targets')).statusCode).toBe(200);
     const write = await ci.post('/api/targets', { name: 'T', baseUrl: 'https://t.example' });
     expect(write.statusCode).toBe(403);
-    expect((await org.members.contributor.post('/api/tokens', { name: 'too much', role: 'owner' })).statusCode).toBe(403);
+    expect((await org.members.contributor.post('/api/tokens', { name: 'too much', role: 'owner' })).statusCode).toBe(
+      403,
+    );
     expect((await org.members.contributor.delete(`/api/tokens/${token.id}`)).statusCode).toBe(204);
     expect((await ci.get('/api/targets')).statusCode).toBe(401);
     const bogus = new Client(h.app);
@@ -113,7 +151,11 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
     expect(routes.length).toBeGreaterThan(15);
     for (const route of routes) {
       const url = route.url.replace(/:(\w+)/g, 'some-id');
-      const response = await anonymous.request(route.method, url, route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+      const response = await anonymous.request(
+        route.method,
+        url,
+        route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+      );
       if (route.access === 'public') {
         expect([200, 400, 409], `${route.method} ${route.url}`).toContain(response.statusCode);
       } else {
@@ -122,7 +164,14 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
       }
     }
     const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes.sort()).toEqual(['GET /api/health', 'GET /api/setup', 'POST /api/auth/sign-in', 'POST /api/invitations/accept', 'POST /api/invitations/preview', 'POST /api/setup']);
+    expect(publicRoutes.sort()).toEqual([
+      'GET /api/health',
+      'GET /api/setup',
+      'POST /api/auth/sign-in',
+      'POST /api/invitations/accept',
+      'POST /api/invitations/preview',
+      'POST /api/setup',
+    ]);
   });
 
   it('sends security headers, JSON errors for unknown routes, and limits body size', async () => {
@@ -134,7 +183,11 @@ describe.each(DIALECTS)('sign-in, sessions and tokens on %s', (dialect) => {
     const missing = await h.app.inject({ method: 'GET', url: '/api/nothing-here' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('not_found');
-    const huge = await h.app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'a@b.c', password: 'x'.repeat(2 * 1024 * 1024) } });
+    const huge = await h.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      payload: { email: 'a@b.c', password: 'x'.repeat(2 * 1024 * 1024) },
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('payload_too_large');
   });

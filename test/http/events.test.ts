@@ -90,8 +90,17 @@ describe.each(DIALECTS)('GET /api/events on %s', (dialect) => {
   async function seed(org: Org) {
     const target = await org.owner.post('/api/targets', { name: 'Shop', baseUrl: `https://shop-${org.id}.example` });
     const targetId = target.json().target.id as string;
-    await importReport(h.t.db, { organizationId: org.id, actorUserId: null, target: { id: targetId }, file: { bytes: report, name: 'zap.json' } });
-    const identity = await h.t.db.kysely.selectFrom('finding_identities').select(['id', 'public_id']).where('target_id', '=', targetId).executeTakeFirstOrThrow();
+    await importReport(h.t.db, {
+      organizationId: org.id,
+      actorUserId: null,
+      target: { id: targetId },
+      file: { bytes: report, name: 'zap.json' },
+    });
+    const identity = await h.t.db.kysely
+      .selectFrom('finding_identities')
+      .select(['id', 'public_id'])
+      .where('target_id', '=', targetId)
+      .executeTakeFirstOrThrow();
     seeded[org.id] = { targetId, identityId: identity.id, publicId: identity.public_id };
   }
 
@@ -101,7 +110,31 @@ describe.each(DIALECTS)('GET /api/events on %s', (dialect) => {
     const now = new Date().toISOString();
     await h.t.db.kysely
       .insertInto('tracked_issues')
-      .values({ id, organization_id: org.id, target_id: s.targetId, identity_id: s.identityId, public_id: s.publicId, base_url: 'https://gitlab.example', project_id: 1, project_path: 'acme/shop', issue_id: 10, iid: 1, web_url: 'https://gitlab.example/acme/shop/-/issues/1', title: 't', state: 'opened', assignees: '[]', labels: '[]', confidential: 0, origin: 'created', reserved_by: null, create_attempted_at: null, gitlab_updated_at: null, synced_at: null, created_at: now, updated_at: now })
+      .values({
+        id,
+        organization_id: org.id,
+        target_id: s.targetId,
+        identity_id: s.identityId,
+        public_id: s.publicId,
+        base_url: 'https://gitlab.example',
+        project_id: 1,
+        project_path: 'acme/shop',
+        issue_id: 10,
+        iid: 1,
+        web_url: 'https://gitlab.example/acme/shop/-/issues/1',
+        title: 't',
+        state: 'opened',
+        assignees: '[]',
+        labels: '[]',
+        confidential: 0,
+        origin: 'created',
+        reserved_by: null,
+        create_attempted_at: null,
+        gitlab_updated_at: null,
+        synced_at: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     return id;
   }
@@ -110,7 +143,25 @@ describe.each(DIALECTS)('GET /api/events on %s', (dialect) => {
     const now = new Date().toISOString();
     await h.t.db.kysely
       .insertInto('comments')
-      .values({ id: randomUUID(), organization_id: org.id, tracked_issue_id: trackedIssueId, source: 'gitlab', author_user_id: null, author_name: 'Bob', author_username: 'bob', author_avatar_url: null, body: 'hello', internal: 0, gitlab_note_id: Math.floor(Math.random() * 1e9), outbound_state: null, error: null, gitlab_created_at: now, gitlab_updated_at: now, created_at: now, updated_at: now })
+      .values({
+        id: randomUUID(),
+        organization_id: org.id,
+        tracked_issue_id: trackedIssueId,
+        source: 'gitlab',
+        author_user_id: null,
+        author_name: 'Bob',
+        author_username: 'bob',
+        author_avatar_url: null,
+        body: 'hello',
+        internal: 0,
+        gitlab_note_id: Math.floor(Math.random() * 1e9),
+        outbound_state: null,
+        error: null,
+        gitlab_created_at: now,
+        gitlab_updated_at: now,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   }
 
@@ -153,14 +204,21 @@ describe.each(DIALECTS)('GET /api/events on %s', (dialect) => {
 
       const before = stream.events.length;
       await insertComment(a, issue);
-      const commentEvent = await stream.waitFor((e) => stream.events.indexOf(e) >= before && kindsOf(e).includes('comments'), 4000);
+      const commentEvent = await stream.waitFor(
+        (e) => stream.events.indexOf(e) >= before && kindsOf(e).includes('comments'),
+        4000,
+      );
       expect(commentEvent).not.toBeNull();
       expect(kindsOf(commentEvent!)).toEqual(['comments']);
 
       // More of B's changes while A listens: still nothing for A.
       const count = stream.events.length;
       await insertComment(b, otherIssue);
-      await h.t.db.kysely.updateTable('tracked_issues').set({ state: 'closed', updated_at: new Date(Date.now() + 1000).toISOString() }).where('id', '=', otherIssue).execute();
+      await h.t.db.kysely
+        .updateTable('tracked_issues')
+        .set({ state: 'closed', updated_at: new Date(Date.now() + 1000).toISOString() })
+        .where('id', '=', otherIssue)
+        .execute();
       await new Promise((resolve) => setTimeout(resolve, 2500));
       expect(stream.events.slice(count)).toEqual([]);
     } finally {
@@ -172,7 +230,11 @@ describe.each(DIALECTS)('GET /api/events on %s', (dialect) => {
     const stream = await openStream(`${base}/api/events`, b.members.contributor.cookie);
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await h.t.db.kysely.updateTable('comments').set({ body: 'edited', updated_at: new Date(Date.now() + 5000).toISOString() }).where('organization_id', '=', b.id).execute();
+      await h.t.db.kysely
+        .updateTable('comments')
+        .set({ body: 'edited', updated_at: new Date(Date.now() + 5000).toISOString() })
+        .where('organization_id', '=', b.id)
+        .execute();
       const event = await stream.waitFor((e) => e.event === 'change', 4000);
       expect(event && kindsOf(event)).toEqual(['comments']);
     } finally {
@@ -182,7 +244,11 @@ describe.each(DIALECTS)('GET /api/events on %s', (dialect) => {
 
   it('ends a stream with its session: after sign-out (or a switch of organization) nothing more arrives (issue #14)', async () => {
     const client = a.members.contributor;
-    const tracked = await h.t.db.kysely.selectFrom('tracked_issues').select('id').where('organization_id', '=', a.id).executeTakeFirst();
+    const tracked = await h.t.db.kysely
+      .selectFrom('tracked_issues')
+      .select('id')
+      .where('organization_id', '=', a.id)
+      .executeTakeFirst();
     const issueId = tracked?.id ?? (await insertTrackedIssue(a));
     const stream = await openStream(`${base}/api/events`, client.cookie);
     try {

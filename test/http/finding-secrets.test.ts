@@ -63,7 +63,15 @@ const report = {
   ],
 };
 
-const MASKED_FIELDS = ['url', 'evidence', 'otherInfo', 'requestLine', 'requestBody', 'requestHeaders', 'responseHeaders'];
+const MASKED_FIELDS = [
+  'url',
+  'evidence',
+  'otherInfo',
+  'requestLine',
+  'requestBody',
+  'requestHeaders',
+  'responseHeaders',
+];
 
 function expectMasked(finding: FindingView, raw: string) {
   for (const [name, value] of Object.entries(SECRETS)) expect(raw, `${name} leaked`).not.toContain(value);
@@ -96,7 +104,8 @@ describe.each(DIALECTS)('finding secrets on %s', (dialect) => {
   let vulnerabilityId = '';
   let contributorId = '';
 
-  const revealEvents = () => h.t.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'finding.secrets_revealed').execute();
+  const revealEvents = () =>
+    h.t.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'finding.secrets_revealed').execute();
 
   beforeAll(async () => {
     h = await createTestApp(dialect, { env: { REDACT_EXTRA_NAMES: 'x-tenant' } });
@@ -104,11 +113,25 @@ describe.each(DIALECTS)('finding secrets on %s', (dialect) => {
     b = await createOrg(h.app, h.t);
     const target = (await a.owner.post('/api/targets', { name: 'Shop', baseUrl: 'http://shop.example' })).json().target;
     const bytes = Buffer.from(JSON.stringify(report));
-    const [imported] = await importReport(h.t.db, { organizationId: a.id, actorUserId: null, target: { id: target.id }, file: { bytes, name: 'zap.json' } });
+    const [imported] = await importReport(h.t.db, {
+      organizationId: a.id,
+      actorUserId: null,
+      target: { id: target.id },
+      file: { bytes, name: 'zap.json' },
+    });
     scanId = imported?.scanId ?? '';
-    const [again] = await importReport(h.t.db, { organizationId: a.id, actorUserId: null, target: { id: target.id }, file: { bytes, name: 'zap-again.json' } });
+    const [again] = await importReport(h.t.db, {
+      organizationId: a.id,
+      actorUserId: null,
+      target: { id: target.id },
+      file: { bytes, name: 'zap-again.json' },
+    });
     otherScanId = again?.scanId ?? '';
-    const row = await h.t.db.kysely.selectFrom('findings').select(['id', 'vulnerability_id']).where('scan_id', '=', scanId).executeTakeFirstOrThrow();
+    const row = await h.t.db.kysely
+      .selectFrom('findings')
+      .select(['id', 'vulnerability_id'])
+      .where('scan_id', '=', scanId)
+      .executeTakeFirstOrThrow();
     findingId = row.id;
     vulnerabilityId = row.vulnerability_id;
     contributorId = (await a.members.contributor.get('/api/auth/session')).json().user.id;
@@ -133,7 +156,11 @@ describe.each(DIALECTS)('finding secrets on %s', (dialect) => {
   });
 
   it('keeps what the scanner wrote in the database', async () => {
-    const row = await h.t.db.kysely.selectFrom('findings').selectAll().where('id', '=', findingId).executeTakeFirstOrThrow();
+    const row = await h.t.db.kysely
+      .selectFrom('findings')
+      .selectAll()
+      .where('id', '=', findingId)
+      .executeTakeFirstOrThrow();
     const stored = JSON.stringify(row);
     for (const [name, value] of Object.entries(SECRETS)) expect(stored, name).toContain(value);
     expect(row.url).toBe(url);
@@ -152,8 +179,16 @@ describe.each(DIALECTS)('finding secrets on %s', (dialect) => {
     expect(finding.evidence).toContain(SECRETS.evidenceSid);
     const events = await revealEvents();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ organization_id: a.id, actor_user_id: contributorId, subject_type: 'finding', subject_id: findingId });
-    expect(JSON.parse(events[0]!.details)).toMatchObject({ scanId, fields: expect.arrayContaining(['requestHeaders']) });
+    expect(events[0]).toMatchObject({
+      organization_id: a.id,
+      actor_user_id: contributorId,
+      subject_type: 'finding',
+      subject_id: findingId,
+    });
+    expect(JSON.parse(events[0]!.details)).toMatchObject({
+      scanId,
+      fields: expect.arrayContaining(['requestHeaders']),
+    });
     for (const value of Object.values(SECRETS)) expect(events[0]!.details).not.toContain(value);
     // An Owner may too (Contributor or above).
     expect((await a.owner.post(`/api/scans/${scanId}/findings/${findingId}/reveal`)).statusCode).toBe(200);
@@ -177,15 +212,24 @@ describe.each(DIALECTS)('finding secrets on %s', (dialect) => {
       expect(detail.statusCode).toBe(404);
       for (const value of Object.values(SECRETS)) expect(revealed.body + detail.body).not.toContain(value);
     }
-    expect((await a.members.contributor.post(`/api/scans/${otherScanId}/findings/${findingId}/reveal`)).statusCode).toBe(404);
+    expect(
+      (await a.members.contributor.post(`/api/scans/${otherScanId}/findings/${findingId}/reveal`)).statusCode,
+    ).toBe(404);
     expect((await a.members.reader.get(`/api/scans/${otherScanId}/findings/${findingId}`)).statusCode).toBe(404);
     expect(await revealEvents()).toHaveLength(before);
   });
 
   it('needs the write scope from an API token', async () => {
-    const read = (await a.members.contributor.post('/api/tokens', { name: 'read only', scopes: ['read'] })).json().secret as string;
-    const write = (await a.members.contributor.post('/api/tokens', { name: 'writer', scopes: ['write'] })).json().secret as string;
-    const call = (token: string) => h.app.inject({ method: 'POST', url: `/api/scans/${scanId}/findings/${findingId}/reveal`, headers: { authorization: `Bearer ${token}` } });
+    const read = (await a.members.contributor.post('/api/tokens', { name: 'read only', scopes: ['read'] })).json()
+      .secret as string;
+    const write = (await a.members.contributor.post('/api/tokens', { name: 'writer', scopes: ['write'] })).json()
+      .secret as string;
+    const call = (token: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: `/api/scans/${scanId}/findings/${findingId}/reveal`,
+        headers: { authorization: `Bearer ${token}` },
+      });
     expect((await call(read)).statusCode).toBe(403);
     const allowed = await call(write);
     expect(allowed.statusCode, allowed.body).toBe(200);

@@ -40,9 +40,14 @@ describe.each(DIALECTS)('reaching GitLab on %s', (dialect) => {
     closedPort = await listen(spare);
     await new Promise<void>((resolve) => spare.close(() => resolve()));
     const sandboxPort = new URL(sandbox.url).port;
-    h = await createTestApp(dialect, { env: { GITLAB_ALLOWED_HOSTS: `localhost:${sandboxPort},localhost:${plainPort},localhost:${closedPort},127.0.0.1:${sandboxPort}` } });
+    h = await createTestApp(dialect, {
+      env: {
+        GITLAB_ALLOWED_HOSTS: `localhost:${sandboxPort},localhost:${plainPort},localhost:${closedPort},127.0.0.1:${sandboxPort}`,
+      },
+    });
     org = await createOrg(h.app, h.t);
-    targetId = (await org.owner.post('/api/targets', { name: 'Shop', baseUrl: 'https://shop.example' })).json().target.id;
+    targetId = (await org.owner.post('/api/targets', { name: 'Shop', baseUrl: 'https://shop.example' })).json().target
+      .id;
   });
   afterAll(async () => {
     await h?.close();
@@ -55,15 +60,29 @@ describe.each(DIALECTS)('reaching GitLab on %s', (dialect) => {
 
   it('connects by token to a listed host:port', async () => {
     const port = new URL(sandbox.url).port;
-    const ok = await org.members.contributor.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: `http://localhost:${port}`, token: sandbox.users[0]?.token });
+    const ok = await org.members.contributor.post(`/api/targets/${targetId}/gitlab/token`, {
+      baseUrl: `http://localhost:${port}`,
+      token: sandbox.users[0]?.token,
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     expect((await org.members.contributor.delete(`/api/targets/${targetId}/gitlab`)).statusCode).toBe(204);
   });
 
   it('a Contributor cannot make the hub dial another port of a listed host, by name or by address', async () => {
     const before = await connections();
-    for (const baseUrl of [`https://localhost:${probePort}`, `http://localhost:${probePort}`, `https://127.0.0.1:${probePort}`, `http://127.0.0.1:${probePort}`, `https://[::1]:${probePort}`, 'https://localhost', 'http://localhost']) {
-      const response = await org.members.contributor.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl, token: 'glpat-probe-probe-probe' });
+    for (const baseUrl of [
+      `https://localhost:${probePort}`,
+      `http://localhost:${probePort}`,
+      `https://127.0.0.1:${probePort}`,
+      `http://127.0.0.1:${probePort}`,
+      `https://[::1]:${probePort}`,
+      'https://localhost',
+      'http://localhost',
+    ]) {
+      const response = await org.members.contributor.post(`/api/targets/${targetId}/gitlab/token`, {
+        baseUrl,
+        token: 'glpat-probe-probe-probe',
+      });
       expect([400, 502], `${baseUrl}: ${response.body}`).toContain(response.statusCode);
       expect(response.body, baseUrl).not.toMatch(/ECONNREFUSED|SSL|TLS|socket|certificate|resolves to/i);
     }
@@ -74,7 +93,10 @@ describe.each(DIALECTS)('reaching GitLab on %s', (dialect) => {
   it('a closed port and a refused TLS handshake get the same answer', async () => {
     const answers: { status: number; body: string }[] = [];
     for (const port of [closedPort, plainPort]) {
-      const response = await org.members.contributor.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: `https://localhost:${port}`, token: 'glpat-probe-probe-probe' });
+      const response = await org.members.contributor.post(`/api/targets/${targetId}/gitlab/token`, {
+        baseUrl: `https://localhost:${port}`,
+        token: 'glpat-probe-probe-probe',
+      });
       answers.push({ status: response.statusCode, body: response.body.replaceAll(String(port), 'PORT') });
     }
     expect(answers[0]?.status).toBe(502);
@@ -85,19 +107,50 @@ describe.each(DIALECTS)('reaching GitLab on %s', (dialect) => {
   it('answers an unknown webhook and a wrong token alike', async () => {
     const hookRef = newId();
     const port = new URL(sandbox.url).port;
-    const connected = await org.members.contributor.post(`/api/targets/${targetId}/gitlab/token`, { baseUrl: `http://localhost:${port}`, token: sandbox.users[0]?.token });
+    const connected = await org.members.contributor.post(`/api/targets/${targetId}/gitlab/token`, {
+      baseUrl: `http://localhost:${port}`,
+      token: sandbox.users[0]?.token,
+    });
     const connectionId = connected.json().connection.id as string;
     const now = nowIso();
     // A project link with a hook, written directly: the webhook door only reads the link.
     await h.t.db.kysely
       .insertInto('project_links')
-      .values({ id: newId(), organization_id: org.id, target_id: targetId, scan_id: null, connection_id: connectionId, project_id: 1, project_path: 'g/p', project_web_url: 'https://gitlab.example/g/p', access_level: 40, hook_id: 1, hook_secret_enc: h.secretBox.seal('the-right-secret', `hook:${hookRef}`), hook_ref: hookRef, sync_mode: 'webhook', sync_reason: null, reconciled_until: null, created_at: now, updated_at: now })
+      .values({
+        id: newId(),
+        organization_id: org.id,
+        target_id: targetId,
+        scan_id: null,
+        connection_id: connectionId,
+        project_id: 1,
+        project_path: 'g/p',
+        project_web_url: 'https://gitlab.example/g/p',
+        access_level: 40,
+        hook_id: 1,
+        hook_secret_enc: h.secretBox.seal('the-right-secret', `hook:${hookRef}`),
+        hook_ref: hookRef,
+        sync_mode: 'webhook',
+        sync_reason: null,
+        reconciled_until: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     const send = (ref: string, token: string) =>
-      h.app.inject({ method: 'POST', url: `/webhooks/gitlab/${ref}`, headers: { 'x-gitlab-token': token, 'x-gitlab-event': 'Issue Hook', 'content-type': 'application/json' }, payload: { object_kind: 'issue' } });
+      h.app.inject({
+        method: 'POST',
+        url: `/webhooks/gitlab/${ref}`,
+        headers: { 'x-gitlab-token': token, 'x-gitlab-event': 'Issue Hook', 'content-type': 'application/json' },
+        payload: { object_kind: 'issue' },
+      });
     const wrongToken = await send(hookRef, 'not-the-secret');
     const unknownHook = await send(newId(), 'not-the-secret');
-    const noToken = await h.app.inject({ method: 'POST', url: `/webhooks/gitlab/${newId()}`, headers: { 'content-type': 'application/json' }, payload: {} });
+    const noToken = await h.app.inject({
+      method: 'POST',
+      url: `/webhooks/gitlab/${newId()}`,
+      headers: { 'content-type': 'application/json' },
+      payload: {},
+    });
     expect(wrongToken.statusCode).toBe(401);
     expect(unknownHook.statusCode).toBe(wrongToken.statusCode);
     expect(unknownHook.body).toBe(wrongToken.body);

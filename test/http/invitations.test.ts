@@ -30,15 +30,19 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
       .where('users.email', '=', email)
       .execute();
   const emailOf = async (client: Client) => (await client.get('/api/auth/session')).json().user.email as string;
-  const memberEmails = async (org: Org) => ((await org.owner.get('/api/members')).json().members as { email: string }[]).map((m) => m.email);
+  const memberEmails = async (org: Org) =>
+    ((await org.owner.get('/api/members')).json().members as { email: string }[]).map((m) => m.email);
   const invite = async (client: Client, email: string, role = 'reader') => {
     const response = await client.post('/api/invitations', { email, role });
     expect(response.statusCode, response.body).toBe(201);
     return response.json() as { invitation: { id: string; email: string; role: string }; token: string; url: string };
   };
-  const accept = (body: Record<string, unknown>, client = new Client(h.app)) => client.post('/api/invitations/accept', body);
+  const accept = (body: Record<string, unknown>, client = new Client(h.app)) =>
+    client.post('/api/invitations/accept', body);
   const actions = async (organizationId: string) =>
-    (await db().selectFrom('audit_events').select('action').where('organization_id', '=', organizationId).execute()).map((e) => e.action);
+    (
+      await db().selectFrom('audit_events').select('action').where('organization_id', '=', organizationId).execute()
+    ).map((e) => e.action);
 
   it('the repro: B creates x, A adds x as Administrator, B removes x; B’s password opens no session in A', async () => {
     const email = 'x-repro@example.com';
@@ -52,7 +56,12 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     // 2. Org A's Owner adds x as Administrator with its own password: refused, and an invitation grants nothing.
     const added = await a.owner.post('/api/members', { email, name: 'X', password: A_PASSWORD, role: 'administrator' });
     expect(added.statusCode).not.toBe(201);
-    const withPassword = await a.owner.post('/api/invitations', { email, name: 'X', password: A_PASSWORD, role: 'administrator' });
+    const withPassword = await a.owner.post('/api/invitations', {
+      email,
+      name: 'X',
+      password: A_PASSWORD,
+      role: 'administrator',
+    });
     expect(withPassword.statusCode).toBe(400);
     await invite(a.owner, email, 'administrator');
     expect(await memberEmails(a)).not.toContain(email);
@@ -72,17 +81,29 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     const created = await invite(a.members.administrator, email, 'contributor');
     expect(created.url).toMatch(new RegExp(`/invitations/${created.token}$`));
     expect(created.token.length).toBeGreaterThanOrEqual(40);
-    const stored = await db().selectFrom('invitations').selectAll().where('id', '=', created.invitation.id).executeTakeFirstOrThrow();
+    const stored = await db()
+      .selectFrom('invitations')
+      .selectAll()
+      .where('id', '=', created.invitation.id)
+      .executeTakeFirstOrThrow();
     expect(stored.token_hash).toBe(sha256(created.token));
     expect(JSON.stringify(stored)).not.toContain(created.token);
     expect(Date.parse(stored.expires_at) - Date.parse(stored.created_at)).toBe(7 * 24 * 3600_000);
     const listed = await a.owner.get('/api/invitations');
-    expect(listed.json().invitations).toContainEqual(expect.objectContaining({ id: created.invitation.id, email, role: 'contributor', invitedBy: 'administrator' }));
+    expect(listed.json().invitations).toContainEqual(
+      expect.objectContaining({ id: created.invitation.id, email, role: 'contributor', invitedBy: 'administrator' }),
+    );
     expect(listed.body).not.toContain(created.token);
     expect(await db().selectFrom('users').select('id').where('email', '=', email).execute()).toEqual([]);
 
     const preview = await new Client(h.app).post('/api/invitations/preview', { token: created.token });
-    expect(preview.json()).toMatchObject({ email, role: 'contributor', accountExists: false, invitedBy: 'administrator', organization: { name: expect.stringMatching(/^Org /) } });
+    expect(preview.json()).toMatchObject({
+      email,
+      role: 'contributor',
+      accountExists: false,
+      invitedBy: 'administrator',
+      organization: { name: expect.stringMatching(/^Org /) },
+    });
     const weak = await accept({ token: created.token, email, name: 'Nina Newcomer', password: 'newcomer@example.com' });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.code).toBe('weak_password');
@@ -90,14 +111,28 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     expect(nameless.statusCode).toBe(400);
 
     const newcomer = new Client(h.app);
-    const accepted = await accept({ token: created.token, email, name: 'Nina Newcomer', password: NEW_PASSWORD }, newcomer);
+    const accepted = await accept(
+      { token: created.token, email, name: 'Nina Newcomer', password: NEW_PASSWORD },
+      newcomer,
+    );
     expect(accepted.statusCode, accepted.body).toBe(200);
-    expect(accepted.json()).toMatchObject({ user: { email, name: 'Nina Newcomer' }, organization: { id: a.id }, role: 'contributor' });
-    expect((await newcomer.get('/api/auth/session')).json()).toMatchObject({ organization: { id: a.id }, role: 'contributor' });
-    expect((await newcomer.post('/api/targets', { name: 'Nina’s', baseUrl: 'https://nina.example' })).statusCode).toBe(201);
+    expect(accepted.json()).toMatchObject({
+      user: { email, name: 'Nina Newcomer' },
+      organization: { id: a.id },
+      role: 'contributor',
+    });
+    expect((await newcomer.get('/api/auth/session')).json()).toMatchObject({
+      organization: { id: a.id },
+      role: 'contributor',
+    });
+    expect((await newcomer.post('/api/targets', { name: 'Nina’s', baseUrl: 'https://nina.example' })).statusCode).toBe(
+      201,
+    );
     expect(await memberEmails(a)).toContain(email);
     expect((await a.owner.get('/api/invitations')).body).not.toContain(created.invitation.id);
-    expect(await actions(a.id)).toEqual(expect.arrayContaining(['invitation.created', 'invitation.accepted', 'member.added']));
+    expect(await actions(a.id)).toEqual(
+      expect.arrayContaining(['invitation.created', 'invitation.accepted', 'member.added']),
+    );
     expect((await new Client(h.app).signIn(email, NEW_PASSWORD)).statusCode).toBe(200);
   });
 
@@ -113,19 +148,30 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     expect(again.statusCode).toBe(404);
     expect(again.json().error.message).toContain('already been used');
     expect((await new Client(h.app).post('/api/invitations/preview', { token })).statusCode).toBe(404);
-    const rows = await db().selectFrom('memberships').innerJoin('users', 'users.id', 'memberships.user_id').select('memberships.organization_id').where('users.email', '=', email).execute();
+    const rows = await db()
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select('memberships.organization_id')
+      .where('users.email', '=', email)
+      .execute();
     expect(rows).toEqual([{ organization_id: a.id }]);
   });
 
   it('expires after seven days', async () => {
     const email = 'late@example.com';
     const { token, invitation } = await invite(a.owner, email);
-    await db().updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', invitation.id).execute();
+    await db()
+      .updateTable('invitations')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', invitation.id)
+      .execute();
     const preview = await new Client(h.app).post('/api/invitations/preview', { token });
     expect(preview.statusCode).toBe(404);
     expect(preview.json().error.message).toContain('expired');
     expect((await accept({ token, email, name: 'Late', password: NEW_PASSWORD })).statusCode).toBe(404);
-    expect((await a.owner.get('/api/invitations')).json().invitations.map((i: { id: string }) => i.id)).not.toContain(invitation.id);
+    expect((await a.owner.get('/api/invitations')).json().invitations.map((i: { id: string }) => i.id)).not.toContain(
+      invitation.id,
+    );
     expect(await db().selectFrom('users').select('id').where('email', '=', email).execute()).toEqual([]);
   });
 
@@ -134,7 +180,13 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     const wrong = await accept({ token, email: 'wrong@example.com', name: 'Wrong', password: NEW_PASSWORD });
     expect(wrong.statusCode).toBe(403);
     expect(wrong.json().error.message).toContain('another e-mail address');
-    expect(await db().selectFrom('users').select('id').where('email', 'in', ['right@example.com', 'wrong@example.com']).execute()).toEqual([]);
+    expect(
+      await db()
+        .selectFrom('users')
+        .select('id')
+        .where('email', 'in', ['right@example.com', 'wrong@example.com'])
+        .execute(),
+    ).toEqual([]);
     expect((await new Client(h.app).post('/api/invitations/preview', { token })).statusCode).toBe(200);
   });
 
@@ -155,19 +207,40 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     const admin = a.members.administrator;
     expect((await admin.post('/api/invitations', { email: 'boss@example.com', role: 'owner' })).statusCode).toBe(403);
     for (const role of ['contributor', 'reader'] as const) {
-      expect((await a.members[role].post('/api/invitations', { email: `by-${role}@example.com`, role: 'reader' })).statusCode).toBe(403);
+      expect(
+        (await a.members[role].post('/api/invitations', { email: `by-${role}@example.com`, role: 'reader' }))
+          .statusCode,
+      ).toBe(403);
       expect((await a.members[role].get('/api/invitations')).statusCode).toBe(403);
     }
     const ownerInvite = await invite(a.owner, 'co-owner@example.com', 'owner');
     expect((await admin.delete(`/api/invitations/${ownerInvite.invitation.id}`)).statusCode).toBe(403);
     const adminInvite = await invite(admin, 'deputy@example.com', 'administrator');
     const adminId = (await admin.get('/api/auth/session')).json().user.id as string;
-    await db().updateTable('memberships').set({ role: 'contributor' }).where('organization_id', '=', a.id).where('user_id', '=', adminId).execute();
-    const refused = await accept({ token: adminInvite.token, email: 'deputy@example.com', name: 'Deputy', password: NEW_PASSWORD });
+    await db()
+      .updateTable('memberships')
+      .set({ role: 'contributor' })
+      .where('organization_id', '=', a.id)
+      .where('user_id', '=', adminId)
+      .execute();
+    const refused = await accept({
+      token: adminInvite.token,
+      email: 'deputy@example.com',
+      name: 'Deputy',
+      password: NEW_PASSWORD,
+    });
     expect(refused.statusCode).toBe(403);
     expect(await memberEmails(a)).not.toContain('deputy@example.com');
-    await db().updateTable('memberships').set({ role: 'administrator' }).where('organization_id', '=', a.id).where('user_id', '=', adminId).execute();
-    expect((await accept({ token: adminInvite.token, email: 'deputy@example.com', name: 'Deputy', password: NEW_PASSWORD })).statusCode).toBe(200);
+    await db()
+      .updateTable('memberships')
+      .set({ role: 'administrator' })
+      .where('organization_id', '=', a.id)
+      .where('user_id', '=', adminId)
+      .execute();
+    expect(
+      (await accept({ token: adminInvite.token, email: 'deputy@example.com', name: 'Deputy', password: NEW_PASSWORD }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('binds a token to its organization: B can neither see nor revoke A’s invitation, and accepting joins A only', async () => {
@@ -184,7 +257,12 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     expect(accepted.statusCode).toBe(200);
     expect((await browser.get('/api/auth/session')).json().organization.id).toBe(a.id);
     expect(await memberEmails(b)).toEqual(bMembersBefore);
-    const orgs = await db().selectFrom('memberships').innerJoin('users', 'users.id', 'memberships.user_id').select('memberships.organization_id').where('users.email', '=', email).execute();
+    const orgs = await db()
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select('memberships.organization_id')
+      .where('users.email', '=', email)
+      .execute();
     expect(orgs).toEqual([{ organization_id: a.id }]);
   });
 
@@ -211,11 +289,18 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     const chooser = new Client(h.app);
     const choose = await chooser.signIn(email);
     expect(choose.statusCode).toBe(200);
-    expect(choose.json().chooseOrganization.map((o: { id: string; role: string }) => [o.id, o.role])).toEqual([[b.id, 'contributor'], [a.id, 'reader']]);
+    expect(choose.json().chooseOrganization.map((o: { id: string; role: string }) => [o.id, o.role])).toEqual([
+      [b.id, 'contributor'],
+      [a.id, 'reader'],
+    ]);
     expect(choose.cookies.find((c) => c.name === 'vb_session')).toBeUndefined();
     expect((await chooser.get('/api/auth/session')).statusCode).toBe(401);
-    expect((await chooser.post('/api/auth/sign-in', { email, password: PASSWORD, organizationId: 'not-mine' })).statusCode).toBe(403);
-    expect((await chooser.post('/api/auth/sign-in', { email, password: A_PASSWORD, organizationId: a.id })).statusCode).toBe(401);
+    expect(
+      (await chooser.post('/api/auth/sign-in', { email, password: PASSWORD, organizationId: 'not-mine' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await chooser.post('/api/auth/sign-in', { email, password: A_PASSWORD, organizationId: a.id })).statusCode,
+    ).toBe(401);
     const inA = await chooser.post('/api/auth/sign-in', { email, password: PASSWORD, organizationId: a.id });
     expect(inA.json()).toMatchObject({ organization: { id: a.id }, role: 'reader' });
     expect((await chooser.get('/api/targets')).body).not.toContain('B shop');
@@ -234,7 +319,9 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     const foreign = await chooser.post('/api/auth/switch-organization', { organizationId: other.id });
     expect(foreign.statusCode).toBe(404);
     expect((await chooser.get('/api/auth/session')).json().organization.id).toBe(b.id);
-    expect((await chooser.post('/api/auth/switch-organization', { organizationId: a.id, role: 'owner' })).statusCode).toBe(400);
+    expect(
+      (await chooser.post('/api/auth/switch-organization', { organizationId: a.id, role: 'owner' })).statusCode,
+    ).toBe(400);
 
     // Removal from one organization ends the sessions there only.
     const yId = joined.json().user.id as string;
@@ -247,11 +334,18 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
   });
 
   it('refuses unknown fields by name instead of ignoring them', async () => {
-    const extra = await a.owner.post('/api/invitations', { email: 'extra@example.com', role: 'reader', password: A_PASSWORD });
+    const extra = await a.owner.post('/api/invitations', {
+      email: 'extra@example.com',
+      role: 'reader',
+      password: A_PASSWORD,
+    });
     expect(extra.statusCode).toBe(400);
     expect(extra.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('password') });
     expect((await a.owner.patch(`/api/members/${'x'}`, { role: 'reader', name: 'Renamed' })).statusCode).toBe(400);
-    expect((await new Client(h.app).post('/api/auth/sign-in', { email: 'a@example.com', password: 'x', remember: true })).statusCode).toBe(400);
+    expect(
+      (await new Client(h.app).post('/api/auth/sign-in', { email: 'a@example.com', password: 'x', remember: true }))
+        .statusCode,
+    ).toBe(400);
     expect((await a.owner.get('/api/invitations')).body).not.toContain('extra@example.com');
   });
 });

@@ -34,9 +34,18 @@ afterEach(async () => {
 async function start(human: boolean): Promise<{ app: App; out: Lines }> {
   t = await createTestDatabase('sqlite');
   const out = new Lines();
-  const logger = createLogger({ level: 'info', destination: logDestination({ destination: out, human, colorize: false }) });
+  const logger = createLogger({
+    level: 'info',
+    destination: logDestination({ destination: out, human, colorize: false }),
+  });
   const env = parseEnv({ DATABASE_URL: t.url, VULNBRIDGE_SECRET_KEY: 'b'.repeat(64), LOG_LEVEL: 'info' });
-  app = await buildApp({ db: t.db, env, logger, secretBox: createSecretBox(Buffer.alloc(32, 1)), webDir: '/nonexistent' });
+  app = await buildApp({
+    db: t.db,
+    env,
+    logger,
+    secretBox: createSecretBox(Buffer.alloc(32, 1)),
+    webDir: '/nonexistent',
+  });
   return { app, out };
 }
 
@@ -51,7 +60,11 @@ describe('request log', () => {
       expect.stringMatching(/^GET \/api\/nothing-here\?token=\[redacted\] 404 \d+ ms$/),
     ]);
     expect(lines.every((l) => l.level === 30)).toBe(true);
-    expect(lines[0]).toMatchObject({ req: { method: 'GET', url: '/api/health' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
+    expect(lines[0]).toMatchObject({
+      req: { method: 'GET', url: '/api/health' },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
     expect(out.text).not.toContain('supersecret');
     expect(out.text).not.toContain('incoming request');
   });
@@ -79,16 +92,25 @@ describe('request log', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     await new Promise<void>((resolve) => {
       const boundary = 'vbboundary';
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/test-upload', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '10000000' } });
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/test-upload',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '10000000' },
+      });
       req.on('error', () => resolve());
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="r.json"\r\nContent-Type: application/json\r\n\r\n${'x'.repeat(64 * 1024)}`);
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="r.json"\r\nContent-Type: application/json\r\n\r\n${'x'.repeat(64 * 1024)}`,
+      );
       setTimeout(() => {
         req.destroy();
         resolve();
       }, 300);
     });
     const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && !/aborted|ended by the client/.test(out.text)) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && !/aborted|ended by the client/.test(out.text))
+      await new Promise((r) => setTimeout(r, 50));
     const lines = out.lines.map((line) => JSON.parse(line));
     const about = lines.filter((l) => /test-upload/.test(l.msg ?? ''));
     expect(about.length).toBeGreaterThan(0);

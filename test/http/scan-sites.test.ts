@@ -11,8 +11,12 @@ import { zapReport } from '../support/reports.ts';
 
 /** A ZAP report of these sites, `n` instances of one alert each, without CWE ids. */
 function zapOfSites(sites: string[], n: number): Buffer {
-  const reports = sites.map((s, i) => JSON.parse(zapReport(s, [{ name: `Alert ${i}`, risk: 2, instances: n }]).toString()));
-  return Buffer.from(JSON.stringify({ ...reports[0], site: reports.flatMap((r) => r.site) }).replaceAll('"cweid":"79"', '"cweid":"0"'));
+  const reports = sites.map((s, i) =>
+    JSON.parse(zapReport(s, [{ name: `Alert ${i}`, risk: 2, instances: n }]).toString()),
+  );
+  return Buffer.from(
+    JSON.stringify({ ...reports[0], site: reports.flatMap((r) => r.site) }).replaceAll('"cweid":"79"', '"cweid":"0"'),
+  );
 }
 
 describe.each(DIALECTS)('scan uploads of several sites on %s', (dialect) => {
@@ -23,7 +27,9 @@ describe.each(DIALECTS)('scan uploads of several sites on %s', (dialect) => {
 
   const upload = async (targetId: string, file: Buffer, fields: Record<string, string> = {}) => {
     const { body, contentType } = multipart(file, 'report', fields);
-    return org.members.contributor.request('POST', `/api/targets/${targetId}/scans`, body, { 'content-type': contentType });
+    return org.members.contributor.request('POST', `/api/targets/${targetId}/scans`, body, {
+      'content-type': contentType,
+    });
   };
 
   it('imports only the target’s site by default and says what was left out; "all" and "split" as asked', async () => {
@@ -33,10 +39,17 @@ describe.each(DIALECTS)('scan uploads of several sites on %s', (dialect) => {
     const own = await upload(target.id, report);
     expect(own.statusCode, own.body).toBe(201);
     expect(own.json().imports).toHaveLength(1);
-    expect(own.json().imports[0]).toMatchObject({ findings: 4, leftOut: [{ site: 'https://blog.example', findings: 2 }] });
+    expect(own.json().imports[0]).toMatchObject({
+      findings: 4,
+      leftOut: [{ site: 'https://blog.example', findings: 2 }],
+    });
     expect(own.json().imports[0].warnings).toEqual([
       { kind: 'no-cwe', count: 3, message: '3 alerts had no CWE' },
-      { kind: 'other-sites-left-out', count: 2, message: '2 findings on other sites were left out: https://blog.example (2)' },
+      {
+        kind: 'other-sites-left-out',
+        count: 2,
+        message: '2 findings on other sites were left out: https://blog.example (2)',
+      },
     ]);
     // The warnings are on the scan report.
     const scan = (await org.members.reader.get(`/api/scans/${own.json().imports[0].scanId}`)).json().scan;
@@ -57,7 +70,10 @@ describe.each(DIALECTS)('scan uploads of several sites on %s', (dialect) => {
     const target = (await c.post('/api/targets', { name: 'Empty', baseUrl: 'https://empty.example' })).json().target;
     const first = await upload(target.id, zapReport('https://empty.example', [{ name: 'A', risk: 1, instances: 5 }]));
     expect(first.json().imports[0]).toMatchObject({ findings: 5, empty: false });
-    const empty = await upload(target.id, readFileSync(new URL('../fixtures/reports/zap-defectdojo-3.xml', import.meta.url)));
+    const empty = await upload(
+      target.id,
+      readFileSync(new URL('../fixtures/reports/zap-defectdojo-3.xml', import.meta.url)),
+    );
     expect(empty.statusCode, empty.body).toBe(201);
     expect(empty.json().imports[0]).toMatchObject({ findings: 0, new: 0, recurring: 0, missing: 0, empty: true });
     const scans = (await org.members.reader.get(`/api/targets/${target.id}/scans`)).json().scans;

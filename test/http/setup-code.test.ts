@@ -65,7 +65,11 @@ describe.each(DIALECTS)('first-run set-up code on %s', (dialect) => {
     expect([403, 409]).toContain(statuses[1]);
     expect(await h.t.db.kysely.selectFrom('users').select('email').execute()).toHaveLength(1);
     expect(await h.t.db.kysely.selectFrom('setup_codes').select('id').execute()).toEqual([]);
-    const again = await new Client(h.app).post('/api/setup', { ...account, email: 'mallory@example.com', setupCode: mine });
+    const again = await new Client(h.app).post('/api/setup', {
+      ...account,
+      email: 'mallory@example.com',
+      setupCode: mine,
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('already_set_up');
     expect(await issueSetupCode(h.t.db.kysely)).toBeNull();

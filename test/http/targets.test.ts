@@ -24,7 +24,12 @@ describe.each(DIALECTS)('targets API on %s', (dialect) => {
     expect(renamed.json().target).toMatchObject({ id: target.id, name: 'Web shop' });
     expect((await c.delete(`/api/targets/${target.id}`)).statusCode).toBe(204);
     expect((await c.get(`/api/targets/${target.id}`)).statusCode).toBe(404);
-    const actions = await h.t.db.kysely.selectFrom('audit_events').select('action').where('subject_id', '=', target.id).orderBy('created_at').execute();
+    const actions = await h.t.db.kysely
+      .selectFrom('audit_events')
+      .select('action')
+      .where('subject_id', '=', target.id)
+      .orderBy('created_at')
+      .execute();
     expect(actions.map((a) => a.action)).toEqual(['target.created', 'target.renamed', 'target.deleted']);
   });
 
@@ -33,7 +38,8 @@ describe.each(DIALECTS)('targets API on %s', (dialect) => {
     const create = await r.post('/api/targets', { name: 'Nope', baseUrl: 'https://nope.example' });
     expect(create.statusCode).toBe(403);
     expect(create.json().error.code).toBe('forbidden');
-    const existing = (await org.owner.post('/api/targets', { name: 'Kept', baseUrl: 'https://kept.example' })).json().target;
+    const existing = (await org.owner.post('/api/targets', { name: 'Kept', baseUrl: 'https://kept.example' })).json()
+      .target;
     expect((await r.patch(`/api/targets/${existing.id}`, { name: 'x' })).statusCode).toBe(403);
     expect((await r.delete(`/api/targets/${existing.id}`)).statusCode).toBe(403);
     expect((await r.get('/api/targets')).json().targets.map((t: { name: string }) => t.name)).toEqual(['Kept']);
@@ -63,7 +69,9 @@ describe.each(DIALECTS)('members API on %s', (dialect) => {
     const added = await admin.post('/api/invitations', { email: 'new@example.com', role: 'contributor' });
     expect(added.statusCode).toBe(201);
     expect((await admin.post('/api/invitations', { email: 'boss@example.com', role: 'owner' })).statusCode).toBe(403);
-    expect((await org.members.contributor.post('/api/invitations', { email: 'x@example.com', role: 'reader' })).statusCode).toBe(403);
+    expect(
+      (await org.members.contributor.post('/api/invitations', { email: 'x@example.com', role: 'reader' })).statusCode,
+    ).toBe(403);
     const members = (await admin.get('/api/members')).json().members as { userId: string; role: string }[];
     const owner = members.find((m) => m.role === 'owner');
     expect((await org.owner.patch(`/api/members/${owner?.userId}`, { role: 'reader' })).statusCode).toBe(409);
@@ -82,7 +90,10 @@ describe.each(DIALECTS)('scans API on %s', (dialect) => {
   it('uploads a report, lists the scan, and pages through a vulnerability’s findings', async () => {
     const c = org.members.contributor;
     const target = (await c.post('/api/targets', { name: 'Gov', baseUrl: 'https://gov.example' })).json().target;
-    const { body, contentType } = multipart(readFileSync(new URL('../fixtures/reports/zap-bcgov-1.json', import.meta.url)), 'zap.json');
+    const { body, contentType } = multipart(
+      readFileSync(new URL('../fixtures/reports/zap-bcgov-1.json', import.meta.url)),
+      'zap.json',
+    );
     const upload = await c.request('POST', `/api/targets/${target.id}/scans`, body, { 'content-type': contentType });
     expect(upload.statusCode, upload.body).toBe(201);
     const [summary] = upload.json().imports;
@@ -94,7 +105,9 @@ describe.each(DIALECTS)('scans API on %s', (dialect) => {
     expect(severities.slice(0, 4)).toEqual(['medium', 'medium', 'medium', 'medium']);
     expect(severities.at(-1)).toBe('info');
     const timestamps = report.vulnerabilities.find((v: { name: string }) => v.name === 'Timestamp Disclosure - Unix');
-    const page = (await org.members.reader.get(`/api/vulnerabilities/${timestamps.id}/findings?offset=700&limit=100`)).json();
+    const page = (
+      await org.members.reader.get(`/api/vulnerabilities/${timestamps.id}/findings?offset=700&limit=100`)
+    ).json();
     expect(page).toMatchObject({ total: 755, offset: 700, limit: 100 });
     expect(page.findings).toHaveLength(55);
   });
@@ -111,8 +124,14 @@ describe.each(DIALECTS)('scans API on %s', (dialect) => {
     ['burp-defectdojo-1.xml', 'burp-xml', 16],
   ])('uploads %s as %s with its %i findings', async (name, format, findings) => {
     const c = org.members.contributor;
-    const target = (await c.post('/api/targets', { name, baseUrl: `https://${name.replace(/[^a-z0-9]/g, '')}.example` })).json().target;
-    const { body, contentType } = multipart(readFileSync(new URL(`../fixtures/reports/${name}`, import.meta.url)), name, { splitSites: 'true' });
+    const target = (
+      await c.post('/api/targets', { name, baseUrl: `https://${name.replace(/[^a-z0-9]/g, '')}.example` })
+    ).json().target;
+    const { body, contentType } = multipart(
+      readFileSync(new URL(`../fixtures/reports/${name}`, import.meta.url)),
+      name,
+      { splitSites: 'true' },
+    );
     const upload = await c.request('POST', `/api/targets/${target.id}/scans`, body, { 'content-type': contentType });
     expect(upload.statusCode, upload.body).toBe(201);
     const imports: { scanId: string; format: string; findings: number }[] = upload.json().imports;
@@ -128,12 +147,25 @@ describe.each(DIALECTS)('scans API on %s', (dialect) => {
   it('refuses a broken upload with 422 naming the problem, and a Reader’s upload with 403', async () => {
     const c = org.members.contributor;
     const target = (await c.post('/api/targets', { name: 'Bad', baseUrl: 'https://bad.example' })).json().target;
-    const broken = multipart(Buffer.from('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><OWASPZAPReport>&e;</OWASPZAPReport>'), 'zap.xml');
-    const refused = await c.request('POST', `/api/targets/${target.id}/scans`, broken.body, { 'content-type': broken.contentType });
+    const broken = multipart(
+      Buffer.from(
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><OWASPZAPReport>&e;</OWASPZAPReport>',
+      ),
+      'zap.xml',
+    );
+    const refused = await c.request('POST', `/api/targets/${target.id}/scans`, broken.body, {
+      'content-type': broken.contentType,
+    });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().error).toMatchObject({ code: 'invalid_report', message: expect.stringMatching(/DOCTYPE/i) });
     expect((await c.get(`/api/targets/${target.id}/scans`)).json().scans).toEqual([]);
     const ok = multipart(Buffer.from('{"site":[]}'), 'zap.json');
-    expect((await org.members.reader.request('POST', `/api/targets/${target.id}/scans`, ok.body, { 'content-type': ok.contentType })).statusCode).toBe(403);
+    expect(
+      (
+        await org.members.reader.request('POST', `/api/targets/${target.id}/scans`, ok.body, {
+          'content-type': ok.contentType,
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });

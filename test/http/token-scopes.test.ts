@@ -20,7 +20,12 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/members/:userId': { role: 'reader' },
   'POST /api/members': { email: 'new@example.com', name: 'New', password: 'a long enough password', role: 'reader' },
   'PUT /api/settings': { slaDays: { critical: 1, high: 2, medium: 3, low: 4, info: null } },
-  'POST /api/gitlab/instances': { name: 'Other', baseUrl: 'https://gitlab.other.example', clientId: 'c', clientSecret: 's' },
+  'POST /api/gitlab/instances': {
+    name: 'Other',
+    baseUrl: 'https://gitlab.other.example',
+    clientId: 'c',
+    clientSecret: 's',
+  },
   'POST /api/targets/:targetId/gitlab/authorize': { instanceId: 'gitlab.com' },
   'POST /api/targets/:targetId/gitlab/token': { baseUrl: 'https://gitlab.example.com', token: 'glpat-xxxxxxxxxxxx' },
   'PUT /api/scans/:scanId/gitlab/project': { projectId: 1 },
@@ -50,23 +55,29 @@ describe.each(DIALECTS)('API token scopes on %s', (dialect) => {
   async function snapshot() {
     const db = h.t.db.kysely;
     const of = async (table: string) => {
-      const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where organization_id = ${org.id}`.execute(db);
+      const { rows } = await sql<
+        Record<string, unknown>
+      >`select * from ${sql.table(table)} where organization_id = ${org.id}`.execute(db);
       return rows.map((r) => JSON.stringify(r)).sort();
     };
     const tokens = await of('api_tokens');
-    return JSON.stringify({
-      targets: await of('targets'),
-      memberships: await of('memberships'),
-      tokens: tokens.map((t) => t.replace(/"last_used_at":("[^"]*"|null)/, '')),
-      scans: await of('scans'),
-      comments: await of('comments'),
-      pushItems: await of('push_items'),
-      jobs: await of('jobs'),
-      instances: await of('gitlab_instances'),
-      settings: await of('organization_settings'),
-      identities: await of('finding_identities'),
-      users: await db.selectFrom('users').select(['id', 'email', 'disabled_at']).orderBy('id').execute(),
-    }, null, 1);
+    return JSON.stringify(
+      {
+        targets: await of('targets'),
+        memberships: await of('memberships'),
+        tokens: tokens.map((t) => t.replace(/"last_used_at":("[^"]*"|null)/, '')),
+        scans: await of('scans'),
+        comments: await of('comments'),
+        pushItems: await of('push_items'),
+        jobs: await of('jobs'),
+        instances: await of('gitlab_instances'),
+        settings: await of('organization_settings'),
+        identities: await of('finding_identities'),
+        users: await db.selectFrom('users').select(['id', 'email', 'disabled_at']).orderBy('id').execute(),
+      },
+      null,
+      1,
+    );
   }
 
   beforeAll(async () => {
@@ -81,23 +92,76 @@ describe.each(DIALECTS)('API token scopes on %s', (dialect) => {
     const [claimed] = await claimJobs(h.t.db.kysely, h.t.db.dialect, { workerId: 'w', limit: 1, leaseMs: 1000 });
     if (claimed) await failJob(h.t.db.kysely, claimed, 'boom');
     ids.jobId = job.id;
-    const [imported] = await importReport(h.t.db, { organizationId: org.id, actorUserId: null, target: { id: ids.targetId ?? '' }, file: { bytes: readFileSync(new URL('../fixtures/reports/zap-anubissbe-1.json', import.meta.url)), name: 'zap.json' } });
+    const [imported] = await importReport(h.t.db, {
+      organizationId: org.id,
+      actorUserId: null,
+      target: { id: ids.targetId ?? '' },
+      file: {
+        bytes: readFileSync(new URL('../fixtures/reports/zap-anubissbe-1.json', import.meta.url)),
+        name: 'zap.json',
+      },
+    });
     ids.scanId = imported?.scanId ?? '';
-    ids.instanceId = (await org.owner.post('/api/gitlab/instances', { name: 'GitLab', baseUrl: 'https://gitlab.acme.example', clientId: 'client', clientSecret: 'secret' })).json().instance.id;
-    const finding = await h.t.db.kysely.selectFrom('findings').select(['id', 'vulnerability_id', 'public_id']).where('scan_id', '=', ids.scanId ?? '').executeTakeFirstOrThrow();
+    ids.instanceId = (
+      await org.owner.post('/api/gitlab/instances', {
+        name: 'GitLab',
+        baseUrl: 'https://gitlab.acme.example',
+        clientId: 'client',
+        clientSecret: 'secret',
+      })
+    ).json().instance.id;
+    const finding = await h.t.db.kysely
+      .selectFrom('findings')
+      .select(['id', 'vulnerability_id', 'public_id'])
+      .where('scan_id', '=', ids.scanId ?? '')
+      .executeTakeFirstOrThrow();
     ids.findingId = finding.id;
     ids.vulnerabilityId = finding.vulnerability_id;
     ids.pushId = newId();
     ids.itemId = newId();
-    await h.t.db.kysely.insertInto('pushes').values({ id: ids.pushId, organization_id: org.id, target_id: ids.targetId ?? '', scan_id: ids.scanId ?? '', vulnerability_id: finding.vulnerability_id, project_link_id: 'x', project_id: 1, options: '{}', requested_by: null, created_at: nowIso() }).execute();
-    await h.t.db.kysely.insertInto('push_items').values({ id: ids.itemId, organization_id: org.id, push_id: ids.pushId, finding_id: finding.id, public_id: finding.public_id, state: 'failed', tracked_issue_id: null, error: 'x', job_id: null, updated_at: nowIso() }).execute();
-    for (const scope of SCOPES) bearers[scope] = tokenClient((await makeToken(org.owner, { name: `only ${scope}`, role: 'owner', scopes: [scope] })).secret);
-    everything = tokenClient((await makeToken(org.owner, { name: 'everything', role: 'owner', scopes: SCOPES })).secret);
+    await h.t.db.kysely
+      .insertInto('pushes')
+      .values({
+        id: ids.pushId,
+        organization_id: org.id,
+        target_id: ids.targetId ?? '',
+        scan_id: ids.scanId ?? '',
+        vulnerability_id: finding.vulnerability_id,
+        project_link_id: 'x',
+        project_id: 1,
+        options: '{}',
+        requested_by: null,
+        created_at: nowIso(),
+      })
+      .execute();
+    await h.t.db.kysely
+      .insertInto('push_items')
+      .values({
+        id: ids.itemId,
+        organization_id: org.id,
+        push_id: ids.pushId,
+        finding_id: finding.id,
+        public_id: finding.public_id,
+        state: 'failed',
+        tracked_issue_id: null,
+        error: 'x',
+        job_id: null,
+        updated_at: nowIso(),
+      })
+      .execute();
+    for (const scope of SCOPES)
+      bearers[scope] = tokenClient(
+        (await makeToken(org.owner, { name: `only ${scope}`, role: 'owner', scopes: [scope] })).secret,
+      );
+    everything = tokenClient(
+      (await makeToken(org.owner, { name: 'everything', role: 'owner', scopes: SCOPES })).secret,
+    );
   });
   afterAll(async () => h?.close());
 
   it('gives every route a scope: GET read, changes write, Administrator changes admin, token management session only', () => {
-    const scopeOf = (method: string, url: string) => h.app.routeTable.find((r) => r.method === method && r.url === url)?.scope;
+    const scopeOf = (method: string, url: string) =>
+      h.app.routeTable.find((r) => r.method === method && r.url === url)?.scope;
     expect(scopeOf('GET', '/api/targets')).toBe('read');
     expect(scopeOf('GET', '/api/jobs')).toBe('read');
     expect(scopeOf('POST', '/api/targets')).toBe('write');
@@ -110,7 +174,8 @@ describe.each(DIALECTS)('API token scopes on %s', (dialect) => {
     expect(scopeOf('POST', '/api/jobs/:jobId/retry')).toBe('admin');
     for (const method of ['GET', 'POST']) expect(scopeOf(method, '/api/tokens')).toBe('session');
     expect(scopeOf('DELETE', '/api/tokens/:tokenId')).toBe('session');
-    for (const route of h.app.routeTable) expect(['read', 'write', 'admin', 'session'], `${route.method} ${route.url}`).toContain(route.scope);
+    for (const route of h.app.routeTable)
+      expect(['read', 'write', 'admin', 'session'], `${route.method} ${route.url}`).toContain(route.scope);
   });
 
   for (const scope of SCOPES) {
@@ -120,7 +185,9 @@ describe.each(DIALECTS)('API token scopes on %s', (dialect) => {
       let refused = 0;
       for (const route of h.app.routeTable.filter((r) => r.access !== 'public' && !scopeAllows([scope], r.scope))) {
         const url = route.url.replace(/:(\w+)/g, (_m, name: string) => ids[name] ?? 'no-such-id');
-        const body = BODIES[`${route.method} ${route.url}`] ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+        const body =
+          BODIES[`${route.method} ${route.url}`] ??
+          (route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
         const response = await client.request(route.method, url, body);
         expect(response.statusCode, `${scope} ${route.method} ${route.url}: ${response.body}`).toBe(403);
         expect(response.json().error.code).toBe('forbidden');
@@ -131,7 +198,9 @@ describe.each(DIALECTS)('API token scopes on %s', (dialect) => {
     });
 
     it(`a ${scope}-only token passes the scope check on every route its scope covers`, async () => {
-      for (const route of h.app.routeTable.filter((r) => r.access !== 'public' && scopeAllows([scope], r.scope) && r.method === 'GET')) {
+      for (const route of h.app.routeTable.filter(
+        (r) => r.access !== 'public' && scopeAllows([scope], r.scope) && r.method === 'GET',
+      )) {
         const url = route.url.replace(/:(\w+)/g, 'no-such-id');
         if (route.url === '/api/events') continue; // a stream that stays open
         const response = await bearers[scope].request(route.method, url);
@@ -144,7 +213,9 @@ describe.each(DIALECTS)('API token scopes on %s', (dialect) => {
   it('every scope reads; write writes, admin administers; a token with every scope does all three', async () => {
     expect((await bearers.write.get('/api/targets')).statusCode).toBe(200);
     expect((await bearers.admin.get('/api/targets')).statusCode).toBe(200);
-    expect((await bearers.admin.post('/api/targets', { name: 'Not by admin', baseUrl: 'https://admin.example' })).statusCode).toBe(403);
+    expect(
+      (await bearers.admin.post('/api/targets', { name: 'Not by admin', baseUrl: 'https://admin.example' })).statusCode,
+    ).toBe(403);
     const made = await everything.post('/api/targets', { name: 'Made by CI', baseUrl: 'https://ci.example' });
     expect(made.statusCode, made.body).toBe(201);
     const wrote = await bearers.write.patch(`/api/targets/${made.json().target.id}`, { name: 'Renamed by CI' });
@@ -161,22 +232,38 @@ describe.each(DIALECTS)('API token scopes on %s', (dialect) => {
     expect(minted.json().error.message).toMatch(/sign in/);
     expect((await everything.get('/api/tokens')).statusCode).toBe(403);
     expect((await everything.delete(`/api/tokens/${ids.tokenId}`)).statusCode).toBe(403);
-    expect(await h.t.db.kysely.selectFrom('api_tokens').select(['id', 'revoked_at']).orderBy('id').execute()).toEqual(before);
+    expect(await h.t.db.kysely.selectFrom('api_tokens').select(['id', 'revoked_at']).orderBy('id').execute()).toEqual(
+      before,
+    );
   });
 
   it('only the Owner creates an Owner token; scopes are chosen at creation, read when left out, and audited', async () => {
-    expect((await org.members.administrator.post('/api/tokens', { name: 'x', role: 'owner', scopes: ['read'] })).statusCode).toBe(403);
-    expect((await org.members.contributor.post('/api/tokens', { name: 'x', role: 'administrator' })).statusCode).toBe(403);
+    expect(
+      (await org.members.administrator.post('/api/tokens', { name: 'x', role: 'owner', scopes: ['read'] })).statusCode,
+    ).toBe(403);
+    expect((await org.members.contributor.post('/api/tokens', { name: 'x', role: 'administrator' })).statusCode).toBe(
+      403,
+    );
     expect((await org.owner.post('/api/tokens', { name: 'x', scopes: [] })).statusCode).toBe(400);
     expect((await org.owner.post('/api/tokens', { name: 'x', scopes: ['root'] })).statusCode).toBe(400);
     const plain = await makeToken(org.members.contributor, { name: 'default' });
     expect(plain.token.scopes).toEqual(['read']);
-    const chosen = await makeToken(org.members.administrator, { name: 'ci', role: 'contributor', scopes: ['write', 'read'] });
+    const chosen = await makeToken(org.members.administrator, {
+      name: 'ci',
+      role: 'contributor',
+      scopes: ['write', 'read'],
+    });
     expect(chosen.token).toMatchObject({ role: 'contributor', scopes: ['read', 'write'] });
     expect((await org.members.administrator.delete(`/api/tokens/${chosen.token.id}`)).statusCode).toBe(204);
-    const audit = await h.t.db.kysely.selectFrom('audit_events').select(['action', 'details']).where('subject_id', '=', chosen.token.id).orderBy('created_at').execute();
+    const audit = await h.t.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('subject_id', '=', chosen.token.id)
+      .orderBy('created_at')
+      .execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['api_token.created', 'api_token.revoked']);
-    for (const event of audit) expect(JSON.parse(event.details)).toMatchObject({ name: 'ci', role: 'contributor', scopes: ['read', 'write'] });
+    for (const event of audit)
+      expect(JSON.parse(event.details)).toMatchObject({ name: 'ci', role: 'contributor', scopes: ['read', 'write'] });
   });
 
   it('a token is still capped by its member’s role', async () => {
@@ -191,10 +278,19 @@ describe.each(DIALECTS)('API token scopes on %s', (dialect) => {
     const expired = await makeToken(org.owner, { name: 'to expire', role: 'owner', scopes: SCOPES, expiresInDays: 1 });
     expect((await tokenClient(expired.secret).get('/api/targets')).statusCode).toBe(200);
     expect((await org.owner.delete(`/api/tokens/${revoked.token.id}`)).statusCode).toBe(204);
-    await h.t.db.kysely.updateTable('api_tokens').set({ expires_at: nowIso(-1000) }).where('id', '=', expired.token.id).execute();
+    await h.t.db.kysely
+      .updateTable('api_tokens')
+      .set({ expires_at: nowIso(-1000) })
+      .where('id', '=', expired.token.id)
+      .execute();
     for (const secret of [revoked.secret, expired.secret]) {
       const client = tokenClient(secret);
-      for (const [method, url, body] of [['GET', '/api/targets'], ['POST', '/api/targets', { name: 'n', baseUrl: 'https://n.example' }], ['PUT', '/api/settings', BODIES['PUT /api/settings']], ['GET', '/api/tokens']] as const) {
+      for (const [method, url, body] of [
+        ['GET', '/api/targets'],
+        ['POST', '/api/targets', { name: 'n', baseUrl: 'https://n.example' }],
+        ['PUT', '/api/settings', BODIES['PUT /api/settings']],
+        ['GET', '/api/tokens'],
+      ] as const) {
         const response = await client.request(method, url, body);
         expect(response.statusCode, `${method} ${url}`).toBe(401);
         expect(response.json().error.code).toBe('unauthenticated');
@@ -207,29 +303,54 @@ describe.each(DIALECTS)('API token scopes on %s', (dialect) => {
     expect(token.lastUsedAt).toBeNull();
     const client = tokenClient(secret);
     await client.get('/api/targets');
-    const listed = (await org.members.contributor.get('/api/tokens')).json().tokens as { id: string; lastUsedAt: string | null; scopes: string[] }[];
+    const listed = (await org.members.contributor.get('/api/tokens')).json().tokens as {
+      id: string;
+      lastUsedAt: string | null;
+      scopes: string[];
+    }[];
     const first = listed.find((t) => t.id === token.id);
     expect(first?.lastUsedAt).toBeTruthy();
     expect(first?.scopes).toEqual(['read']);
     await client.get('/api/targets');
-    const row = await h.t.db.kysely.selectFrom('api_tokens').select('last_used_at').where('id', '=', token.id).executeTakeFirstOrThrow();
+    const row = await h.t.db.kysely
+      .selectFrom('api_tokens')
+      .select('last_used_at')
+      .where('id', '=', token.id)
+      .executeTakeFirstOrThrow();
     expect(row.last_used_at).toBe(first?.lastUsedAt);
-    await h.t.db.kysely.updateTable('api_tokens').set({ last_used_at: nowIso(-61_000) }).where('id', '=', token.id).execute();
+    await h.t.db.kysely
+      .updateTable('api_tokens')
+      .set({ last_used_at: nowIso(-61_000) })
+      .where('id', '=', token.id)
+      .execute();
     await client.get('/api/targets');
-    const later = await h.t.db.kysely.selectFrom('api_tokens').select('last_used_at').where('id', '=', token.id).executeTakeFirstOrThrow();
+    const later = await h.t.db.kysely
+      .selectFrom('api_tokens')
+      .select('last_used_at')
+      .where('id', '=', token.id)
+      .executeTakeFirstOrThrow();
     expect(Date.parse(later.last_used_at ?? '')).toBeGreaterThan(Date.now() - 10_000);
   });
 
   it('a token stored before scopes existed keeps read, write and admin, capped by its role', async () => {
     const id = newId();
-    const owner = await h.t.db.kysely.selectFrom('memberships').select('user_id').where('organization_id', '=', org.id).where('role', '=', 'owner').executeTakeFirstOrThrow();
+    const owner = await h.t.db.kysely
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('organization_id', '=', org.id)
+      .where('role', '=', 'owner')
+      .executeTakeFirstOrThrow();
     const secret = `vbt_${'a'.repeat(40)}${id.slice(0, 6)}`;
     const { sha256 } = await import('../../src/crypto/index.ts');
     // As a row written before the migration: no scopes column given, so the column's default applies.
-    await sql`insert into api_tokens (id, organization_id, user_id, name, token_hash, prefix, role, created_at) values (${id}, ${org.id}, ${owner.user_id}, ${'legacy'}, ${sha256(secret)}, ${secret.slice(0, 10)}, ${'administrator'}, ${nowIso()})`.execute(h.t.db.kysely);
+    await sql`insert into api_tokens (id, organization_id, user_id, name, token_hash, prefix, role, created_at) values (${id}, ${org.id}, ${owner.user_id}, ${'legacy'}, ${sha256(secret)}, ${secret.slice(0, 10)}, ${'administrator'}, ${nowIso()})`.execute(
+      h.t.db.kysely,
+    );
     const legacy = tokenClient(secret);
     expect((await legacy.get('/api/targets')).statusCode).toBe(200);
-    expect((await legacy.post('/api/targets', { name: 'legacy', baseUrl: 'https://legacy.example' })).statusCode).toBe(201);
+    expect((await legacy.post('/api/targets', { name: 'legacy', baseUrl: 'https://legacy.example' })).statusCode).toBe(
+      201,
+    );
     expect((await legacy.request('PUT', '/api/settings', BODIES['PUT /api/settings'])).statusCode).not.toBe(403);
     expect((await legacy.post('/api/tokens', { name: 'no' })).statusCode).toBe(403);
     const listed = (await org.owner.get('/api/tokens')).json().tokens as { id: string; scopes: string[] }[];

@@ -25,16 +25,35 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(dialect: DialectName, options: { env?: Record<string, string>; logger?: Logger } = {}): Promise<TestApp> {
+export async function createTestApp(
+  dialect: DialectName,
+  options: { env?: Record<string, string>; logger?: Logger } = {},
+): Promise<TestApp> {
   const t = await createTestDatabase(dialect);
   const secretKey = randomBytes(32).toString('hex');
   recordSecret('hub-secret-key', secretKey);
   const env = parseEnv({ DATABASE_URL: t.url, VULNBRIDGE_SECRET_KEY: secretKey, LOG_LEVEL: 'silent', ...options.env });
   const secretBox = createSecretBox(Buffer.from(secretKey, 'hex'));
   if (options.logger) teeLoggerToCapture(options.logger);
-  const app = await buildApp({ db: t.db, env, logger: options.logger ?? silentLogger, secretBox, webDir: '/nonexistent' });
+  const app = await buildApp({
+    db: t.db,
+    env,
+    logger: options.logger ?? silentLogger,
+    secretBox,
+    webDir: '/nonexistent',
+  });
   await app.ready();
-  return { app, t, secretBox, secretKey, env, close: async () => { await app.close(); await t.drop(); } };
+  return {
+    app,
+    t,
+    secretBox,
+    secretKey,
+    env,
+    close: async () => {
+      await app.close();
+      await t.drop();
+    },
+  };
 }
 
 /** A signed-in browser-like client: keeps the session cookie and sends the CSRF token on writes. */
@@ -46,14 +65,33 @@ export class Client {
   bearer = '';
   constructor(readonly app: App) {}
 
-  async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async request(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const all: Record<string, string> = { ...headers };
     const cookies = [this.cookie, ...[...this.jar].map(([k, v]) => `${k}=${v}`)].filter(Boolean);
     if (cookies.length) all.cookie = cookies.join('; ');
     if (this.bearer) all.authorization = `Bearer ${this.bearer}`;
     if (this.csrf && method !== 'GET' && all['x-csrf-token'] === undefined) all['x-csrf-token'] = this.csrf;
-    const response = await this.app.inject({ method: method as 'GET', url, headers: all, ...(body === undefined ? {} : { payload: body as object }) });
-    recordExchange({ source: 'vitest', method, url, requestHeaders: all, requestBody: body, status: response.statusCode, headers: response.headers, body: response.body });
+    const response = await this.app.inject({
+      method: method as 'GET',
+      url,
+      headers: all,
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    recordExchange({
+      source: 'vitest',
+      method,
+      url,
+      requestHeaders: all,
+      requestBody: body,
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.body,
+    });
     const setCookie = response.cookies.find((c) => c.name === 'vb_session');
     if (setCookie) this.cookie = setCookie.value ? `vb_session=${setCookie.value}` : '';
     for (const c of response.cookies) {
@@ -90,12 +128,21 @@ export interface Org {
 /** An organization with one signed-in member of each role. */
 export async function createOrg(app: App, tdb: TestDatabase): Promise<Org> {
   const tag = unique();
-  const { organization, user } = await createOrganizationWithOwner(tdb.db.kysely, { organizationName: `Org ${tag}`, name: 'Owner', email: `owner-${tag}@example.com`, password: PASSWORD });
+  const { organization, user } = await createOrganizationWithOwner(tdb.db.kysely, {
+    organizationName: `Org ${tag}`,
+    name: 'Owner',
+    email: `owner-${tag}@example.com`,
+    password: PASSWORD,
+  });
   const owner = new Client(app);
   await owner.signIn(`owner-${tag}@example.com`);
   const members = { owner } as Record<RoleName, Client>;
   for (const role of ['administrator', 'contributor', 'reader'] as const) {
-    await addMember(tdb.db.kysely, { organizationId: organization.id, userId: user.id, role: 'owner' }, { email: `${role}-${tag}@example.com`, name: role, password: PASSWORD, role });
+    await addMember(
+      tdb.db.kysely,
+      { organizationId: organization.id, userId: user.id, role: 'owner' },
+      { email: `${role}-${tag}@example.com`, name: role, password: PASSWORD, role },
+    );
     const client = new Client(app);
     const response = await client.signIn(`${role}-${tag}@example.com`);
     if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);

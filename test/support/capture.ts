@@ -30,7 +30,9 @@ let destination: pino.DestinationStream | null | undefined;
 export function captureLogDestination(): pino.DestinationStream | null {
   if (destination !== undefined) return destination;
   const dir = captureDir();
-  destination = dir ? pino.destination({ dest: join(dir, `log-vitest-${process.pid}.log`), sync: true, append: true }) : null;
+  destination = dir
+    ? pino.destination({ dest: join(dir, `log-vitest-${process.pid}.log`), sync: true, append: true })
+    : null;
   return destination;
 }
 
@@ -99,7 +101,9 @@ export function recordExchange(exchange: Exchange): void {
   if (!dir && !ledger) return;
   const path = exchange.url.split('?')[0] ?? exchange.url;
   if (ledger) {
-    const invitation = path.startsWith('/api/invitations/') ? (exchange.requestBody as { token?: unknown } | undefined)?.token : undefined;
+    const invitation = path.startsWith('/api/invitations/')
+      ? (exchange.requestBody as { token?: unknown } | undefined)?.token
+      : undefined;
     if (typeof invitation === 'string') recordSecret('hub-invitation-token', invitation);
     else recordRequestSecrets(exchange.requestBody);
     const bearer = /^Bearer\s+(\S+)/i.exec(headerList(exchange.requestHeaders.authorization)[0] ?? '');

@@ -57,7 +57,9 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
 }
 
 /** A migrated database of the given dialect holding one organization (Acme, its Owner a@example.com). */
-export async function createTestOrganization(dialect: DialectName): Promise<{ t: TestDatabase; organizationId: string }> {
+export async function createTestOrganization(
+  dialect: DialectName,
+): Promise<{ t: TestDatabase; organizationId: string }> {
   const t = await createTestDatabase(dialect);
   const owner = { organizationName: 'Acme', name: 'A', email: 'a@example.com', password: 'a long password!' };
   const organizationId = (await createOrganizationWithOwner(t.db.kysely, owner)).organization.id;

@@ -18,10 +18,21 @@ function withMade<T>(make: () => Promise<T>, remove: (made: T) => Promise<void>,
 
 /** A test app of `dialect` with an organization (one signed-in member of each role); closed after. */
 export function withTestAppAndOrg(dialect: DialectName, use: (made: { h: TestApp; org: Org }) => void): void {
-  withMade(() => createTestAppWithOrg(dialect), ({ h }) => h.close(), use);
+  withMade(
+    () => createTestAppWithOrg(dialect),
+    ({ h }) => h.close(),
+    use,
+  );
 }
 
 /** A migrated database of `dialect` holding one organization; dropped after. */
-export function withTestOrganization(dialect: DialectName, use: (made: { t: TestDatabase; organizationId: string }) => void): void {
-  withMade(() => createTestOrganization(dialect), ({ t }) => t.drop(), use);
+export function withTestOrganization(
+  dialect: DialectName,
+  use: (made: { t: TestDatabase; organizationId: string }) => void,
+): void {
+  withMade(
+    () => createTestOrganization(dialect),
+    ({ t }) => t.drop(),
+    use,
+  );
 }

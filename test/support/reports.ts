@@ -1,5 +1,8 @@
 // Small synthetic ZAP traditional-JSON reports for tests that need many findings of one vulnerability.
-export function zapReport(site: string, alerts: { name: string; risk: 0 | 1 | 2 | 3; instances: number; extra?: Record<string, string> }[]): Buffer {
+export function zapReport(
+  site: string,
+  alerts: { name: string; risk: 0 | 1 | 2 | 3; instances: number; extra?: Record<string, string> }[],
+): Buffer {
   return Buffer.from(
     JSON.stringify({
       '@programName': 'ZAP',
@@ -26,7 +29,15 @@ export function zapReport(site: string, alerts: { name: string; risk: 0 | 1 | 2 
             wascid: '8',
             sourceid: '1',
             count: String(a.instances),
-            instances: Array.from({ length: a.instances }, (_, k) => ({ uri: `${site}/page/${k}?q=${k}`, method: 'GET', param: 'q', attack: `<script>${k}</script>`, evidence: `evidence ${k}`, otherinfo: '', ...a.extra })),
+            instances: Array.from({ length: a.instances }, (_, k) => ({
+              uri: `${site}/page/${k}?q=${k}`,
+              method: 'GET',
+              param: 'q',
+              attack: `<script>${k}</script>`,
+              evidence: `evidence ${k}`,
+              otherinfo: '',
+              ...a.extra,
+            })),
           })),
         },
       ],

@@ -29,7 +29,14 @@ const EXAMPLES = ['zap-anubissbe-1.json', 'nuclei-defectdojo-2.json', 'zap-smith
 const examplesDir = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
 /** What the demo writes into its data directory; --reset deletes exactly these. */
-const DATA_FILES = ['vulnbridge.sqlite', 'vulnbridge.sqlite-wal', 'vulnbridge.sqlite-shm', 'vulnbridge.sqlite-journal', 'secret.key', 'gitlab-sandbox.json'];
+const DATA_FILES = [
+  'vulnbridge.sqlite',
+  'vulnbridge.sqlite-wal',
+  'vulnbridge.sqlite-shm',
+  'vulnbridge.sqlite-journal',
+  'secret.key',
+  'gitlab-sandbox.json',
+];
 
 interface Options {
   reset?: boolean;
@@ -51,7 +58,8 @@ export interface DemoInfo {
 
 function port(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`--${name} must be a port number (1-65535, or 0 for a free one), got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new Error(`--${name} must be a port number (1-65535, or 0 for a free one), got "${value}"`);
   return n;
 }
 
@@ -68,7 +76,10 @@ function freePort(host: string): Promise<number> {
 }
 
 /** The demo organization and Owner, the target, its example scans and the sandbox instance: each only when missing. */
-async function seed(runtime: Runtime, sandbox: { url: string; clientId: string; clientSecret: string }): Promise<{ imported: string[] }> {
+async function seed(
+  runtime: Runtime,
+  sandbox: { url: string; clientId: string; clientSecret: string },
+): Promise<{ imported: string[] }> {
   const db = runtime.db.kysely;
   let owner = await db
     .selectFrom('users')
@@ -81,9 +92,17 @@ async function seed(runtime: Runtime, sandbox: { url: string; clientId: string; 
     owner = { userId: created.user.id, organizationId: created.organization.id };
   } else {
     // A data directory from an older demo may hold its old password; the one printed is the one that works.
-    const user = await db.selectFrom('users').select('password_hash').where('id', '=', owner.userId).executeTakeFirstOrThrow();
+    const user = await db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', owner.userId)
+      .executeTakeFirstOrThrow();
     if (!(await verifyPassword(DEMO.password, user.password_hash))) {
-      await db.updateTable('users').set({ password_hash: await hashPassword(DEMO.password) }).where('id', '=', owner.userId).execute();
+      await db
+        .updateTable('users')
+        .set({ password_hash: await hashPassword(DEMO.password) })
+        .where('id', '=', owner.userId)
+        .execute();
     }
   }
   const actor = { organizationId: owner.organizationId, userId: owner.userId };
@@ -99,21 +118,38 @@ async function seed(runtime: Runtime, sandbox: { url: string; clientId: string; 
   for (const file of EXAMPLES) {
     const path = join(examplesDir, file);
     const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
-    const done = await db.selectFrom('scans').select('id').where('target_id', '=', targetId).where('source_sha256', '=', sha256).executeTakeFirst();
+    const done = await db
+      .selectFrom('scans')
+      .select('id')
+      .where('target_id', '=', targetId)
+      .where('source_sha256', '=', sha256)
+      .executeTakeFirst();
     if (done) continue;
-    const [summary] = await importReport(runtime.db, { organizationId: actor.organizationId, actorUserId: actor.userId, target: { id: targetId }, file: { path } });
-    imported.push(`${file}: ${summary?.tool ?? '?'}, ${summary?.vulnerabilities ?? 0} vulnerabilities, ${summary?.findings ?? 0} findings`);
+    const [summary] = await importReport(runtime.db, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      target: { id: targetId },
+      file: { path },
+    });
+    imported.push(
+      `${file}: ${summary?.tool ?? '?'}, ${summary?.vulnerabilities ?? 0} vulnerabilities, ${summary?.findings ?? 0} findings`,
+    );
   }
 
   // The demo's instance is the one at the sandbox's address, or the one of an earlier start on another port.
   const instances = db.selectFrom('gitlab_instances').select('id').where('organization_id', '=', actor.organizationId);
   const instance =
-    (await instances.where('base_url', '=', sandbox.url).executeTakeFirst()) ?? (await instances.where('name', '=', INSTANCE_NAME).executeTakeFirst());
+    (await instances.where('base_url', '=', sandbox.url).executeTakeFirst()) ??
+    (await instances.where('name', '=', INSTANCE_NAME).executeTakeFirst());
   if (instance) {
     // The sandbox's application is the one in its saved state; keep the hub's copy equal to it.
     await db
       .updateTable('gitlab_instances')
-      .set({ base_url: sandbox.url, client_id: sandbox.clientId, client_secret_enc: runtime.secretBox.seal(sandbox.clientSecret, `instance:${instance.id}`) })
+      .set({
+        base_url: sandbox.url,
+        client_id: sandbox.clientId,
+        client_secret_enc: runtime.secretBox.seal(sandbox.clientSecret, `instance:${instance.id}`),
+      })
       .where('id', '=', instance.id)
       .execute();
   } else {
@@ -228,9 +264,12 @@ export function register(program: Command): void {
     .command('demo')
     .description('start the hub and a GitLab sandbox together, with a demo sign-in, target and example scans')
     .option('--data-dir <dir>', 'where the demo keeps its database, secret key and sandbox state', 'data/demo')
-    .option('--reset', 'delete the demo\'s database, secret key and sandbox state in the data directory first')
+    .option('--reset', "delete the demo's database, secret key and sandbox state in the data directory first")
     .option('--port <n>', 'port of the hub (0: a free one)', '8080')
     .option('--sandbox-port <n>', 'port of the GitLab sandbox (0: a free one)', '8929')
-    .option('--json', 'print one JSON line {"hubUrl","dataDir","signIn","target","imported","sandbox"} instead of the text')
+    .option(
+      '--json',
+      'print one JSON line {"hubUrl","dataDir","signIn","target","imported","sandbox"} instead of the text',
+    )
     .action(runDemo);
 }

@@ -14,7 +14,9 @@ export function register(program: Command): void {
       try {
         const organizationId = await resolveOrganization(runtime.db, options.organizationId);
         const scan = await exportScan(runtime.db.kysely, organizationId, scanId);
-        await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(scan, null, 2)}\n`, () => resolve()));
+        await new Promise<void>((resolve) =>
+          process.stdout.write(`${JSON.stringify(scan, null, 2)}\n`, () => resolve()),
+        );
       } catch (error) {
         if (error instanceof DomainError) throw new Error(error.message);
         throw error;

@@ -33,7 +33,12 @@ export function register(program: Command): void {
     .option('--latency <ms>', 'latency added to every request')
     .option('--faults <spec>', 'fault rules, e.g. "error=0.1:status=503,lost=1:method=POST:path=/issues:times=1"')
     .option('--rate-limits <profile>', `rate-limit profile: ${PROFILES.join(' | ')}`, 'self-managed')
-    .option('--redirect-uri <url>', 'redirect URI of the OAuth application (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .option(
+      '--redirect-uri <url>',
+      'redirect URI of the OAuth application (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .option('--auto-approve [username]', 'sign in and approve OAuth requests without a page (default user: the first)')
     .option('--state-file <file>', 'load state from this file if present, save to it on exit')
     .action(async (opts: Options) => {

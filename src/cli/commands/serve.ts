@@ -9,7 +9,8 @@ export function register(program: Command): void {
     .option('--role <role>', 'all | web | worker', 'all')
     .option('--concurrency <n>', 'jobs a worker runs at once', '8')
     .action(async (options: { role: Role; concurrency: string }) => {
-      if (!['all', 'web', 'worker'].includes(options.role)) throw new Error(`--role must be all, web or worker, not ${options.role}`);
+      if (!['all', 'web', 'worker'].includes(options.role))
+        throw new Error(`--role must be all, web or worker, not ${options.role}`);
       const runtime = await openRuntime({ generateKey: true });
       const server = await startServer({ runtime, role: options.role, concurrency: Number(options.concurrency) });
       let stopping = false;

@@ -36,25 +36,55 @@ export function register(program: Command): void {
         'An e-mail that already has an account is refused (its password would not be used): to add an existing\n' +
         'account to another organization, invite it from Settings → Members; it accepts with its own password.',
     )
-    .action(async (options: { email: string; name: string; organization: string; organizationId?: string; role: string; json?: boolean }) => {
-      const password = await readPassword();
-      const input = z.object({ email: emailSchema, password: passwordSchema, role: roleSchema }).safeParse({ email: options.email, password, role: options.role });
-      if (!input.success) throw new Error(input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const runtime = await openRuntime({ generateKey: true, quiet: true });
-      try {
-        let result: { organizationId: string; userId: string; role: string };
-        if (options.organizationId) {
-          const owner = await runtime.db.kysely.selectFrom('memberships').select('user_id').where('organization_id', '=', options.organizationId).where('role', '=', 'owner').executeTakeFirst();
-          if (!owner) throw new Error(`no organization ${options.organizationId}`);
-          const member = await addMember(runtime.db.kysely, { organizationId: options.organizationId, userId: owner.user_id, role: 'owner' }, { email: input.data.email, name: options.name, password, role: input.data.role });
-          result = { organizationId: options.organizationId, userId: member.userId, role: member.role };
-        } else {
-          const created = await createOrganizationWithOwner(runtime.db.kysely, { organizationName: options.organization, name: options.name, email: input.data.email, password });
-          result = { organizationId: created.organization.id, userId: created.user.id, role: 'owner' };
+    .action(
+      async (options: {
+        email: string;
+        name: string;
+        organization: string;
+        organizationId?: string;
+        role: string;
+        json?: boolean;
+      }) => {
+        const password = await readPassword();
+        const input = z
+          .object({ email: emailSchema, password: passwordSchema, role: roleSchema })
+          .safeParse({ email: options.email, password, role: options.role });
+        if (!input.success)
+          throw new Error(input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        const runtime = await openRuntime({ generateKey: true, quiet: true });
+        try {
+          let result: { organizationId: string; userId: string; role: string };
+          if (options.organizationId) {
+            const owner = await runtime.db.kysely
+              .selectFrom('memberships')
+              .select('user_id')
+              .where('organization_id', '=', options.organizationId)
+              .where('role', '=', 'owner')
+              .executeTakeFirst();
+            if (!owner) throw new Error(`no organization ${options.organizationId}`);
+            const member = await addMember(
+              runtime.db.kysely,
+              { organizationId: options.organizationId, userId: owner.user_id, role: 'owner' },
+              { email: input.data.email, name: options.name, password, role: input.data.role },
+            );
+            result = { organizationId: options.organizationId, userId: member.userId, role: member.role };
+          } else {
+            const created = await createOrganizationWithOwner(runtime.db.kysely, {
+              organizationName: options.organization,
+              name: options.name,
+              email: input.data.email,
+              password,
+            });
+            result = { organizationId: created.organization.id, userId: created.user.id, role: 'owner' };
+          }
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify(result)}\n`
+              : `created ${input.data.email} (${result.role}) in organization ${result.organizationId}\n`,
+          );
+        } finally {
+          await runtime.close();
         }
-        process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `created ${input.data.email} (${result.role}) in organization ${result.organizationId}\n`);
-      } finally {
-        await runtime.close();
-      }
-    });
+      },
+    );
 }

@@ -87,7 +87,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('details', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_events_org_time').on('audit_events').columns(['organization_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('audit_events_org_time')
+    .on('audit_events')
+    .columns(['organization_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('jobs')
@@ -114,7 +118,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['jobs', 'audit_events', 'targets', 'login_throttle', 'api_tokens', 'sessions', 'memberships', 'users', 'organizations']) {
+  for (const table of [
+    'jobs',
+    'audit_events',
+    'targets',
+    'login_throttle',
+    'api_tokens',
+    'sessions',
+    'memberships',
+    'users',
+    'organizations',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

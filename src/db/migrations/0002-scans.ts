@@ -86,11 +86,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('response_body', 'text', (c) => c.notNull())
     .addColumn('truncated', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('findings_vulnerability').on('findings').columns(['vulnerability_id', 'position']).execute();
+  await db.schema
+    .createIndex('findings_vulnerability')
+    .on('findings')
+    .columns(['vulnerability_id', 'position'])
+    .execute();
   await db.schema.createIndex('findings_scan_identity').on('findings').columns(['scan_id', 'identity_id']).execute();
   await db.schema.createIndex('findings_identity').on('findings').column('identity_id').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['findings', 'finding_identities', 'vulnerabilities', 'scans']) await db.schema.dropTable(table).ifExists().execute();
+  for (const table of ['findings', 'finding_identities', 'vulnerabilities', 'scans'])
+    await db.schema.dropTable(table).ifExists().execute();
 }

@@ -58,9 +58,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('project_links_target_scan').on('project_links').columns(['target_id', 'scan_id']).execute();
+  await db.schema
+    .createIndex('project_links_target_scan')
+    .on('project_links')
+    .columns(['target_id', 'scan_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['project_links', 'gitlab_connections', 'gitlab_instances']) await db.schema.dropTable(table).ifExists().execute();
+  for (const table of ['project_links', 'gitlab_connections', 'gitlab_instances'])
+    await db.schema.dropTable(table).ifExists().execute();
 }

@@ -31,7 +31,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('tracked_issues_identity_project', ['identity_id', 'base_url', 'project_id'])
     .execute();
-  await db.schema.createIndex('tracked_issues_project_iid').on('tracked_issues').columns(['project_id', 'iid']).execute();
+  await db.schema
+    .createIndex('tracked_issues_project_iid')
+    .on('tracked_issues')
+    .columns(['project_id', 'iid'])
+    .execute();
 
   await db.schema
     .createTable('pushes')
@@ -73,5 +77,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['rate_budgets', 'push_items', 'pushes', 'tracked_issues']) await db.schema.dropTable(table).ifExists().execute();
+  for (const table of ['rate_budgets', 'push_items', 'pushes', 'tracked_issues'])
+    await db.schema.dropTable(table).ifExists().execute();
 }

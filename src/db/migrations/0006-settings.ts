@@ -9,7 +9,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('sla_days', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.alterTable('project_links').addColumn('confidential_default', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('project_links')
+    .addColumn('confidential_default', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -17,7 +17,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('accepted_by', 'text', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('revoked_at', 'text')
     .execute();
-  await db.schema.createIndex('invitations_organization').on('invitations').columns(['organization_id', 'email']).execute();
+  await db.schema
+    .createIndex('invitations_organization')
+    .on('invitations')
+    .columns(['organization_id', 'email'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

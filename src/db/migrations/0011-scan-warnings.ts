@@ -5,9 +5,18 @@ import type { Kysely } from 'kysely';
 // report never reads as "everything was fixed"; a finding keeps every request/response pair its tool
 // gave (additional_exchanges: JSON, the pairs after the first).
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('scans').addColumn('warnings', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-  await db.schema.alterTable('scans').addColumn('empty', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('findings').addColumn('additional_exchanges', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+  await db.schema
+    .alterTable('scans')
+    .addColumn('warnings', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
+  await db.schema
+    .alterTable('scans')
+    .addColumn('empty', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('findings')
+    .addColumn('additional_exchanges', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

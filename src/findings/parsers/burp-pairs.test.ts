@@ -7,16 +7,20 @@ import { allFindings, REPORT_FIXTURES } from '../testing.ts';
 
 const xml = readFileSync(new URL('burp-defectdojo-1.xml', REPORT_FIXTURES), 'utf8');
 // Counted on the raw file, not through the parser.
-const pairsPerIssue = [...xml.matchAll(/<issue>([\s\S]*?)<\/issue>/g)].map((m) => (m[1]?.match(/<requestresponse>/g) ?? []).length);
+const pairsPerIssue = [...xml.matchAll(/<issue>([\s\S]*?)<\/issue>/g)].map(
+  (m) => (m[1]?.match(/<requestresponse>/g) ?? []).length,
+);
 
 describe('Burp issues with several request/response pairs', () => {
-  it('keeps every pair: the first as the finding\'s request/response, the others in order after it', () => {
+  it("keeps every pair: the first as the finding's request/response, the others in order after it", () => {
     expect(pairsPerIssue).toHaveLength(16);
     expect(pairsPerIssue.filter((n) => n === 2)).toHaveLength(2);
     const r = parseReportBytes(Buffer.from(xml));
     const findings = allFindings(r);
     expect(findings).toHaveLength(16);
-    expect(findings.reduce((n, f) => n + 1 + f.additionalExchanges.length, 0)).toBe(pairsPerIssue.reduce((a, b) => a + b, 0));
+    expect(findings.reduce((n, f) => n + 1 + f.additionalExchanges.length, 0)).toBe(
+      pairsPerIssue.reduce((a, b) => a + b, 0),
+    );
     const withMore = findings.filter((f) => f.additionalExchanges.length > 0);
     expect(withMore).toHaveLength(2);
     for (const f of withMore) {
@@ -44,7 +48,8 @@ describe('Burp issues with several request/response pairs', () => {
   });
 
   it('imports an issue without a name or request/response, with warnings instead of a refusal', () => {
-    const issue = '<issue><type>1049088</type><host>https://shop.example</host><path>/a</path><location>/a</location><severity>High</severity></issue>';
+    const issue =
+      '<issue><type>1049088</type><host>https://shop.example</host><path>/a</path><location>/a</location><severity>High</severity></issue>';
     const r = parseReportBytes(Buffer.from(`<?xml version="1.0"?><issues burpVersion="2024.1">${issue}</issues>`));
     expect(r.vulnerabilities[0]).toMatchObject({ ruleKey: '1049088', name: '1049088', severity: 'high' });
     expect(r.warnings.map((w) => w.message)).toEqual([
@@ -54,6 +59,10 @@ describe('Burp issues with several request/response pairs', () => {
       '1 issue had no remediation background (solution)',
       '1 issue had no request/response',
     ]);
-    expect(() => parseReportBytes(Buffer.from(`<?xml version="1.0"?><issues>${issue.replace('<severity>High</severity>', '')}</issues>`))).toThrow(/<severity>/);
+    expect(() =>
+      parseReportBytes(
+        Buffer.from(`<?xml version="1.0"?><issues>${issue.replace('<severity>High</severity>', '')}</issues>`),
+      ),
+    ).toThrow(/<severity>/);
   });
 });

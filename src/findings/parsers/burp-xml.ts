@@ -46,7 +46,10 @@ export function parseBurpXml(ctx: ParserContext): ParsedReport {
     onRecord: (issue) => {
       const path = `$.issues[${index++}]`;
       const fail = (field: string): never => {
-        throw new ReportError(format, `required element <${field}> is missing or empty`, { line: issue.line, path: `${path}.${field}` });
+        throw new ReportError(format, `required element <${field}> is missing or empty`, {
+          line: issue.line,
+          path: `${path}.${field}`,
+        });
       };
       const type = childText(issue, 'type').trim() || fail('type');
       const name = childText(issue, 'name').trim();
@@ -80,13 +83,21 @@ export function parseBurpXml(ctx: ParserContext): ParsedReport {
       const request = first?.request ?? splitHttpMessage('');
       const response = first?.response ?? splitHttpMessage('');
       const url = `${host.replace(/\/+$/, '')}${pathText || location.replace(/\s*\[[^\]]*\]\s*$/, '')}`;
-      const detailItems = children(child(issue, 'issueDetailItems') ?? issue, 'issueDetailItem').map((e) => e.text.trim());
-      const other = [richText(childText(issue, 'issueDetail'), max), richText(childText(issue, 'remediationDetail'), max)];
+      const detailItems = children(child(issue, 'issueDetailItems') ?? issue, 'issueDetailItem').map((e) =>
+        e.text.trim(),
+      );
+      const other = [
+        richText(childText(issue, 'issueDetail'), max),
+        richText(childText(issue, 'remediationDetail'), max),
+      ];
       b.addFinding(v, {
         site: b.siteOf(url),
         url,
         method: reqEl?.attrs.method ?? (/^[A-Z]+ /.test(request.startLine) ? request.startLine.split(' ')[0] : ''),
-        parameter: /\[(.+?) (?:parameter|cookie|header|element|attribute|JSON parameter|XML parameter)\]\s*$/.exec(location)?.[1] ?? '',
+        parameter:
+          /\[(.+?) (?:parameter|cookie|header|element|attribute|JSON parameter|XML parameter)\]\s*$/.exec(
+            location,
+          )?.[1] ?? '',
         evidence: detailItems.filter((t) => t !== '').join('\n'),
         otherInfo: other.filter((t) => t !== '').join('\n\n'),
         requestLine: request.startLine,
@@ -113,7 +124,10 @@ const ISSUES: [string, string] = ['issue', 'issues'];
 
 /** One <requestresponse>: its request and response split into start line, headers and body. */
 function exchangeOf(rr: XmlElement, format: 'burp-xml') {
-  return { request: splitHttpMessage(decode(child(rr, 'request'), format)), response: splitHttpMessage(decode(child(rr, 'response'), format)) };
+  return {
+    request: splitHttpMessage(decode(child(rr, 'request'), format)),
+    response: splitHttpMessage(decode(child(rr, 'response'), format)),
+  };
 }
 
 /** Request/response text, base64-decoded when base64="true" (bytes that are not UTF-8 become U+FFFD). */
@@ -121,7 +135,8 @@ function decode(el: XmlElement | undefined, format: 'burp-xml'): string {
   if (!el) return '';
   if (el.attrs.base64 !== 'true') return el.text;
   const decoded = base64Text(el.text);
-  if (decoded === null) throw new ReportError(format, 'a base64 request or response is not valid base64', { line: el.line });
+  if (decoded === null)
+    throw new ReportError(format, 'a base64 request or response is not valid base64', { line: el.line });
   return decoded;
 }
 

@@ -43,8 +43,12 @@ export function parseGitlabDast(ctx: ParserContext): ParsedReport {
     const path = place.path;
     if (!isRecord(item)) throw new ReportError(format, 'a vulnerability must be an object', { path });
     const ids = asArray(item.identifiers).filter(isRecord);
-    if (ids.length === 0) throw new ReportError(format, 'required field "identifiers" is missing or empty', { path: jsonPath(path, 'identifiers') });
-    if (!isRecord(item.location)) throw new ReportError(format, 'required field "location" is missing', { path: jsonPath(path, 'location') });
+    if (ids.length === 0)
+      throw new ReportError(format, 'required field "identifiers" is missing or empty', {
+        path: jsonPath(path, 'identifiers'),
+      });
+    if (!isRecord(item.location))
+      throw new ReportError(format, 'required field "location" is missing', { path: jsonPath(path, 'location') });
     const primary = ids.find((i) => !REFERENCE_TYPES.has(asString(i.type).toLowerCase())) ?? ids[0] ?? {};
     const type = asString(primary.type).toLowerCase();
     const value = asString(primary.value);
@@ -70,7 +74,10 @@ export function parseGitlabDast(ctx: ParserContext): ParsedReport {
       owasp: owasp || null,
       description,
       solution,
-      references: asArray(item.links).filter(isRecord).map((l) => asString(l.url)).filter((u) => u !== ''),
+      references: asArray(item.links)
+        .filter(isRecord)
+        .map((l) => asString(l.url))
+        .filter((u) => u !== ''),
     });
     const loc = item.location;
     const ev = isRecord(item.evidence) ? item.evidence : {};
@@ -89,14 +96,19 @@ export function parseGitlabDast(ctx: ParserContext): ParsedReport {
       requestLine: req.method || req.url ? `${asString(req.method)} ${asString(req.url)}`.trim() : '',
       requestHeaders: headerListFrom(req.headers),
       requestBody: asString(req.body),
-      responseStatusLine: res.status_code !== undefined ? `${asString(res.status_code)} ${asString(res.reason_phrase)}`.trim() : '',
+      responseStatusLine:
+        res.status_code !== undefined ? `${asString(res.status_code)} ${asString(res.reason_phrase)}`.trim() : '',
       responseHeaders: headerListFrom(res.headers),
       responseBody: asString(res.body),
     });
   });
   if (!isRecord(skeleton)) throw new ReportError(format, 'the report must be a JSON object', { path: '$' });
-  if (!Array.isArray(skeleton.vulnerabilities)) throw new ReportError(format, 'required field "vulnerabilities" is missing or not an array', { path: '$.vulnerabilities' });
-  if (typeof skeleton.version !== 'string') throw new ReportError(format, 'required field "version" is missing', { path: '$.version' });
+  if (!Array.isArray(skeleton.vulnerabilities))
+    throw new ReportError(format, 'required field "vulnerabilities" is missing or not an array', {
+      path: '$.vulnerabilities',
+    });
+  if (typeof skeleton.version !== 'string')
+    throw new ReportError(format, 'required field "version" is missing', { path: '$.version' });
   const scan = isRecord(skeleton.scan) ? skeleton.scan : {};
   const scanner = isRecord(scan.scanner) ? scan.scanner : {};
   return b.build({

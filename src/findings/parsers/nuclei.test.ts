@@ -19,7 +19,11 @@ describe('Nuclei', () => {
       'tls-version',
     ]);
     const dns = vulnByRule(r, 'dns-saas-service-detection:wix');
-    expect(dns).toMatchObject({ name: 'DNS SaaS Service Detection (wix)', severity: 'info', description: 'A CNAME DNS record was discovered' });
+    expect(dns).toMatchObject({
+      name: 'DNS SaaS Service Detection (wix)',
+      severity: 'info',
+      description: 'A CNAME DNS record was discovered',
+    });
     expect(dns.references).toEqual([
       'https://ns1.com/resources/cname',
       'https://www.theregister.com/2021/02/24/dns_cname_tracking/',
@@ -44,9 +48,19 @@ describe('Nuclei', () => {
     const findings = allFindings(r);
     expect(findings).toHaveLength(18);
     expect(new Set(r.vulnerabilities.map((v) => v.ruleKey.split(':')[0]))).toEqual(
-      new Set(['openssh5.3-detect', 'nginx-version', 'phpmyadmin-setup', 'tech-detect', 'waf-detect', 'phpmyadmin-panel', 'mysql-native-password-bruteforce']),
+      new Set([
+        'openssh5.3-detect',
+        'nginx-version',
+        'phpmyadmin-setup',
+        'tech-detect',
+        'waf-detect',
+        'phpmyadmin-panel',
+        'mysql-native-password-bruteforce',
+      ]),
     );
-    expect(r.vulnerabilities.filter((v) => v.ruleKey.startsWith('tech-detect:')).flatMap((v) => v.findings)).toHaveLength(11);
+    expect(
+      r.vulnerabilities.filter((v) => v.ruleKey.startsWith('tech-detect:')).flatMap((v) => v.findings),
+    ).toHaveLength(11);
     expect(new Set(r.vulnerabilities.map((v) => v.severity))).toEqual(new Set(['info', 'low', 'medium']));
     const ssh = vulnByRule(r, 'openssh5.3-detect');
     expect(ssh).toMatchObject({ name: 'OpenSSH 5.3 Detection', severity: 'low' });
@@ -58,10 +72,18 @@ describe('Nuclei', () => {
     ]);
     expect(ssh.findings[0]).toMatchObject({ url: 'nuclei-example.com:22', site: 'https://nuclei-example.com' });
     const nginx = vulnByRule(r, 'nginx-version').findings[0]!;
-    expect(nginx).toMatchObject({ url: 'https://nuclei-example.com', evidence: 'nginx/1.14.2', site: 'https://nuclei-example.com' });
+    expect(nginx).toMatchObject({
+      url: 'https://nuclei-example.com',
+      evidence: 'nginx/1.14.2',
+      site: 'https://nuclei-example.com',
+    });
     expect(nginx.otherInfo).toContain('ip: 178.21.15.56');
     expect(vulnByRule(r, 'phpmyadmin-setup').severity).toBe('medium');
-    expect(r.sites.map((s) => s.name)).toEqual(['https://nuclei-example.com', 'http://127.0.0.1:8080', 'http://127.0.0.1:9090']);
+    expect(r.sites.map((s) => s.name)).toEqual([
+      'https://nuclei-example.com',
+      'http://127.0.0.1:8080',
+      'http://127.0.0.1:9090',
+    ]);
     expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(18);
   });
 

@@ -67,8 +67,11 @@ export function parseNucleiJsonl(ctx: ParserContext): ParsedReport {
 
 export function parseNucleiJson(ctx: ParserContext): ParsedReport {
   const state = new NucleiState('nuclei-json', ctx.maxFieldBytes);
-  const skeleton = parseJsonSplit(ctx.buf, ctx.start, 'nuclei-json', [], (value, place) => state.add(value, place.path));
-  if (!Array.isArray(skeleton)) throw new ReportError('nuclei-json', 'a Nuclei JSON export must be an array of results', { path: '$' });
+  const skeleton = parseJsonSplit(ctx.buf, ctx.start, 'nuclei-json', [], (value, place) =>
+    state.add(value, place.path),
+  );
+  if (!Array.isArray(skeleton))
+    throw new ReportError('nuclei-json', 'a Nuclei JSON export must be an array of results', { path: '$' });
   return state.build();
 }
 
@@ -88,7 +91,8 @@ class NucleiState {
     const format = this.format;
     if (!isRecord(value)) throw new ReportError(format, 'a Nuclei result must be a JSON object', { path });
     const templateId = asString(value['template-id'] ?? value.templateID).trim();
-    if (templateId === '') throw new ReportError(format, 'required field "template-id" is missing', { path: jsonPath(path, 'template-id') });
+    if (templateId === '')
+      throw new ReportError(format, 'required field "template-id" is missing', { path: jsonPath(path, 'template-id') });
     const info = isRecord(value.info) ? value.info : {};
     const matcher = asString(value['matcher-name'] ?? value.matcher_name).trim();
     const type = asString(value.type).trim().toLowerCase();
@@ -100,7 +104,8 @@ class NucleiState {
     const cwe = findCwe(...asArray(classification['cwe-id']).map(asString), asString(classification['cwe-id']));
     const description = richText(info.description, this.max);
     const b = this.b;
-    if (place.from !== 'matched-at') b.warn('no-matched-at', RESULTS, `had no matched-at (located by ${LOCATED_BY_SHORT})`);
+    if (place.from !== 'matched-at')
+      b.warn('no-matched-at', RESULTS, `had no matched-at (located by ${LOCATED_BY_SHORT})`);
     if (named === '') b.warn('no-name', RESULTS, 'had no template name (the template id is shown)');
     if (severity === null) b.warn('no-severity', RESULTS, 'had no known severity (read as info)');
     if (cwe === null) b.warn('no-cwe', RESULTS, 'had no CWE');
@@ -116,7 +121,8 @@ class NucleiState {
     });
     const request = splitHttpMessage(asString(value.request));
     const response = splitHttpMessage(asString(value.response));
-    const method = asString(value.fuzzing_method) || (/^[A-Z]+ /.test(request.startLine) ? request.startLine.split(' ')[0] : '');
+    const method =
+      asString(value.fuzzing_method) || (/^[A-Z]+ /.test(request.startLine) ? request.startLine.split(' ')[0] : '');
     const extracted = asArray(value['extracted-results'] ?? value.extracted_results).map(asString);
     const url = place.url;
     const host = place.host;
@@ -153,7 +159,11 @@ class NucleiState {
 }
 
 function references(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(asString).map((s) => s.trim()).filter((s) => s !== '');
+  if (Array.isArray(value))
+    return value
+      .map(asString)
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   return splitReferences(asString(value));
 }
 

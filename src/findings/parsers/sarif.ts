@@ -43,8 +43,12 @@ export function parseSarif(ctx: ParserContext): ParsedReport {
   const doc = parseJsonSlice(ctx.buf, ctx.start, ctx.buf.length, format);
   if (!isRecord(doc)) throw new ReportError(format, 'a SARIF log must be a JSON object', { path: '$' });
   const version = asString(doc.version);
-  if (version !== '' && version !== '2.1.0') throw new ReportError(format, `SARIF version ${JSON.stringify(version.slice(0, 20))} is not supported (2.1.0 is)`, { path: '$.version' });
-  if (!Array.isArray(doc.runs)) throw new ReportError(format, 'required field "runs" is missing or not an array', { path: '$.runs' });
+  if (version !== '' && version !== '2.1.0')
+    throw new ReportError(format, `SARIF version ${JSON.stringify(version.slice(0, 20))} is not supported (2.1.0 is)`, {
+      path: '$.version',
+    });
+  if (!Array.isArray(doc.runs))
+    throw new ReportError(format, 'required field "runs" is missing or not an array', { path: '$.runs' });
   const b = new ReportBuilder(format, ctx.maxFieldBytes);
   let tool = '';
   let toolVersion = '';
@@ -54,7 +58,8 @@ export function parseSarif(ctx: ParserContext): ParsedReport {
     const runPath = jsonPath('$.runs', r);
     if (!isRecord(run)) throw new ReportError(format, 'a run must be an object', { path: runPath });
     const driver = isRecord(run.tool) && isRecord(run.tool.driver) ? run.tool.driver : null;
-    if (!driver) throw new ReportError(format, 'required field "tool.driver" is missing', { path: jsonPath(runPath, 'tool') });
+    if (!driver)
+      throw new ReportError(format, 'required field "tool.driver" is missing', { path: jsonPath(runPath, 'tool') });
     tool ||= asString(driver.name);
     toolVersion ||= asString(driver.version) || asString(driver.semanticVersion);
     const inv = asArray(run.invocations).find(isRecord);
@@ -85,7 +90,10 @@ function findRule(result: Obj, rules: Obj[], path: string): { rule: Obj; key: st
   const id = asString(result.ruleId) || asString(ref.id);
   if (typeof index === 'number' && index >= 0) {
     const rule = rules[index];
-    if (!rule) throw new ReportError('sarif', `ruleIndex ${index} names no rule of the run`, { path: jsonPath(path, 'ruleIndex') });
+    if (!rule)
+      throw new ReportError('sarif', `ruleIndex ${index} names no rule of the run`, {
+        path: jsonPath(path, 'ruleIndex'),
+      });
     return { rule, key: id || asString(rule.id) || `#${index}` };
   }
   if (id !== '') {
@@ -127,7 +135,8 @@ function severityOf(rule: Obj, result: Obj, b: ReportBuilder): Severity {
   const score = Number.parseFloat(asString(props['security-severity']));
   if (Number.isFinite(score)) return severityFromScore(score);
   const conf = isRecord(rule.defaultConfiguration) ? asString(rule.defaultConfiguration.level) : '';
-  if (asString(result.level) === '' && conf === '') b.warn('no-severity', RESULTS, 'had no level or security-severity (read as medium, SARIF\'s default "warning")');
+  if (asString(result.level) === '' && conf === '')
+    b.warn('no-severity', RESULTS, 'had no level or security-severity (read as medium, SARIF\'s default "warning")');
   const level = asString(result.level) || conf || 'warning';
   return LEVEL[level] ?? severityFromWord(level) ?? 'medium';
 }
@@ -160,8 +169,12 @@ function addResult(b: ReportBuilder, result: Obj, found: { rule: Obj; key: strin
   const req = isRecord(result.webRequest) ? result.webRequest : null;
   const res = isRecord(result.webResponse) ? result.webResponse : null;
   const isWeb = /^https?:\/\//i.test(artifact);
-  const url = asString(req?.target) || (artifact && !isWeb && line !== null ? `${artifact}#L${line}` : artifact) || asString(logical?.fullyQualifiedName);
-  if (url === '') b.warn('no-location', RESULTS, 'had no location (no web request target, artifact or logical location)');
+  const url =
+    asString(req?.target) ||
+    (artifact && !isWeb && line !== null ? `${artifact}#L${line}` : artifact) ||
+    asString(logical?.fullyQualifiedName);
+  if (url === '')
+    b.warn('no-location', RESULTS, 'had no location (no web request target, artifact or logical location)');
   const locProps = isRecord(loc.properties) ? loc.properties : {};
   const resProps = isRecord(result.properties) ? result.properties : {};
   const message = text(result.message).trim();
@@ -179,7 +192,9 @@ function addResult(b: ReportBuilder, result: Obj, found: { rule: Obj; key: strin
     requestLine: req ? [asString(req.method), asString(req.target), proto(req)].filter((s) => s !== '').join(' ') : '',
     requestHeaders: headerListFrom(req?.headers),
     requestBody: bodyText(req, jsonPath(path, 'webRequest')),
-    responseStatusLine: res ? [proto(res), asString(res.statusCode), asString(res.reasonPhrase)].filter((s) => s !== '').join(' ') : '',
+    responseStatusLine: res
+      ? [proto(res), asString(res.statusCode), asString(res.reasonPhrase)].filter((s) => s !== '').join(' ')
+      : '',
     responseHeaders: headerListFrom(res?.headers),
     responseBody: bodyText(res, jsonPath(path, 'webResponse')),
   });
@@ -192,7 +207,10 @@ function bodyText(message: Obj | null, path: string): string {
   if (typeof body.text === 'string') return body.text;
   if (typeof body.binary !== 'string') return '';
   const decoded = base64Text(body.binary);
-  if (decoded === null) throw new ReportError('sarif', 'the body\'s "binary" is not valid base64', { path: jsonPath(jsonPath(path, 'body'), 'binary') });
+  if (decoded === null)
+    throw new ReportError('sarif', 'the body\'s "binary" is not valid base64', {
+      path: jsonPath(jsonPath(path, 'body'), 'binary'),
+    });
   return decoded;
 }
 

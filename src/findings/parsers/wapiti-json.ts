@@ -30,7 +30,10 @@ export function parseWapitiJson(ctx: ParserContext): ParsedReport {
   const format = 'wapiti-json';
   const doc = parseJsonSlice(ctx.buf, ctx.start, ctx.buf.length, format);
   if (!isRecord(doc)) throw new ReportError(format, 'a Wapiti report must be a JSON object', { path: '$' });
-  if (!isRecord(doc.vulnerabilities)) throw new ReportError(format, 'required field "vulnerabilities" is missing or not an object', { path: '$.vulnerabilities' });
+  if (!isRecord(doc.vulnerabilities))
+    throw new ReportError(format, 'required field "vulnerabilities" is missing or not an object', {
+      path: '$.vulnerabilities',
+    });
   const infos = isRecord(doc.infos) ? doc.infos : {};
   const version = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(asString(infos.version));
   const old = version ? Number(version[1]) < 3 : false;
@@ -47,10 +50,12 @@ export function parseWapitiJson(ctx: ParserContext): ParsedReport {
   for (const section of SECTIONS) {
     const categories = doc[section];
     if (categories === undefined || categories === null) continue;
-    if (!isRecord(categories)) throw new ReportError(format, `"${section}" must be an object of categories`, { path: `$.${section}` });
+    if (!isRecord(categories))
+      throw new ReportError(format, `"${section}" must be an object of categories`, { path: `$.${section}` });
     for (const [category, entries] of Object.entries(categories)) {
       const catPath = jsonPath(`$.${section}`, category);
-      if (!Array.isArray(entries)) throw new ReportError(format, 'a category must hold an array of findings', { path: catPath });
+      if (!Array.isArray(entries))
+        throw new ReportError(format, 'a category must hold an array of findings', { path: catPath });
       const cls = isRecord(classes[category]) ? classes[category] : {};
       const refs = references(cls.ref);
       entries.forEach((entry, k) => {
@@ -60,7 +65,10 @@ export function parseWapitiJson(ctx: ParserContext): ParsedReport {
           throw new ReportError(format, 'required field "level" is missing', { path: jsonPath(path, 'level') });
         }
         const severity = levels[Number(entry.level)];
-        if (!severity) throw new ReportError(format, `unknown level ${JSON.stringify(entry.level)}`, { path: jsonPath(path, 'level') });
+        if (!severity)
+          throw new ReportError(format, `unknown level ${JSON.stringify(entry.level)}`, {
+            path: jsonPath(path, 'level'),
+          });
         const wstg = [...asArray(cls.wstg), ...asArray(entry.wstg)].map(asString).filter((s) => s !== '');
         const cwe = findCwe(...refs.map((r) => r.title), ...refs.map((r) => r.url));
         const description = richText(cls.desc, ctx.maxFieldBytes);
@@ -68,7 +76,8 @@ export function parseWapitiJson(ctx: ParserContext): ParsedReport {
         if (cwe === null) b.warn('no-cwe', FINDINGS, 'had no CWE');
         if (description === '') b.warn('no-description', FINDINGS, 'had no description');
         if (solution === '') b.warn('no-solution', FINDINGS, 'had no solution');
-        if (asString(entry.http_request) === '' && asString(entry.path) === '') b.warn('no-location', FINDINGS, 'had no request or path (located at the target)');
+        if (asString(entry.http_request) === '' && asString(entry.path) === '')
+          b.warn('no-location', FINDINGS, 'had no request or path (located at the target)');
         const v = b.vulnerability({
           ruleKey: category,
           name: category,
@@ -90,7 +99,9 @@ export function parseWapitiJson(ctx: ParserContext): ParsedReport {
           method: asString(entry.method),
           parameter: asString(entry.parameter),
           attack: asString(entry.curl_command),
-          otherInfo: [asString(entry.info), referer ? `referer: ${referer}` : '', `module: ${asString(entry.module)}`].filter((s) => s !== '' && s !== 'module: ').join('\n'),
+          otherInfo: [asString(entry.info), referer ? `referer: ${referer}` : '', `module: ${asString(entry.module)}`]
+            .filter((s) => s !== '' && s !== 'module: ')
+            .join('\n'),
           requestLine: request.startLine,
           requestHeaders: request.headers,
           requestBody: request.body,
@@ -101,7 +112,11 @@ export function parseWapitiJson(ctx: ParserContext): ParsedReport {
       });
     }
   }
-  return b.build({ tool: 'Wapiti', toolVersion: asString(infos.version).replace(/^Wapiti\s*/i, ''), finishedAt: isoDate(infos.date) });
+  return b.build({
+    tool: 'Wapiti',
+    toolVersion: asString(infos.version).replace(/^Wapiti\s*/i, ''),
+    finishedAt: isoDate(infos.date),
+  });
 }
 
 /** `ref` is {title: url} in older reports and [{title, url}] in newer ones. */

@@ -39,14 +39,23 @@ export type Fields = Record<string, unknown>;
 const ALERTS: [string, string] = ['alert', 'alerts'];
 
 /** The alert's weakness; optional fields it lacks are counted on the builder as warnings. */
-export function zapVulnerability(alert: Fields, path: string, format: ReportFormat, max: number, b: ReportBuilder): VulnerabilitySeed {
+export function zapVulnerability(
+  alert: Fields,
+  path: string,
+  format: ReportFormat,
+  max: number,
+  b: ReportBuilder,
+): VulnerabilitySeed {
   const ruleKey = asString(alert.alertRef).trim() || asString(alert.pluginid).trim();
   if (ruleKey === '') throw missing(format, path, 'pluginid');
   const name = asString(alert.name).trim() || asString(alert.alert).trim() || ruleKey;
   const risk = asString(alert.riskcode).trim();
   if (risk === '') throw missing(format, path, 'riskcode');
   const severity = RISK[risk];
-  if (!severity) throw new ReportError(format, `riskcode must be 0, 1, 2 or 3, not ${JSON.stringify(risk.slice(0, 20))}`, { path: jsonPath(path, 'riskcode') });
+  if (!severity)
+    throw new ReportError(format, `riskcode must be 0, 1, 2 or 3, not ${JSON.stringify(risk.slice(0, 20))}`, {
+      path: jsonPath(path, 'riskcode'),
+    });
   const conf = asString(alert.confidence).trim();
   // Alert-level otherinfo describes the alert (ZAP 2.11 copies one instance's note there), so it
   // belongs with the description, not on every finding.
@@ -54,7 +63,8 @@ export function zapVulnerability(alert: Fields, path: string, format: ReportForm
   const other = richText(alert.otherinfo, max);
   const cwe = parseId(alert.cweid);
   const solution = richText(alert.solution, max);
-  if (name === ruleKey && asString(alert.name).trim() === '' && asString(alert.alert).trim() === '') b.warn('no-name', ALERTS, 'had no name (the rule id is shown)');
+  if (name === ruleKey && asString(alert.name).trim() === '' && asString(alert.alert).trim() === '')
+    b.warn('no-name', ALERTS, 'had no name (the rule id is shown)');
   if (cwe === null) b.warn('no-cwe', ALERTS, 'had no CWE');
   if (description === '') b.warn('no-description', ALERTS, 'had no description');
   if (solution === '') b.warn('no-solution', ALERTS, 'had no solution');

@@ -53,7 +53,8 @@ export function zapJsonStepsOf(
   };
   if (!isRecord(skeleton)) throw new ReportError(format, 'the report must be a JSON object', { path: '$' });
   const sites = Array.isArray(skeleton.site) ? skeleton.site : isRecord(skeleton.site) ? [skeleton.site] : null;
-  if (!sites) throw new ReportError(format, 'required field "site" is missing (not a ZAP JSON report?)', { path: '$.site' });
+  if (!sites)
+    throw new ReportError(format, 'required field "site" is missing (not a ZAP JSON report?)', { path: '$.site' });
   const siteNames = sites.map((site, i) => {
     const sitePath = jsonPath('$.site', i);
     if (!isRecord(site)) throw new ReportError(format, 'a site must be an object', { path: sitePath });

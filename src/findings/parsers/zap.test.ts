@@ -16,11 +16,24 @@ describe('ZAP traditional JSON', () => {
     expect(allFindings(r)).toHaveLength(131);
     const bySeverity = (s: string) => r.vulnerabilities.filter((v) => v.severity === s).length;
     expect([bySeverity('high'), bySeverity('medium'), bySeverity('low'), bySeverity('info')]).toEqual([3, 6, 5, 5]);
-    expect(r.vulnerabilities.filter((v) => v.severity === 'high').map((v) => v.ruleKey)).toEqual(['40012', '20019-1', '10028']);
+    expect(r.vulnerabilities.filter((v) => v.severity === 'high').map((v) => v.ruleKey)).toEqual([
+      '40012',
+      '20019-1',
+      '10028',
+    ]);
 
     const xss = vulnByRule(r, '40012');
-    expect(xss).toMatchObject({ name: 'Cross Site Scripting (Reflected)', severity: 'high', confidence: 'medium', cwe: 79, wasc: 8 });
-    expect(xss.references).toEqual(['https://owasp.org/www-community/attacks/xss/', 'https://cwe.mitre.org/data/definitions/79.html']);
+    expect(xss).toMatchObject({
+      name: 'Cross Site Scripting (Reflected)',
+      severity: 'high',
+      confidence: 'medium',
+      cwe: 79,
+      wasc: 8,
+    });
+    expect(xss.references).toEqual([
+      'https://owasp.org/www-community/attacks/xss/',
+      'https://cwe.mitre.org/data/definitions/79.html',
+    ]);
     // HTML paragraphs became plain text; no tag survives.
     expect(xss.description.startsWith('Cross-site Scripting (XSS) is an attack technique')).toBe(true);
     expect(xss.description).not.toMatch(/<p>|<\/p>/);
@@ -38,16 +51,27 @@ describe('ZAP traditional JSON', () => {
       requestHeaders: [],
       truncated: [],
     });
-    expect(xss.findings[1]).toMatchObject({ url: 'http://localhost:3000/login', method: 'POST', parameter: 'username' });
+    expect(xss.findings[1]).toMatchObject({
+      url: 'http://localhost:3000/login',
+      method: 'POST',
+      parameter: 'username',
+    });
 
     const redirect = vulnByRule(r, '20019-1');
     expect(redirect.name).toBe('External Redirect');
-    expect(redirect.findings[0]?.otherInfo).toBe('The response contains a redirect in its Location header which allows an external Url to be set.');
+    expect(redirect.findings[0]?.otherInfo).toBe(
+      'The response contains a redirect in its Location header which allows an external Url to be set.',
+    );
 
     expect(vulnByRule(r, '10037').findings).toHaveLength(32);
-    expect(vulnByRule(r, '10037').findings[5]).toMatchObject({ url: 'http://localhost:3000/admin', evidence: 'X-Powered-By: Express' });
+    expect(vulnByRule(r, '10037').findings[5]).toMatchObject({
+      url: 'http://localhost:3000/admin',
+      evidence: 'X-Powered-By: Express',
+    });
     // Newlines inside instance fields are kept (37 fields have them).
-    const withNewline = allFindings(r).flatMap((f) => [f.url, f.method, f.parameter, f.attack, f.evidence, f.otherInfo]).filter((t) => t.includes('\n'));
+    const withNewline = allFindings(r)
+      .flatMap((f) => [f.url, f.method, f.parameter, f.attack, f.evidence, f.otherInfo])
+      .filter((t) => t.includes('\n'));
     expect(withNewline).toHaveLength(37);
   });
 
@@ -61,9 +85,20 @@ describe('ZAP traditional JSON', () => {
     const findings = allFindings(r);
     expect(findings).toHaveLength(809);
     const ts = vulnByRule(r, '10096');
-    expect(ts).toMatchObject({ name: 'Timestamp Disclosure - Unix', severity: 'low', confidence: 'low', cwe: 200, wasc: 13 });
+    expect(ts).toMatchObject({
+      name: 'Timestamp Disclosure - Unix',
+      severity: 'low',
+      confidence: 'low',
+      cwe: 200,
+      wasc: 13,
+    });
     expect(ts.findings).toHaveLength(755);
-    expect(ts.findings[0]).toMatchObject({ url: 'http://www.itsecgames.com/downloads/bWAPP_intro.pdf', method: 'GET', evidence: '0000000000', otherInfo: '' });
+    expect(ts.findings[0]).toMatchObject({
+      url: 'http://www.itsecgames.com/downloads/bWAPP_intro.pdf',
+      method: 'GET',
+      evidence: '0000000000',
+      otherInfo: '',
+    });
     // The alert-level otherinfo (HTML) is kept with the vulnerability, as text.
     expect(ts.description).toContain('Other information:\n0000000000, which evaluates to: 1970-01-01 00:00:00');
     expect(vulnByRule(r, '10108').cwe).toBeNull(); // cweid "-1"
@@ -79,15 +114,28 @@ describe('ZAP traditional XML', () => {
     expect(r.toolVersion).toBe('2.10.0');
     expect(r.finishedAt).toBe('2021-06-20T09:30:00.000Z');
     expect(r.sites).toEqual([
-      { name: 'http://bodgeit.securecodebox-demo.svc:8080', host: 'bodgeit.securecodebox-demo.svc', port: 8080, ssl: false },
+      {
+        name: 'http://bodgeit.securecodebox-demo.svc:8080',
+        host: 'bodgeit.securecodebox-demo.svc',
+        port: 8080,
+        ssl: false,
+      },
     ]);
     expect(r.vulnerabilities).toHaveLength(15);
     expect(allFindings(r)).toHaveLength(130);
     expect(r.vulnerabilities.filter((v) => v.severity === 'high')).toHaveLength(4);
     const attr = vulnByRule(r, '10031');
-    expect(attr).toMatchObject({ name: 'User Controllable HTML Element Attribute (Potential XSS)', severity: 'info', confidence: 'low', cwe: 20, wasc: 20 });
+    expect(attr).toMatchObject({
+      name: 'User Controllable HTML Element Attribute (Potential XSS)',
+      severity: 'info',
+      confidence: 'low',
+      cwe: 20,
+      wasc: 20,
+    });
     expect(attr.solution).toBe('Validate all input and sanitize output it before writing to any HTML attributes.');
-    expect(attr.references).toEqual(['http://websecuritytool.codeplex.com/wikipage?title=Checks#user-controlled-html-attribute']);
+    expect(attr.references).toEqual([
+      'http://websecuritytool.codeplex.com/wikipage?title=Checks#user-controlled-html-attribute',
+    ]);
     expect(attr.findings).toHaveLength(11);
     // Instances with only uri/method/param: the omitted children read as empty.
     expect(attr.findings[0]).toMatchObject({
@@ -103,7 +151,9 @@ describe('ZAP traditional XML', () => {
       '<a href="#" onclick="decQuantity(1);"><img src="images/130.png" alt="Decrease quantity in basket" border="0"></a>',
     );
     expect(allFindings(r).some((f) => f.url.includes('\r') || f.method.includes('\r'))).toBe(false);
-    expect(r.vulnerabilities.map((v) => v.name)).toContain('Server Leaks Version Information via "Server" HTTP Response Header Field');
+    expect(r.vulnerabilities.map((v) => v.name)).toContain(
+      'Server Leaks Version Information via "Server" HTTP Response Header Field',
+    );
   });
 
   it('parses zap-defectdojo-2.xml (traditional-xml-plus, German date)', async () => {
@@ -111,7 +161,14 @@ describe('ZAP traditional XML', () => {
     expect(r.toolVersion).toBe('2.11.1');
     expect(r.vulnerabilities).toHaveLength(1);
     const v = r.vulnerabilities[0]!;
-    expect(v).toMatchObject({ ruleKey: '90028', name: 'Insecure HTTP Method - PUT', severity: 'medium', confidence: 'medium', cwe: 200, wasc: 45 });
+    expect(v).toMatchObject({
+      ruleKey: '90028',
+      name: 'Insecure HTTP Method - PUT',
+      severity: 'medium',
+      confidence: 'medium',
+      cwe: 200,
+      wasc: 45,
+    });
     expect(v.description).toContain('utilized for **update** capabilities');
     expect(v.solution).toBe('TBA');
     expect(v.references).toEqual(['http://projects.webappsec.org/Fingerprinting']);
@@ -136,7 +193,9 @@ describe('ZAP traditional XML', () => {
       ['Content-Length', '1004'],
       ['Date', 'Fri, 30 Sep 2022 06:40:15 GMT'],
     ]);
-    expect(f.responseBody.startsWith('<!DOCTYPE html><html><head><title>Apache Tomcat/8.0.37 - Error report</title>')).toBe(true);
+    expect(
+      f.responseBody.startsWith('<!DOCTYPE html><html><head><title>Apache Tomcat/8.0.37 - Error report</title>'),
+    ).toBe(true);
   });
 
   it('parses the empty zap-defectdojo-3.xml as a valid report with zero findings', async () => {

@@ -67,7 +67,8 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
     const access = route.config?.access;
     if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} declares no access rule`);
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') table.push({ method, url: route.url, access, scope: requiredScope(method, access, route.config?.scope) });
+      if (method !== 'HEAD')
+        table.push({ method, url: route.url, access, scope: requiredScope(method, access, route.config?.scope) });
     }
   });
 
@@ -77,7 +78,8 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
     request.principal = await authenticate(request, db);
     if (access === 'public') return;
     const principal = request.principal;
-    if (!principal) throw new DomainError('unauthenticated', 'sign in, or send an API token as "Authorization: Bearer vbt_…"');
+    if (!principal)
+      throw new DomainError('unauthenticated', 'sign in, or send an API token as "Authorization: Bearer vbt_…"');
     if (principal.kind === 'session' && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !constantTimeEqual(sent, principal.csrfToken)) {
@@ -89,9 +91,13 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
     }
     if (principal.kind === 'token') {
       const needed = requiredScope(request.method, access, request.routeOptions.config?.scope);
-      if (needed === 'session') throw new DomainError('forbidden', 'API tokens cannot do this; sign in to manage API tokens');
+      if (needed === 'session')
+        throw new DomainError('forbidden', 'API tokens cannot do this; sign in to manage API tokens');
       if (!scopeAllows(principal.scopes, needed)) {
-        throw new DomainError('forbidden', `this needs an API token with the ${needed} scope; this one has ${principal.scopes.join(', ') || 'none'}`);
+        throw new DomainError(
+          'forbidden',
+          `this needs an API token with the ${needed} scope; this one has ${principal.scopes.join(', ') || 'none'}`,
+        );
       }
     }
   });

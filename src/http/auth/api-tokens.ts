@@ -30,7 +30,17 @@ export function parseScopes(stored: string): TokenScope[] {
 }
 const storeScopes = (scopes: readonly TokenScope[]) => TOKEN_SCOPES.filter((scope) => scopes.includes(scope)).join(',');
 
-type TokenRow = { id: string; name: string; prefix: string; role: Role; scopes: string; created_at: string; last_used_at: string | null; expires_at: string | null; revoked_at: string | null };
+type TokenRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  scopes: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+};
 
 const toApiToken = (row: TokenRow): ApiToken => ({
   id: row.id,
@@ -50,8 +60,10 @@ export async function createApiToken(
   input: { name: string; role?: RoleName; scopes?: TokenScope[]; expiresInDays?: number },
 ): Promise<{ token: ApiToken; secret: string }> {
   const role = input.role ?? actor.role;
-  if (ROLE_RANK[role] > ROLE_RANK[actor.role]) throw new DomainError('forbidden', `a ${actor.role} cannot create a ${role} token`);
-  if (role === 'owner' && actor.role !== 'owner') throw new DomainError('forbidden', 'only the Owner can create an Owner token');
+  if (ROLE_RANK[role] > ROLE_RANK[actor.role])
+    throw new DomainError('forbidden', `a ${actor.role} cannot create a ${role} token`);
+  if (role === 'owner' && actor.role !== 'owner')
+    throw new DomainError('forbidden', 'only the Owner can create an Owner token');
   const scopes = storeScopes(input.scopes?.length ? input.scopes : ['read']);
   const secret = `${TOKEN_PREFIX}${randomToken(30)}`;
   const row = {
@@ -70,7 +82,14 @@ export async function createApiToken(
   };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('api_tokens').values(row).execute();
-    await recordAudit(trx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'api_token.created', subjectType: 'api_token', subjectId: row.id, details: { name: row.name, role, scopes: parseScopes(scopes), expiresAt: row.expires_at } });
+    await recordAudit(trx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'api_token.created',
+      subjectType: 'api_token',
+      subjectId: row.id,
+      details: { name: row.name, role, scopes: parseScopes(scopes), expiresAt: row.expires_at },
+    });
   });
   return { token: toApiToken(row), secret };
 }
@@ -86,7 +105,11 @@ export async function listApiTokens(db: Kysely<Database>, organizationId: string
   return rows.map(toApiToken);
 }
 
-export async function revokeApiToken(db: Kysely<Database>, actor: { organizationId: string; userId: string }, id: string): Promise<void> {
+export async function revokeApiToken(
+  db: Kysely<Database>,
+  actor: { organizationId: string; userId: string },
+  id: string,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const revoked = await trx
       .updateTable('api_tokens')
@@ -98,7 +121,14 @@ export async function revokeApiToken(db: Kysely<Database>, actor: { organization
       .returning(['name', 'role', 'scopes'])
       .executeTakeFirst();
     if (!revoked) throw notFound('API token');
-    await recordAudit(trx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'api_token.revoked', subjectType: 'api_token', subjectId: id, details: { name: revoked.name, role: revoked.role, scopes: parseScopes(revoked.scopes) } });
+    await recordAudit(trx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'api_token.revoked',
+      subjectType: 'api_token',
+      subjectId: id,
+      details: { name: revoked.name, role: revoked.role, scopes: parseScopes(revoked.scopes) },
+    });
   });
 }
 
@@ -110,10 +140,26 @@ export async function findTokenPrincipal(db: Kysely<Database>, secret: string): 
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .innerJoin('memberships', (join) =>
-      join.onRef('memberships.user_id', '=', 'api_tokens.user_id').onRef('memberships.organization_id', '=', 'api_tokens.organization_id'),
+      join
+        .onRef('memberships.user_id', '=', 'api_tokens.user_id')
+        .onRef('memberships.organization_id', '=', 'api_tokens.organization_id'),
     )
     .innerJoin('organizations', 'organizations.id', 'api_tokens.organization_id')
-    .select(['api_tokens.id', 'api_tokens.role', 'api_tokens.scopes', 'api_tokens.expires_at', 'api_tokens.revoked_at', 'api_tokens.last_used_at', 'users.id as user_id', 'users.email', 'users.name', 'users.disabled_at', 'memberships.role as member_role', 'organizations.id as organization_id', 'organizations.name as organization_name'])
+    .select([
+      'api_tokens.id',
+      'api_tokens.role',
+      'api_tokens.scopes',
+      'api_tokens.expires_at',
+      'api_tokens.revoked_at',
+      'api_tokens.last_used_at',
+      'users.id as user_id',
+      'users.email',
+      'users.name',
+      'users.disabled_at',
+      'memberships.role as member_role',
+      'organizations.id as organization_id',
+      'organizations.name as organization_name',
+    ])
     .where('api_tokens.token_hash', '=', sha256(secret))
     .executeTakeFirst();
   if (!row || row.revoked_at || row.disabled_at) return null;
@@ -129,5 +175,15 @@ export async function findTokenPrincipal(db: Kysely<Database>, secret: string): 
       .execute();
   }
   const role = ROLE_RANK[row.role] <= ROLE_RANK[row.member_role] ? row.role : row.member_role;
-  return { kind: 'token', tokenId: row.id, userId: row.user_id, email: row.email, name: row.name, organizationId: row.organization_id, organizationName: row.organization_name, role, scopes: parseScopes(row.scopes) };
+  return {
+    kind: 'token',
+    tokenId: row.id,
+    userId: row.user_id,
+    email: row.email,
+    name: row.name,
+    organizationId: row.organization_id,
+    organizationName: row.organization_name,
+    role,
+    scopes: parseScopes(row.scopes),
+  };
 }

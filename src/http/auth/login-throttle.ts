@@ -13,11 +13,18 @@ const MAX_BLOCK_MS = 15 * 60_000;
 const keyOf = (email: string, ip: string) => sha256(`${email.toLowerCase()}|${ip}`);
 
 /** `email` names what is tried (the set-up page passes its own key); `what` names it in the message. */
-export async function assertNotThrottled(db: Kysely<Database>, email: string, ip: string, what = 'sign-in'): Promise<void> {
+export async function assertNotThrottled(
+  db: Kysely<Database>,
+  email: string,
+  ip: string,
+  what = 'sign-in',
+): Promise<void> {
   const row = await db.selectFrom('login_throttle').selectAll().where('key', '=', keyOf(email, ip)).executeTakeFirst();
   if (row?.blocked_until && Date.parse(row.blocked_until) > Date.now()) {
     const seconds = Math.ceil((Date.parse(row.blocked_until) - Date.now()) / 1000);
-    throw new DomainError('too_many_attempts', `too many failed ${what} attempts; try again in ${seconds} seconds`, { 'retry-after': String(seconds) });
+    throw new DomainError('too_many_attempts', `too many failed ${what} attempts; try again in ${seconds} seconds`, {
+      'retry-after': String(seconds),
+    });
   }
 }
 
@@ -29,12 +36,15 @@ export async function recordFailure(db: Kysely<Database>, email: string, ip: str
     const fresh = !row || Date.parse(row.window_started_at) + WINDOW_MS < now;
     const failures = fresh ? 1 : row.failures + 1;
     const over = failures - FREE_FAILURES;
-    const blockedUntil = over > 0 ? new Date(now + Math.min(MAX_BLOCK_MS, 30_000 * 2 ** (over - 1))).toISOString() : null;
+    const blockedUntil =
+      over > 0 ? new Date(now + Math.min(MAX_BLOCK_MS, 30_000 * 2 ** (over - 1))).toISOString() : null;
     const windowStartedAt = fresh ? new Date(now).toISOString() : row.window_started_at;
     await trx
       .insertInto('login_throttle')
       .values({ key, failures, window_started_at: windowStartedAt, blocked_until: blockedUntil })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ failures, window_started_at: windowStartedAt, blocked_until: blockedUntil }))
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({ failures, window_started_at: windowStartedAt, blocked_until: blockedUntil }),
+      )
       .execute();
   });
 }

@@ -20,7 +20,10 @@ export interface SessionPrincipal {
   csrfToken: string;
 }
 
-export async function createSession(db: Kysely<Database>, input: { userId: string; organizationId: string; userAgent?: string }) {
+export async function createSession(
+  db: Kysely<Database>,
+  input: { userId: string; organizationId: string; userAgent?: string },
+) {
   const secret = randomToken(32);
   const now = Date.now();
   const csrfToken = randomToken(24);
@@ -48,7 +51,9 @@ export async function findSession(db: Kysely<Database>, secret: string): Promise
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('memberships', (join) =>
-      join.onRef('memberships.user_id', '=', 'sessions.user_id').onRef('memberships.organization_id', '=', 'sessions.organization_id'),
+      join
+        .onRef('memberships.user_id', '=', 'sessions.user_id')
+        .onRef('memberships.organization_id', '=', 'sessions.organization_id'),
     )
     .innerJoin('organizations', 'organizations.id', 'sessions.organization_id')
     .select([

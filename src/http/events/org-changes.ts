@@ -8,7 +8,10 @@ export const CHANGE_KINDS = ['comments', 'issues', 'pushes', 'scans'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 type Fingerprint = Record<ChangeKind, string>;
 
-const SOURCES: Record<ChangeKind, { table: 'comments' | 'tracked_issues' | 'push_items' | 'scans'; column: 'updated_at' | 'imported_at' }> = {
+const SOURCES: Record<
+  ChangeKind,
+  { table: 'comments' | 'tracked_issues' | 'push_items' | 'scans'; column: 'updated_at' | 'imported_at' }
+> = {
   comments: { table: 'comments', column: 'updated_at' },
   issues: { table: 'tracked_issues', column: 'updated_at' },
   pushes: { table: 'push_items', column: 'updated_at' },

@@ -8,7 +8,14 @@ import { recordSecret } from '../ledger.ts';
 import type { RateLimitProfile } from '../limits/rate-limiter.ts';
 import { authorizedApplications, revokeAuthorization } from '../oauth/authorize.ts';
 import type { Runtime } from '../runtime.ts';
-import type { HookEventRecord, IssueRecord, ProjectRecord, ReferenceRecord, TodoRecord, UserRecord } from '../state/types.ts';
+import type {
+  HookEventRecord,
+  IssueRecord,
+  ProjectRecord,
+  ReferenceRecord,
+  TodoRecord,
+  UserRecord,
+} from '../state/types.ts';
 
 export class SandboxAdmin {
   constructor(private readonly rt: Runtime) {}
@@ -86,7 +93,9 @@ export class SandboxAdmin {
 
   hookEvents(filter: { hookId?: number; eventName?: string } = {}): HookEventRecord[] {
     return this.rt.store.data.hookEvents.filter(
-      (e) => (filter.hookId === undefined || e.hookId === filter.hookId) && (filter.eventName === undefined || e.eventName === filter.eventName),
+      (e) =>
+        (filter.hookId === undefined || e.hookId === filter.hookId) &&
+        (filter.eventName === undefined || e.eventName === filter.eventName),
     );
   }
 
@@ -117,9 +126,19 @@ export class SandboxAdmin {
   setMember(username: string, source: { project?: string; group?: string }, accessLevel: number): void {
     const user = this.requireUser(username);
     const store = this.rt.store;
-    const target = source.project ? store.projectByPath(source.project) : source.group ? store.groupByPath(source.group) : undefined;
+    const target = source.project
+      ? store.projectByPath(source.project)
+      : source.group
+        ? store.groupByPath(source.group)
+        : undefined;
     if (!target) throw new Error('setMember: unknown project or group');
-    store.setMember({ userId: user.id, sourceType: source.project ? 'project' : 'group', sourceId: target.id, accessLevel, createdAt: store.now() });
+    store.setMember({
+      userId: user.id,
+      sourceType: source.project ? 'project' : 'group',
+      sourceId: target.id,
+      accessLevel,
+      createdAt: store.now(),
+    });
   }
 
   user(username: string): UserRecord | undefined {

@@ -11,7 +11,6 @@ function bad(message: string): HttpError {
   return new HttpError(json(400, { error: message }));
 }
 
-
 export function adminRoutes(admin: SandboxAdmin): Route[] {
   const r = (method: string, pattern: string, handler: (ctx: Ctx) => unknown): Route => ({
     method,
@@ -67,8 +66,12 @@ export function adminRoutes(admin: SandboxAdmin): Route[] {
       const scopes = Array.isArray(ctx.input.scopes) ? (ctx.input.scopes as string[]) : ['api'];
       return { token: admin.createToken(str(ctx.input, 'username') ?? '', scopes) };
     }),
-    r('POST', '/grants/revoke', (ctx) => ({ revoked: admin.revokeGrant(str(ctx.input, 'username') ?? '', str(ctx.input, 'client_id')) })),
-    r('GET', '/users/:username/authorized-applications', (ctx) => admin.authorizedApplications(ctx.params.username ?? '')),
+    r('POST', '/grants/revoke', (ctx) => ({
+      revoked: admin.revokeGrant(str(ctx.input, 'username') ?? '', str(ctx.input, 'client_id')),
+    })),
+    r('GET', '/users/:username/authorized-applications', (ctx) =>
+      admin.authorizedApplications(ctx.params.username ?? ''),
+    ),
     r('POST', '/hooks/:hook_id/disable', (ctx) => {
       const mode = str(ctx.input, 'mode') === 'permanent' ? 'permanent' : 'temporary';
       admin.disableHook(Number(ctx.params.hook_id), mode);

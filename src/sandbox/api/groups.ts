@@ -32,19 +32,33 @@ function listGroups(ctx: Ctx, candidates: GroupRecord[], defaultAll: boolean) {
     const need = owned ? 50 : Math.max(minAccess ?? 10, 10);
     items = items.filter((g) => level(g) >= need);
   }
-  if (search) items = items.filter((g) => g.name.toLowerCase().includes(search) || g.path.toLowerCase().includes(search));
+  if (search)
+    items = items.filter((g) => g.name.toLowerCase().includes(search) || g.path.toLowerCase().includes(search));
   if (topLevel) items = items.filter((g) => g.parentId === null);
-  const key = (g: GroupRecord): string | number => (order === 'id' ? g.id : order === 'path' ? g.fullPath : g.name.toLowerCase());
+  const key = (g: GroupRecord): string | number =>
+    order === 'id' ? g.id : order === 'path' ? g.fullPath : g.name.toLowerCase();
   return paginate(ctx, sortBy(items, key, sort), (g) => groupEntity(ctx.rt.url, g));
 }
 
 export const groupRoutes: Route[] = [
-  { method: 'GET', pattern: '/api/v4/groups', auth: 'optional', limit: 'groups_api', handler: (ctx) => listGroups(ctx, ctx.rt.store.data.groups, false) },
+  {
+    method: 'GET',
+    pattern: '/api/v4/groups',
+    auth: 'optional',
+    limit: 'groups_api',
+    handler: (ctx) => listGroups(ctx, ctx.rt.store.data.groups, false),
+  },
   {
     method: 'GET',
     pattern: '/api/v4/groups/:id',
     auth: 'optional',
-    handler: (ctx) => json(200, { ...groupEntity(ctx.rt.url, loadGroup(ctx)), shared_with_groups: [], projects: [], shared_projects: [] }),
+    handler: (ctx) =>
+      json(200, {
+        ...groupEntity(ctx.rt.url, loadGroup(ctx)),
+        shared_with_groups: [],
+        projects: [],
+        shared_projects: [],
+      }),
   },
   {
     method: 'GET',
@@ -52,7 +66,11 @@ export const groupRoutes: Route[] = [
     auth: 'optional',
     handler: (ctx) => {
       const g = loadGroup(ctx);
-      return listGroups(ctx, ctx.rt.store.data.groups.filter((x) => x.parentId === g.id), true);
+      return listGroups(
+        ctx,
+        ctx.rt.store.data.groups.filter((x) => x.parentId === g.id),
+        true,
+      );
     },
   },
   {

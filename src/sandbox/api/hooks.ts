@@ -144,7 +144,17 @@ async function test(ctx: Ctx) {
   throw new HttpError(json(422, { message: `Hook execution failed: ${record.responseBody || record.responseStatus}` }));
 }
 
-function eventEntity(e: { id: number; url: string; trigger: string; requestHeaders: unknown; requestData: unknown; responseHeaders: unknown; responseBody: string; executionDuration: number; responseStatus: string }) {
+function eventEntity(e: {
+  id: number;
+  url: string;
+  trigger: string;
+  requestHeaders: unknown;
+  requestData: unknown;
+  responseHeaders: unknown;
+  responseBody: string;
+  executionDuration: number;
+  responseStatus: string;
+}) {
   return {
     id: e.id,
     url: e.url,
@@ -168,7 +178,8 @@ function listEvents(ctx: Ctx) {
       if (!status) return true;
       if (status === 'successful') return inRange(e.responseStatus, 200, 299);
       if (status === 'client_failure') return inRange(e.responseStatus, 400, 499);
-      if (status === 'server_failure') return inRange(e.responseStatus, 500, 599) || e.responseStatus === 'internal error';
+      if (status === 'server_failure')
+        return inRange(e.responseStatus, 500, 599) || e.responseStatus === 'internal error';
       return e.responseStatus === status;
     })
     .reverse();
@@ -177,7 +188,9 @@ function listEvents(ctx: Ctx) {
 
 async function resend(ctx: Ctx) {
   const { user, hook } = loadHook(ctx);
-  const event = ctx.rt.store.data.hookEvents.find((e) => e.hookId === hook.id && e.id === Number(ctx.params.hook_event_id));
+  const event = ctx.rt.store.data.hookEvents.find(
+    (e) => e.hookId === hook.id && e.id === Number(ctx.params.hook_event_id),
+  );
   if (!event) throw notFound('Web hook log');
   if (!ctx.rt.limits.allowFixed(`hook_resend:${hook.id}:${user.id}`, 5)) return json(429, APP_LIMIT_BODY);
   const record = await ctx.rt.hooks.resend(event);
@@ -193,11 +206,20 @@ export const hookRoutes: Route[] = [
     handler: (ctx) => {
       const { project } = adminProject(ctx);
       const now = ctx.rt.store.now();
-      return paginate(ctx, ctx.rt.store.data.hooks.filter((h) => h.projectId === project.id), (h) => hookEntity(h, now));
+      return paginate(
+        ctx,
+        ctx.rt.store.data.hooks.filter((h) => h.projectId === project.id),
+        (h) => hookEntity(h, now),
+      );
     },
   },
   { method: 'POST', pattern: base, auth: 'write', handler: create },
-  { method: 'GET', pattern: `${base}/:hook_id`, auth: 'read', handler: (ctx) => json(200, hookEntity(loadHook(ctx).hook, ctx.rt.store.now())) },
+  {
+    method: 'GET',
+    pattern: `${base}/:hook_id`,
+    auth: 'read',
+    handler: (ctx) => json(200, hookEntity(loadHook(ctx).hook, ctx.rt.store.now())),
+  },
   { method: 'PUT', pattern: `${base}/:hook_id`, auth: 'write', handler: update },
   {
     method: 'DELETE',

@@ -13,12 +13,19 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 
 const create = (body: Record<string, unknown>, who = 'alice') => api(sb, `${P}/issues`, { token: tok[who], body });
-const edit = (iid: number, body: Record<string, unknown>, who = 'alice') => api(sb, `${P}/issues/${iid}`, { token: tok[who], method: 'PUT', body });
+const edit = (iid: number, body: Record<string, unknown>, who = 'alice') =>
+  api(sb, `${P}/issues/${iid}`, { token: tok[who], method: 'PUT', body });
 
 describe('create an issue', () => {
   it('answers 201 with the Issue entity, field by field', async () => {
     const bob = sb.store.userByName('bob')!;
-    const res = await create({ title: 'SQL injection in /login', description: 'Evidence', labels: 'Vulnbridge,VB-MDWSAU027854', assignee_ids: [bob.id], due_date: '2030-01-31' });
+    const res = await create({
+      title: 'SQL injection in /login',
+      description: 'Evidence',
+      labels: 'Vulnbridge,VB-MDWSAU027854',
+      assignee_ids: [bob.id],
+      due_date: '2030-01-31',
+    });
     expect(res.status).toBe(201);
     const i = res.body;
     expect(i).toMatchObject({
@@ -46,13 +53,24 @@ describe('create an issue', () => {
     expect(i.assignees.map((a: { username: string }) => a.username)).toEqual(['bob']);
     expect(i.assignee.username).toBe('bob');
     expect(i.web_url).toBe(`${sb.url}/acme/platform/security/juice-shop/-/issues/${i.iid}`);
-    expect(i.references).toEqual({ short: `#${i.iid}`, relative: `#${i.iid}`, full: `acme/platform/security/juice-shop#${i.iid}` });
+    expect(i.references).toEqual({
+      short: `#${i.iid}`,
+      relative: `#${i.iid}`,
+      full: `acme/platform/security/juice-shop#${i.iid}`,
+    });
     expect(i._links.self).toBe(`${sb.url}/api/v4/projects/${i.project_id}/issues/${i.iid}`);
-    expect(i.time_stats).toEqual({ time_estimate: 0, total_time_spent: 0, human_time_estimate: null, human_total_time_spent: null });
+    expect(i.time_stats).toEqual({
+      time_estimate: 0,
+      total_time_spent: 0,
+      human_time_estimate: null,
+      human_total_time_spent: null,
+    });
     expect(new Date(i.created_at).toISOString()).toBe(i.created_at);
     // Unknown labels were created as project labels.
     const labels = await api(sb, `${P}/labels?per_page=100`, { token: tok.alice });
-    expect(labels.body.map((l: { name: string }) => l.name)).toEqual(expect.arrayContaining(['Vulnbridge', 'VB-MDWSAU027854']));
+    expect(labels.body.map((l: { name: string }) => l.name)).toEqual(
+      expect.arrayContaining(['Vulnbridge', 'VB-MDWSAU027854']),
+    );
   });
 
   it('keeps one assignee on Free', async () => {
@@ -62,7 +80,10 @@ describe('create an issue', () => {
   });
 
   it('silently drops a Guest’s metadata', async () => {
-    const res = await create({ title: 'from a guest', labels: 'Vulnbridge', assignee_ids: [1], due_date: '2030-01-01' }, 'dave');
+    const res = await create(
+      { title: 'from a guest', labels: 'Vulnbridge', assignee_ids: [1], due_date: '2030-01-01' },
+      'dave',
+    );
     expect(res.status).toBe(201);
     expect(res.body.labels).toEqual([]);
     expect(res.body.assignees).toEqual([]);
@@ -82,7 +103,10 @@ describe('create an issue', () => {
   });
 
   it('accepts form-encoded bodies with array parameters', async () => {
-    const res = await api(sb, `${P}/issues`, { token: tok.alice, form: { title: 'form', 'assignee_ids[]': String(sb.store.userByName('carol')!.id), labels: 'a,b' } });
+    const res = await api(sb, `${P}/issues`, {
+      token: tok.alice,
+      form: { title: 'form', 'assignee_ids[]': String(sb.store.userByName('carol')!.id), labels: 'a,b' },
+    });
     expect(res.status).toBe(201);
     expect(res.body.assignees[0].username).toBe('carol');
     expect(res.body.labels).toEqual(['a', 'b']);
@@ -117,7 +141,12 @@ describe('edit an issue', () => {
   it('sets and clears assignees, milestone, due date and confidentiality', async () => {
     const { iid } = (await create({ title: 'meta' })).body;
     const ms = sb.store.data.milestones.find((m) => m.title === 'v1.1')!;
-    const set = await edit(iid, { assignee_ids: [sb.store.userByName('erin')!.id], milestone_id: ms.id, due_date: '2031-12-24', confidential: true });
+    const set = await edit(iid, {
+      assignee_ids: [sb.store.userByName('erin')!.id],
+      milestone_id: ms.id,
+      due_date: '2031-12-24',
+      confidential: true,
+    });
     expect(set.body.assignees.map((a: { username: string }) => a.username)).toEqual(['erin']);
     expect(set.body.milestone).toMatchObject({ id: ms.id, title: 'v1.1', state: 'active' });
     expect(set.body.due_date).toBe('2031-12-24');
@@ -165,7 +194,9 @@ describe('list issues', () => {
     await edit(b.iid, { state_event: 'close' });
     const both = await api(sb, `${P}/issues?labels=Vulnbridge,VB-LIST00000001`, { token: tok.alice });
     expect(both.body.map((i: { iid: number }) => i.iid)).toEqual([a.iid]);
-    const iids = await api(sb, `${P}/issues?iids[]=${a.iid}&iids[]=${b.iid}&order_by=created_at&sort=asc`, { token: tok.alice });
+    const iids = await api(sb, `${P}/issues?iids[]=${a.iid}&iids[]=${b.iid}&order_by=created_at&sort=asc`, {
+      token: tok.alice,
+    });
     expect(iids.body.map((i: { iid: number }) => i.iid)).toEqual([a.iid, b.iid]);
     const closed = await api(sb, `${P}/issues?state=closed&iids[]=${a.iid}&iids[]=${b.iid}`, { token: tok.alice });
     expect(closed.body.map((i: { iid: number }) => i.iid)).toEqual([b.iid]);
@@ -198,15 +229,32 @@ describe('list issues', () => {
 
 describe('labels', () => {
   it('creates a label (201), answers 409 for a duplicate name and validates color and commas', async () => {
-    const res = await api(sb, `${P}/labels`, { token: tok.alice, body: { name: ' Triage ', color: '#FF0000', description: 'to look at' } });
+    const res = await api(sb, `${P}/labels`, {
+      token: tok.alice,
+      body: { name: ' Triage ', color: '#FF0000', description: 'to look at' },
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'Triage', color: '#FF0000', description: 'to look at', text_color: '#FFFFFF', is_project_label: true, subscribed: false, priority: null });
+    expect(res.body).toMatchObject({
+      name: 'Triage',
+      color: '#FF0000',
+      description: 'to look at',
+      text_color: '#FFFFFF',
+      is_project_label: true,
+      subscribed: false,
+      priority: null,
+    });
     const dup = await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'Triage', color: '#00FF00' } });
     expect(dup.status).toBe(409);
     expect(dup.body).toEqual({ message: 'Label already exists' });
-    expect((await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'x' } })).body).toEqual({ error: 'color is missing' });
-    expect((await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'x', color: 'nope' } })).body).toEqual({ message: { color: ['must be a valid color code'] } });
-    expect((await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'a,b', color: 'red' } })).body).toEqual({ message: { title: ['is invalid'] } });
+    expect((await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'x' } })).body).toEqual({
+      error: 'color is missing',
+    });
+    expect((await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'x', color: 'nope' } })).body).toEqual({
+      message: { color: ['must be a valid color code'] },
+    });
+    expect((await api(sb, `${P}/labels`, { token: tok.alice, body: { name: 'a,b', color: 'red' } })).body).toEqual({
+      message: { title: ['is invalid'] },
+    });
     expect((await api(sb, `${P}/labels`, { token: tok.dave, body: { name: 'guest', color: 'red' } })).status).toBe(403);
   });
 

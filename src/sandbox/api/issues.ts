@@ -70,7 +70,18 @@ function listIssues(ctx: Ctx) {
   const project = loadProject(ctx);
   const input = ctx.input;
   const state = oneOf(input, 'state', ['opened', 'closed', 'all'] as const) ?? 'all';
-  const order = oneOf(input, 'order_by', ['created_at', 'updated_at', 'due_date', 'title', 'priority', 'relative_position', 'label_priority', 'milestone_due', 'popularity'] as const) ?? 'created_at';
+  const order =
+    oneOf(input, 'order_by', [
+      'created_at',
+      'updated_at',
+      'due_date',
+      'title',
+      'priority',
+      'relative_position',
+      'label_priority',
+      'milestone_due',
+      'popularity',
+    ] as const) ?? 'created_at';
   const sort = oneOf(input, 'sort', ['asc', 'desc'] as const) ?? 'desc';
   const iids = intArray(input, 'iids');
   const labels = strList(input, 'labels');
@@ -92,13 +103,17 @@ function listIssues(ctx: Ctx) {
   if (iids?.length) items = items.filter((i) => iids.includes(i.iid));
   if (labels?.length) {
     const names = (i: IssueRecord) => i.labelIds.map((id) => store.label(id)?.name);
-    if (labels.length === 1 && labels[0]?.toLowerCase() === 'none') items = items.filter((i) => i.labelIds.length === 0);
-    else if (labels.length === 1 && labels[0]?.toLowerCase() === 'any') items = items.filter((i) => i.labelIds.length > 0);
+    if (labels.length === 1 && labels[0]?.toLowerCase() === 'none')
+      items = items.filter((i) => i.labelIds.length === 0);
+    else if (labels.length === 1 && labels[0]?.toLowerCase() === 'any')
+      items = items.filter((i) => i.labelIds.length > 0);
     else items = items.filter((i) => labels.every((l) => names(i).includes(l)));
   }
   if (search) {
     items = items.filter(
-      (i) => (inFields.includes('title') && i.title.toLowerCase().includes(search)) || (inFields.includes('description') && i.description.toLowerCase().includes(search)),
+      (i) =>
+        (inFields.includes('title') && i.title.toLowerCase().includes(search)) ||
+        (inFields.includes('description') && i.description.toLowerCase().includes(search)),
     );
   }
   if (updatedAfter !== undefined) items = items.filter((i) => i.updatedAt >= updatedAfter);
@@ -108,7 +123,13 @@ function listIssues(ctx: Ctx) {
   if (confidential !== undefined) items = items.filter((i) => i.confidential === confidential);
   if (assigneeId !== undefined) {
     const a = assigneeId.toLowerCase();
-    items = items.filter((i) => (a === 'none' ? i.assigneeIds.length === 0 : a === 'any' ? i.assigneeIds.length > 0 : i.assigneeIds.includes(Number(a))));
+    items = items.filter((i) =>
+      a === 'none'
+        ? i.assigneeIds.length === 0
+        : a === 'any'
+          ? i.assigneeIds.length > 0
+          : i.assigneeIds.includes(Number(a)),
+    );
   }
   if (assigneeUsername?.length) {
     const ids = assigneeUsername.map((u) => store.userByName(u)?.id ?? -1);
@@ -128,12 +149,28 @@ function listIssues(ctx: Ctx) {
   const map = (i: IssueRecord) => {
     const e = issueEntity(store, ctx.rt.url, i, viewer);
     if (!withLabelDetails) return e;
-    const labels = i.labelIds.flatMap((id) => store.label(id) ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const labels = i.labelIds
+      .flatMap((id) => store.label(id) ?? [])
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { ...e, labels: labels.map(labelBasic) };
   };
   const key = (i: IssueRecord): number | string =>
-    order === 'updated_at' ? i.updatedAt * 1e4 + (i.id % 1e4) : order === 'title' ? i.title.toLowerCase() : order === 'due_date' ? (i.dueDate ?? '9999') : i.id;
-  if (isKeyset(ctx)) return keysetPage(ctx, sortBy(items, (i) => i.id, sort), (i) => i.id, sort, map, 'cursor');
+    order === 'updated_at'
+      ? i.updatedAt * 1e4 + (i.id % 1e4)
+      : order === 'title'
+        ? i.title.toLowerCase()
+        : order === 'due_date'
+          ? (i.dueDate ?? '9999')
+          : i.id;
+  if (isKeyset(ctx))
+    return keysetPage(
+      ctx,
+      sortBy(items, (i) => i.id, sort),
+      (i) => i.id,
+      sort,
+      map,
+      'cursor',
+    );
   return paginate(ctx, sortBy(items, key, sort), map);
 }
 

@@ -7,7 +7,31 @@ import { conflict, json, missing, validation } from '../http/reply.ts';
 import type { Ctx, Route } from '../http/router.ts';
 import { currentUser, ensure, loadProject, sortBy } from './common.ts';
 
-const CSS_COLORS = new Set(['red', 'green', 'blue', 'black', 'white', 'orange', 'yellow', 'purple', 'gray', 'grey', 'pink', 'brown', 'cyan', 'magenta', 'navy', 'teal', 'olive', 'maroon', 'lime', 'silver', 'gold', 'indigo', 'violet']);
+const CSS_COLORS = new Set([
+  'red',
+  'green',
+  'blue',
+  'black',
+  'white',
+  'orange',
+  'yellow',
+  'purple',
+  'gray',
+  'grey',
+  'pink',
+  'brown',
+  'cyan',
+  'magenta',
+  'navy',
+  'teal',
+  'olive',
+  'maroon',
+  'lime',
+  'silver',
+  'gold',
+  'indigo',
+  'violet',
+]);
 
 function listLabels(ctx: Ctx) {
   const store = ctx.rt.store;
@@ -17,16 +41,19 @@ function listLabels(ctx: Ctx) {
   let labels = store.projectLabels(project.id);
   if (search) labels = labels.filter((l) => l.name.toLowerCase().includes(search));
   const issues = store.projectIssues(project.id);
-  return paginate(ctx, sortBy(labels, (l) => l.name.toLowerCase(), 'asc'), (l) =>
-    labelEntity(
-      l,
-      withCounts
-        ? {
-            open: issues.filter((i) => i.state === 'opened' && i.labelIds.includes(l.id)).length,
-            closed: issues.filter((i) => i.state === 'closed' && i.labelIds.includes(l.id)).length,
-          }
-        : undefined,
-    ),
+  return paginate(
+    ctx,
+    sortBy(labels, (l) => l.name.toLowerCase(), 'asc'),
+    (l) =>
+      labelEntity(
+        l,
+        withCounts
+          ? {
+              open: issues.filter((i) => i.state === 'opened' && i.labelIds.includes(l.id)).length,
+              closed: issues.filter((i) => i.state === 'closed' && i.labelIds.includes(l.id)).length,
+            }
+          : undefined,
+      ),
   );
 }
 
@@ -39,7 +66,8 @@ function createLabel(ctx: Ctx) {
   if (color === undefined || color === '') throw missing('color');
   ensure(canAdminLabels(store, user, project));
   const errors: Record<string, string[]> = {};
-  if (!/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(color) && !CSS_COLORS.has(color.toLowerCase())) errors.color = ['must be a valid color code'];
+  if (!/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(color) && !CSS_COLORS.has(color.toLowerCase()))
+    errors.color = ['must be a valid color code'];
   if (name.includes(',')) errors.title = ['is invalid'];
   if (name.length > 255) errors.title = ['is too long (maximum is 255 characters)'];
   if (Object.keys(errors).length > 0) throw validation(errors);
@@ -69,7 +97,11 @@ function listMilestones(ctx: Ctx) {
   if (search) items = items.filter((m) => m.title.toLowerCase().includes(search));
   if (title) items = items.filter((m) => m.title === title);
   const path = store.projectFullPath(project);
-  return paginate(ctx, sortBy(items, (m) => m.id, 'desc'), (m) => milestone(ctx.rt.url, path, m));
+  return paginate(
+    ctx,
+    sortBy(items, (m) => m.id, 'desc'),
+    (m) => milestone(ctx.rt.url, path, m),
+  );
 }
 
 function listMembers(ctx: Ctx, inherited: boolean) {
@@ -81,7 +113,9 @@ function listMembers(ctx: Ctx, inherited: boolean) {
     const level = inherited ? store.projectAccess(u.id, project) : (direct?.accessLevel ?? 0);
     return level > 0 ? [{ u, level, direct }] : [];
   });
-  const filtered = query ? rows.filter((r) => r.u.username.includes(query) || r.u.name.toLowerCase().includes(query)) : rows;
+  const filtered = query
+    ? rows.filter((r) => r.u.username.includes(query) || r.u.name.toLowerCase().includes(query))
+    : rows;
   return paginate(ctx, filtered, (r) => member(ctx.rt.url, r.u, r.level, r.direct));
 }
 
@@ -89,6 +123,16 @@ export const labelMemberRoutes: Route[] = [
   { method: 'GET', pattern: '/api/v4/projects/:id/labels', auth: 'optional', handler: listLabels },
   { method: 'POST', pattern: '/api/v4/projects/:id/labels', auth: 'write', handler: createLabel },
   { method: 'GET', pattern: '/api/v4/projects/:id/milestones', auth: 'optional', handler: listMilestones },
-  { method: 'GET', pattern: '/api/v4/projects/:id/members', auth: 'optional', handler: (ctx) => listMembers(ctx, false) },
-  { method: 'GET', pattern: '/api/v4/projects/:id/members/all', auth: 'optional', handler: (ctx) => listMembers(ctx, true) },
+  {
+    method: 'GET',
+    pattern: '/api/v4/projects/:id/members',
+    auth: 'optional',
+    handler: (ctx) => listMembers(ctx, false),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v4/projects/:id/members/all',
+    auth: 'optional',
+    handler: (ctx) => listMembers(ctx, true),
+  },
 ];

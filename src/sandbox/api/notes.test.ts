@@ -24,9 +24,37 @@ describe('issue notes', () => {
     expect(res.status).toBe(201);
     const n = res.body;
     expect(Object.keys(n).sort()).toEqual(
-      ['attachment', 'author', 'body', 'commands_changes', 'confidential', 'created_at', 'id', 'imported', 'imported_from', 'internal', 'noteable_id', 'noteable_iid', 'noteable_type', 'project_id', 'resolvable', 'system', 'type', 'updated_at'].sort(),
+      [
+        'attachment',
+        'author',
+        'body',
+        'commands_changes',
+        'confidential',
+        'created_at',
+        'id',
+        'imported',
+        'imported_from',
+        'internal',
+        'noteable_id',
+        'noteable_iid',
+        'noteable_type',
+        'project_id',
+        'resolvable',
+        'system',
+        'type',
+        'updated_at',
+      ].sort(),
     );
-    expect(n).toMatchObject({ body: 'Looks real.', system: false, noteable_type: 'Issue', noteable_iid: iid, internal: false, confidential: false, type: null, resolvable: false });
+    expect(n).toMatchObject({
+      body: 'Looks real.',
+      system: false,
+      noteable_type: 'Issue',
+      noteable_iid: iid,
+      internal: false,
+      confidential: false,
+      type: null,
+      resolvable: false,
+    });
     expect(n.author.username).toBe('bob');
     const after = (await api(sb, `${P}/issues/${iid}`, { token: tok.alice })).body;
     expect(after.updated_at > before).toBe(true);
@@ -77,7 +105,11 @@ describe('issue notes', () => {
 
   it('writes system notes for assignment and title changes', async () => {
     const bob = sb.store.userByName('bob')!;
-    await api(sb, `${P}/issues/${iid}`, { token: tok.alice, method: 'PUT', body: { assignee_ids: [bob.id], title: 'renamed' } });
+    await api(sb, `${P}/issues/${iid}`, {
+      token: tok.alice,
+      method: 'PUT',
+      body: { assignee_ids: [bob.id], title: 'renamed' },
+    });
     const notes = await api(sb, `${N()}?per_page=100`, { token: tok.alice });
     const system = notes.body.filter((n: { system: boolean }) => n.system).map((n: { body: string }) => n.body);
     expect(system).toContain('assigned to @bob');

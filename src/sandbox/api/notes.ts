@@ -25,7 +25,8 @@ function list(ctx: Ctx) {
   const sort = oneOf(ctx.input, 'sort', ['asc', 'desc'] as const) ?? 'desc';
   const order = oneOf(ctx.input, 'order_by', ['created_at', 'updated_at'] as const) ?? 'created_at';
   const notes = store.issueNotes(issue.id).filter((n) => canReadNote(store, ctx.user, n, project));
-  const key = (n: { createdAt: number; updatedAt: number; id: number }) => (order === 'updated_at' ? n.updatedAt : n.createdAt) * 1e6 + n.id;
+  const key = (n: { createdAt: number; updatedAt: number; id: number }) =>
+    (order === 'updated_at' ? n.updatedAt : n.createdAt) * 1e6 + n.id;
   return paginate(ctx, sortBy(notes, key, sort), (n) => noteEntity(store, ctx.rt.url, n));
 }
 

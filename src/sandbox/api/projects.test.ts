@@ -20,8 +20,25 @@ describe('GET /user', () => {
     const res = await api(sb, '/user', { token: alice });
     expect(res.status).toBe(200);
     const u = res.body;
-    expect(u).toMatchObject({ id: 1, username: 'alice', name: 'Alice Appsec', state: 'active', locked: false, email: 'alice@example.com', bot: false });
-    for (const key of ['avatar_url', 'web_url', 'created_at', 'public_email', 'two_factor_enabled', 'identities', 'can_create_group', 'projects_limit']) {
+    expect(u).toMatchObject({
+      id: 1,
+      username: 'alice',
+      name: 'Alice Appsec',
+      state: 'active',
+      locked: false,
+      email: 'alice@example.com',
+      bot: false,
+    });
+    for (const key of [
+      'avatar_url',
+      'web_url',
+      'created_at',
+      'public_email',
+      'two_factor_enabled',
+      'identities',
+      'can_create_group',
+      'projects_limit',
+    ]) {
       expect(u).toHaveProperty(key);
     }
     expect(u.web_url).toBe(`${sb.url}/alice`);
@@ -61,7 +78,8 @@ describe('GET /projects', () => {
   });
 
   it('filters by min_access_level', async () => {
-    const count = async (lvl: number) => (await api(sb, `/projects?min_access_level=${lvl}&per_page=1`, { token: alice })).headers.get('x-total');
+    const count = async (lvl: number) =>
+      (await api(sb, `/projects?min_access_level=${lvl}&per_page=1`, { token: alice })).headers.get('x-total');
     expect(await count(10)).toBe('244');
     expect(await count(20)).toBe('242');
     expect(await count(30)).toBe('241');
@@ -74,7 +92,27 @@ describe('GET /projects', () => {
     expect(res.body).toHaveLength(1);
     const p = res.body[0];
     expect(Object.keys(p).sort()).toEqual(
-      ['avatar_url', 'created_at', 'default_branch', 'description', 'forks_count', 'http_url_to_repo', 'id', 'last_activity_at', 'name', 'name_with_namespace', 'namespace', 'path', 'path_with_namespace', 'readme_url', 'ssh_url_to_repo', 'star_count', 'tag_list', 'topics', 'web_url'].sort(),
+      [
+        'avatar_url',
+        'created_at',
+        'default_branch',
+        'description',
+        'forks_count',
+        'http_url_to_repo',
+        'id',
+        'last_activity_at',
+        'name',
+        'name_with_namespace',
+        'namespace',
+        'path',
+        'path_with_namespace',
+        'readme_url',
+        'ssh_url_to_repo',
+        'star_count',
+        'tag_list',
+        'topics',
+        'web_url',
+      ].sort(),
     );
     expect(p).toMatchObject({
       name: 'Juice Shop',
@@ -83,7 +121,12 @@ describe('GET /projects', () => {
       name_with_namespace: 'ACME / Platform / Security / Juice Shop',
       web_url: `${sb.url}/acme/platform/security/juice-shop`,
     });
-    expect(p.namespace).toMatchObject({ name: 'Security', path: 'security', kind: 'group', full_path: 'acme/platform/security' });
+    expect(p.namespace).toMatchObject({
+      name: 'Security',
+      path: 'security',
+      kind: 'group',
+      full_path: 'acme/platform/security',
+    });
   });
 
   it('returns the full shape with permissions by default', async () => {
@@ -105,7 +148,8 @@ describe('GET /projects', () => {
   });
 
   it('follows keyset pagination through Link rel="next" only', async () => {
-    let url: string | null = `${sb.url}/api/v4/projects?membership=true&pagination=keyset&order_by=id&sort=asc&per_page=100`;
+    let url: string | null =
+      `${sb.url}/api/v4/projects?membership=true&pagination=keyset&order_by=id&sort=asc&per_page=100`;
     const seen: number[] = [];
     let pages = 0;
     while (url) {
@@ -160,15 +204,30 @@ describe('groups', () => {
   it('lists member groups, all_available, min_access_level and search', async () => {
     const mine = await api(sb, '/groups?per_page=100', { token: alice });
     const paths = mine.body.map((g: { full_path: string }) => g.full_path).sort();
-    expect(paths).toEqual(['acme', 'acme/platform', 'acme/platform/security', 'acme/platform/security/appsec', 'acme/web']);
+    expect(paths).toEqual([
+      'acme',
+      'acme/platform',
+      'acme/platform/security',
+      'acme/platform/security/appsec',
+      'acme/web',
+    ]);
     const owner = await api(sb, '/groups?min_access_level=50', { token: alice });
-    expect(owner.body.map((g: { full_path: string }) => g.full_path).sort()).toEqual(['acme/platform/security', 'acme/platform/security/appsec']);
+    expect(owner.body.map((g: { full_path: string }) => g.full_path).sort()).toEqual([
+      'acme/platform/security',
+      'acme/platform/security/appsec',
+    ]);
     const all = await api(sb, '/groups?all_available=true&per_page=100', { token: alice });
     expect(all.body.map((g: { full_path: string }) => g.full_path)).toContain('opensource');
     const search = await api(sb, '/groups?search=sec', { token: alice });
     expect(search.body.map((g: { name: string }) => g.name).sort()).toEqual(['AppSec', 'Security']);
     const g = search.body.find((x: { name: string }) => x.name === 'Security');
-    expect(g).toMatchObject({ path: 'security', full_path: 'acme/platform/security', full_name: 'acme / platform / security', visibility: 'private', web_url: `${sb.url}/groups/acme/platform/security` });
+    expect(g).toMatchObject({
+      path: 'security',
+      full_path: 'acme/platform/security',
+      full_name: 'acme / platform / security',
+      visibility: 'private',
+      web_url: `${sb.url}/groups/acme/platform/security`,
+    });
     expect(typeof g.parent_id).toBe('number');
   });
 
@@ -176,7 +235,12 @@ describe('groups', () => {
     const subs = await api(sb, '/groups/acme/subgroups', { token: alice });
     expect(subs.body.map((g: { path: string }) => g.path).sort()).toEqual(['platform', 'web']);
     const desc = await api(sb, `/groups/${enc('acme')}/descendant_groups`, { token: alice });
-    expect(desc.body.map((g: { full_path: string }) => g.full_path).sort()).toEqual(['acme/platform', 'acme/platform/security', 'acme/platform/security/appsec', 'acme/web']);
+    expect(desc.body.map((g: { full_path: string }) => g.full_path).sort()).toEqual([
+      'acme/platform',
+      'acme/platform/security',
+      'acme/platform/security/appsec',
+      'acme/web',
+    ]);
     const direct = await api(sb, '/groups/acme/projects?per_page=1', { token: alice });
     expect(direct.headers.get('x-total')).toBe('70');
     const deep = await api(sb, '/groups/acme/projects?include_subgroups=true&per_page=1', { token: alice });
@@ -198,7 +262,9 @@ describe('members and milestones', () => {
   it('lists direct and inherited members with access levels', async () => {
     const p = `/projects/${enc('globex/beta')}`;
     const direct = await api(sb, `${p}/members`, { token: alice });
-    expect(direct.body.map((m: { username: string; access_level: number }) => [m.username, m.access_level])).toEqual([['alice', 15]]);
+    expect(direct.body.map((m: { username: string; access_level: number }) => [m.username, m.access_level])).toEqual([
+      ['alice', 15],
+    ]);
     const all = await api(sb, `${p}/members/all`, { token: alice });
     expect(all.body.map((m: { username: string; access_level: number }) => [m.username, m.access_level])).toEqual([
       ['alice', 15],
@@ -210,6 +276,21 @@ describe('members and milestones', () => {
   it('lists milestones with the documented fields', async () => {
     const res = await api(sb, `/projects/${enc('acme/platform/security/juice-shop')}/milestones`, { token: alice });
     expect(res.body.map((m: { title: string }) => m.title).sort()).toEqual(['v1.0', 'v1.1']);
-    expect(Object.keys(res.body[0]).sort()).toEqual(['created_at', 'description', 'due_date', 'expired', 'id', 'iid', 'project_id', 'start_date', 'state', 'title', 'updated_at', 'web_url'].sort());
+    expect(Object.keys(res.body[0]).sort()).toEqual(
+      [
+        'created_at',
+        'description',
+        'due_date',
+        'expired',
+        'id',
+        'iid',
+        'project_id',
+        'start_date',
+        'state',
+        'title',
+        'updated_at',
+        'web_url',
+      ].sort(),
+    );
   });
 });

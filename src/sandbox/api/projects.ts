@@ -10,7 +10,16 @@ import type { Ctx, Route } from '../http/router.ts';
 import type { ProjectRecord } from '../state/types.ts';
 import { currentUser, loadProject, sortBy } from './common.ts';
 
-const ORDERS = ['id', 'name', 'path', 'created_at', 'updated_at', 'last_activity_at', 'similarity', 'star_count'] as const;
+const ORDERS = [
+  'id',
+  'name',
+  'path',
+  'created_at',
+  'updated_at',
+  'last_activity_at',
+  'similarity',
+  'star_count',
+] as const;
 
 function projectKey(ctx: Ctx, order: string) {
   const store = ctx.rt.store;
@@ -51,12 +60,20 @@ function listProjects(ctx: Ctx, candidates: ProjectRecord[]) {
         (searchNamespaces && store.projectFullPath(p).toLowerCase().includes(search)),
     );
   }
-  const map = (p: ProjectRecord) => (simple && user ? projectSimple(store, ctx.rt.url, p) : projectFull(store, ctx.rt.url, p, user));
+  const map = (p: ProjectRecord) =>
+    simple && user ? projectSimple(store, ctx.rt.url, p) : projectFull(store, ctx.rt.url, p, user);
   if (isKeyset(ctx)) {
     if (order !== 'id') {
       throw new HttpError(json(405, { error: 'Keyset pagination is not yet available for this type of request' }));
     }
-    return keysetPage(ctx, sortBy(items, (p) => p.id, sort), (p) => p.id, sort, map, 'id_after');
+    return keysetPage(
+      ctx,
+      sortBy(items, (p) => p.id, sort),
+      (p) => p.id,
+      sort,
+      map,
+      'id_after',
+    );
   }
   return paginate(ctx, sortBy(items, projectKey(ctx, order), sort), map);
 }
@@ -70,7 +87,10 @@ function listUsers(ctx: Ctx) {
   const search = str(ctx.input, 'search')?.toLowerCase();
   let users = ctx.rt.store.data.users;
   if (username) users = users.filter((u) => u.username.toLowerCase() === username.toLowerCase());
-  if (search) users = users.filter((u) => u.username.includes(search) || u.name.toLowerCase().includes(search) || u.email === search);
+  if (search)
+    users = users.filter(
+      (u) => u.username.includes(search) || u.name.toLowerCase().includes(search) || u.email === search,
+    );
   return paginate(ctx, users, (u) => userBasic(ctx.rt.url, u));
 }
 
@@ -97,19 +117,26 @@ function listTodos(ctx: Ctx) {
   const user = currentUser(ctx);
   const store = ctx.rt.store;
   const state = str(ctx.input, 'state') ?? 'pending';
-  const todos = store.data.todos.filter((t) => t.userId === user.id && (state === 'all' || t.state === state)).reverse();
+  const todos = store.data.todos
+    .filter((t) => t.userId === user.id && (state === 'all' || t.state === state))
+    .reverse();
   return paginate(ctx, todos, (t) => {
     const issue = store.issueById(t.issueId);
     const project = store.project(t.projectId);
     const author = store.user(t.authorId);
     return {
       id: t.id,
-      project: project ? { id: project.id, name: project.name, path_with_namespace: store.projectFullPath(project) } : null,
+      project: project
+        ? { id: project.id, name: project.name, path_with_namespace: store.projectFullPath(project) }
+        : null,
       author: author ? userBasic(ctx.rt.url, author) : null,
       action_name: t.actionName,
       target_type: 'Issue',
       target: issue ? issueEntity(store, ctx.rt.url, issue, user.id) : null,
-      target_url: issue && project ? `${ctx.rt.url}/${store.projectFullPath(project)}/-/issues/${issue.iid}${t.noteId ? `#note_${t.noteId}` : ''}` : null,
+      target_url:
+        issue && project
+          ? `${ctx.rt.url}/${store.projectFullPath(project)}/-/issues/${issue.iid}${t.noteId ? `#note_${t.noteId}` : ''}`
+          : null,
       body: t.body,
       state: t.state,
       created_at: iso(t.createdAt),
@@ -123,12 +150,24 @@ export const projectRoutes: Route[] = [
   { method: 'GET', pattern: '/api/v4/users', auth: 'optional', handler: listUsers },
   { method: 'GET', pattern: '/api/v4/users/:user_id', auth: 'optional', handler: getUserById },
   { method: 'GET', pattern: '/api/v4/todos', auth: 'read', handler: listTodos },
-  { method: 'GET', pattern: '/api/v4/projects', auth: 'optional', limit: 'projects_api', handler: (ctx) => listProjects(ctx, ctx.rt.store.data.projects) },
+  {
+    method: 'GET',
+    pattern: '/api/v4/projects',
+    auth: 'optional',
+    limit: 'projects_api',
+    handler: (ctx) => listProjects(ctx, ctx.rt.store.data.projects),
+  },
   {
     method: 'GET',
     pattern: '/api/v4/projects/:id',
     auth: 'optional',
     handler: (ctx) => json(200, projectFull(ctx.rt.store, ctx.rt.url, loadProject(ctx), ctx.user)),
   },
-  { method: 'GET', pattern: '/api/v4/groups/:id/projects', auth: 'optional', limit: 'group_projects_api', handler: groupProjects },
+  {
+    method: 'GET',
+    pattern: '/api/v4/groups/:id/projects',
+    auth: 'optional',
+    limit: 'group_projects_api',
+    handler: groupProjects,
+  },
 ];

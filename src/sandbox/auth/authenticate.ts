@@ -16,9 +16,13 @@ export interface TokenOwner {
 
 function invalidToken(description: string): HttpError {
   return new HttpError(
-    json(401, { error: 'invalid_token', error_description: description }, {
-      'www-authenticate': `Bearer realm="Protected by OAuth 2.0", error="invalid_token", error_description="${description}"`,
-    }),
+    json(
+      401,
+      { error: 'invalid_token', error_description: description },
+      {
+        'www-authenticate': `Bearer realm="Protected by OAuth 2.0", error="invalid_token", error_description="${description}"`,
+      },
+    ),
   );
 }
 
@@ -58,9 +62,13 @@ export function presentedToken(ctx: Pick<Ctx, 'headers' | 'input'>): string | nu
 
 function insufficientScope(scope: string): HttpError {
   return new HttpError(
-    json(403, { error: 'insufficient_scope', error_description: INSUFFICIENT, scope }, {
-      'www-authenticate': `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="${INSUFFICIENT}", scope="${scope}"`,
-    }),
+    json(
+      403,
+      { error: 'insufficient_scope', error_description: INSUFFICIENT, scope },
+      {
+        'www-authenticate': `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="${INSUFFICIENT}", scope="${scope}"`,
+      },
+    ),
   );
 }
 
@@ -79,7 +87,8 @@ export function authenticate(ctx: Ctx, need: AuthNeed): void {
   if (need === 'write' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) {
     if (!s.includes('api')) throw insufficientScope('api');
   } else if (need === 'user') {
-    if (!s.some((x) => x === 'api' || x === 'read_api' || x === 'read_user')) throw insufficientScope('api read_api read_user');
+    if (!s.some((x) => x === 'api' || x === 'read_api' || x === 'read_user'))
+      throw insufficientScope('api read_api read_user');
   } else if (!s.some((x) => x === 'api' || x === 'read_api')) {
     throw insufficientScope('api read_api');
   }

@@ -23,7 +23,8 @@ export function canReadGroup(store: Store, user: UserRecord | null, group: Group
   if (store.groupAccess(user.id, group.id) >= AccessLevel.guest) return true;
   // A member of a descendant group or project can see the ancestors.
   const below = new Set([group.id, ...store.descendantGroups(group.id).map((g) => g.id)]);
-  if (store.data.members.some((m) => m.userId === user.id && m.sourceType === 'group' && below.has(m.sourceId))) return true;
+  if (store.data.members.some((m) => m.userId === user.id && m.sourceType === 'group' && below.has(m.sourceId)))
+    return true;
   return store.data.members.some((m) => {
     if (m.userId !== user.id || m.sourceType !== 'project') return false;
     const p = store.project(m.sourceId);
@@ -36,7 +37,12 @@ export function canSetMetadata(store: Store, user: UserRecord, project: ProjectR
   return accessLevel(store, user, project) >= AccessLevel.planner;
 }
 
-export function canReadIssue(store: Store, user: UserRecord | null, issue: IssueRecord, project: ProjectRecord): boolean {
+export function canReadIssue(
+  store: Store,
+  user: UserRecord | null,
+  issue: IssueRecord,
+  project: ProjectRecord,
+): boolean {
   if (!canReadProject(store, user, project)) return false;
   if (!issue.confidential) return true;
   if (!user) return false;

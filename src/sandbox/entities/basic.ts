@@ -115,7 +115,14 @@ export function groupFullName(store: Store, g: GroupRecord): string {
 
 /** LabelBasic (issues with with_labels_details=true). */
 export function labelBasic(l: LabelRecord) {
-  return { id: l.id, name: l.name, description: l.description, description_html: l.description ?? '', text_color: textColor(l.color), color: l.color };
+  return {
+    id: l.id,
+    name: l.name,
+    description: l.description,
+    description_html: l.description ?? '',
+    text_color: textColor(l.color),
+    color: l.color,
+  };
 }
 
 /** Label entity of GET/POST /projects/:id/labels. */

@@ -74,7 +74,12 @@ export function issueEntity(store: Store, base: string, issue: IssueRecord, view
   };
 }
 
-export function noteEntity(store: Store, base: string, note: NoteRecord, commandsChanges: Record<string, unknown> = {}) {
+export function noteEntity(
+  store: Store,
+  base: string,
+  note: NoteRecord,
+  commandsChanges: Record<string, unknown> = {},
+) {
   const author = store.user(note.authorId);
   const issue = store.issueById(note.issueId);
   return {

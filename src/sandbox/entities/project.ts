@@ -100,7 +100,9 @@ export function projectFull(store: Store, base: string, p: ProjectRecord, viewer
     creator_id: p.ownerUserId ?? 1,
     import_status: 'none',
     open_issues_count: openIssues,
-    description_html: p.description ? `<p data-sourcepos="1:1-1:${p.description.length}" dir="auto">${p.description}</p>` : '',
+    description_html: p.description
+      ? `<p data-sourcepos="1:1-1:${p.description.length}" dir="auto">${p.description}</p>`
+      : '',
     updated_at: iso(p.lastActivityAt),
     public_jobs: true,
     shared_with_groups: [],

@@ -5,7 +5,11 @@ import { Faults, parseFaultSpec } from './faults.ts';
 
 describe('fault spec', () => {
   it('parses kinds, probabilities and options', () => {
-    expect(parseFaultSpec('latency=200, error=0.1:status=503, 429=1:times=5:form=application, lost=1:method=post:path=/issues:times=1, reset=0.05, timeout=0.01')).toEqual([
+    expect(
+      parseFaultSpec(
+        'latency=200, error=0.1:status=503, 429=1:times=5:form=application, lost=1:method=post:path=/issues:times=1, reset=0.05, timeout=0.01',
+      ),
+    ).toEqual([
       { kind: 'latency', ms: 200 },
       { kind: 'error', probability: 0.1, status: 503 },
       { kind: 'rate_limit', probability: 1, times: 5, form: 'application' },
@@ -57,7 +61,9 @@ describe('faults over HTTP', () => {
 
   it('can lose the response as a connection reset after applying', async () => {
     sb.admin.setFaults([{ kind: 'lost', status: 0, method: 'POST', times: 1 }]);
-    await expect(api(sb, `${P}/issues`, { token, body: { title: 'reset after apply', labels: 'VB-LOST00000002' } })).rejects.toThrow();
+    await expect(
+      api(sb, `${P}/issues`, { token, body: { title: 'reset after apply', labels: 'VB-LOST00000002' } }),
+    ).rejects.toThrow();
     expect((await api(sb, `${P}/issues?labels=VB-LOST00000002`, { token })).body).toHaveLength(1);
   });
 
@@ -65,7 +71,9 @@ describe('faults over HTTP', () => {
     sb.admin.setFaults('error=1:status=503:times=1,reset=1:times=1');
     const err = await api(sb, `${P}/issues`, { token, body: { title: 'not applied', labels: 'VB-NOPE00000001' } });
     expect(err.status).toBe(503);
-    await expect(api(sb, `${P}/issues`, { token, body: { title: 'not applied', labels: 'VB-NOPE00000001' } })).rejects.toThrow();
+    await expect(
+      api(sb, `${P}/issues`, { token, body: { title: 'not applied', labels: 'VB-NOPE00000001' } }),
+    ).rejects.toThrow();
     expect((await api(sb, `${P}/issues?labels=VB-NOPE00000001`, { token })).body).toEqual([]);
   });
 
@@ -89,7 +97,9 @@ describe('faults over HTTP', () => {
   it('holds a request without answering (timeout) until the client gives up', async () => {
     sb.admin.setFaults('timeout=1:times=1');
     const started = Date.now();
-    await expect(fetch(`${sb.apiUrl}/user`, { headers: { 'PRIVATE-TOKEN': token }, signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    await expect(
+      fetch(`${sb.apiUrl}/user`, { headers: { 'PRIVATE-TOKEN': token }, signal: AbortSignal.timeout(300) }),
+    ).rejects.toThrow();
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect((await api(sb, '/user', { token })).status).toBe(200);
   });
@@ -136,11 +146,14 @@ describe('rate-limit profiles', () => {
       // Align to the start of a window so the 61 requests share one.
       sb.admin.advanceClock(60_000 - (sb.store.now() % 60_000) + 10);
       const statuses: number[] = [];
-      for (let i = 0; i < 61; i += 1) statuses.push((await api(sb, `${P}/issues/1/notes`, { token, body: { body: `n${i}` } })).status);
+      for (let i = 0; i < 61; i += 1)
+        statuses.push((await api(sb, `${P}/issues/1/notes`, { token, body: { body: `n${i}` } })).status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(60);
       const last = await api(sb, `${P}/issues/1/notes`, { token, body: { body: 'again' } });
       expect(last.status).toBe(429);
-      expect(last.body).toEqual({ message: { error: 'This endpoint has been requested too many times. Try again later.' } });
+      expect(last.body).toEqual({
+        message: { error: 'This endpoint has been requested too many times. Try again later.' },
+      });
       expect(last.headers.get('retry-after')).toBeNull();
       sb.admin.advanceClock(60_000);
       expect((await api(sb, `${P}/issues/1/notes`, { token, body: { body: 'next minute' } })).status).toBe(201);
@@ -192,7 +205,9 @@ describe('rate-limit profiles', () => {
     try {
       const res = await api(sb, '/user', { token: sb.users[0]!.token });
       expect(res.headers.get('ratelimit-limit')).toBeNull();
-      expect((await api(sb, '/-/sandbox/rate-limits', { method: 'PUT', body: { profile: 'gitlab.com' } })).status).toBe(200);
+      expect((await api(sb, '/-/sandbox/rate-limits', { method: 'PUT', body: { profile: 'gitlab.com' } })).status).toBe(
+        200,
+      );
       expect((await api(sb, '/user', { token: sb.users[0]!.token })).headers.get('ratelimit-limit')).toBe('2000');
     } finally {
       await sb.close();

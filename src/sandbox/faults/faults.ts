@@ -50,7 +50,10 @@ const KINDS: Record<string, FaultKind> = {
 
 export function parseFaultSpec(spec: string): FaultRule[] {
   const rules: FaultRule[] = [];
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [head, ...opts] = part.split(':');
     const [k, v] = (head ?? '').split('=');
     const kind = KINDS[(k ?? '').trim().toLowerCase()];

@@ -9,7 +9,7 @@ function ctx(input: Record<string, unknown>): Ctx {
 describe('offset pagination', () => {
   it('links first/prev/next/last, keeping the other query parameters', () => {
     const items = Array.from({ length: 45 }, (_, i) => i);
-    const reply = paginate(ctx({ page: '2', per_page: '20', labels: 'a,b', 'iids': ['1', '2'] }), items, (i) => i);
+    const reply = paginate(ctx({ page: '2', per_page: '20', labels: 'a,b', iids: ['1', '2'] }), items, (i) => i);
     const h = reply.headers as Record<string, string>;
     expect(reply.body).toEqual(items.slice(20, 40));
     expect(h['x-page']).toBe('2');
@@ -17,7 +17,9 @@ describe('offset pagination', () => {
     expect(h['x-next-page']).toBe('3');
     expect(h['x-total']).toBe('45');
     expect(h['x-total-pages']).toBe('3');
-    expect(h.link).toContain('<http://gl.test/api/v4/projects/1/issues?labels=a%2Cb&iids%5B%5D=1&iids%5B%5D=2&page=3&per_page=20>; rel="next"');
+    expect(h.link).toContain(
+      '<http://gl.test/api/v4/projects/1/issues?labels=a%2Cb&iids%5B%5D=1&iids%5B%5D=2&page=3&per_page=20>; rel="next"',
+    );
     expect(h.link).toContain('rel="prev"');
     expect(h.link).toContain('rel="first"');
     expect(h.link).toContain('page=3&per_page=20>; rel="last"');

@@ -24,7 +24,11 @@ export function json(status: number, body: unknown, headers?: Record<string, str
 }
 
 export function redirect(location: string, headers: Record<string, string | string[]> = {}): Reply {
-  return { status: 302, headers: { ...headers, location }, html: `<html><body>You are being <a href="${location}">redirected</a>.</body></html>` };
+  return {
+    status: 302,
+    headers: { ...headers, location },
+    html: `<html><body>You are being <a href="${location}">redirected</a>.</body></html>`,
+  };
 }
 
 /** `{"message":"404 Project Not Found"}` */
@@ -42,7 +46,10 @@ export function unauthorized(): HttpError {
 
 /** Grape's missing-parameter form: `{"error":"title is missing"}` */
 export function missing(...params: string[]): HttpError {
-  const text = params.length === 1 ? `${params[0]} is missing` : `${params.join(', ')} are missing, at least one parameter must be provided`;
+  const text =
+    params.length === 1
+      ? `${params[0]} is missing`
+      : `${params.join(', ')} are missing, at least one parameter must be provided`;
   return new HttpError(json(400, { error: text }));
 }
 

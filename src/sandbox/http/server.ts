@@ -13,10 +13,18 @@ import type { Ctx, Route, Router } from './router.ts';
 const MAX_BODY = 30 * 1024 * 1024;
 
 function proxyPage(status: number): Reply {
-  const names: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+  const names: Record<number, string> = {
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+  };
   if (status === 500) return json(500, { message: '500 Internal Server Error' });
   const name = names[status] ?? 'Error';
-  return { status, html: `<html><head><title>${status} ${name}</title></head><body><center><h1>${status} ${name}</h1></center><hr><center>nginx</center></body></html>` };
+  return {
+    status,
+    html: `<html><head><title>${status} ${name}</title></head><body><center><h1>${status} ${name}</h1></center><hr><center>nginx</center></body></html>`,
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -133,10 +141,14 @@ export class RequestPipeline {
       const input = { ...parseQuery(url.searchParams), ...parseBody(req, raw) };
       const matched = this.router.match(method, path);
       // Page routes (`/*project/...`) never answer for API paths.
-      const found = isApi && 'route' in matched && !matched.route.pattern.startsWith('/api/') ? { allowed: false } : matched;
+      const found =
+        isApi && 'route' in matched && !matched.route.pattern.startsWith('/api/') ? { allowed: false } : matched;
       if (!('route' in found)) {
         if (found.allowed) reply = json(405, { error: '405 Not Allowed' });
-        else reply = isApi ? json(404, { error: '404 Not Found' }) : { status: 404, html: '<h1>404</h1><p>Page not found</p>' };
+        else
+          reply = isApi
+            ? json(404, { error: '404 Not Found' })
+            : { status: 404, html: '<h1>404</h1><p>Page not found</p>' };
       } else {
         const ctx: Ctx = {
           rt,

@@ -34,12 +34,18 @@ const PROFILES: Record<RateLimitProfile, ProfileLimits> = {
     },
   },
   // Self-managed: user and IP throttles are off by default; issue and note creation 300/min.
-  'self-managed': { authenticatedApi: null, unauthenticated: null, app: { issues_create: [300, MIN], notes_create: [300, MIN] } },
+  'self-managed': {
+    authenticatedApi: null,
+    unauthenticated: null,
+    app: { issues_create: [300, MIN], notes_create: [300, MIN] },
+  },
   off: { authenticatedApi: null, unauthenticated: null, app: {} },
 };
 
 const WINDOW_MS = 60_000;
-export const APP_LIMIT_BODY = { message: { error: 'This endpoint has been requested too many times. Try again later.' } };
+export const APP_LIMIT_BODY = {
+  message: { error: 'This endpoint has been requested too many times. Try again later.' },
+};
 
 export class RateLimiter {
   profile: RateLimitProfile;
@@ -91,7 +97,11 @@ export class RateLimiter {
     const reject: Reply = {
       status: 429,
       text: 'Retry later\n',
-      headers: { ...headers, 'ratelimit-resettime': new Date(resetAt).toUTCString(), 'retry-after': String(resetSeconds) },
+      headers: {
+        ...headers,
+        'ratelimit-resettime': new Date(resetAt).toUTCString(),
+        'retry-after': String(resetSeconds),
+      },
     };
     return { headers, reject };
   }

@@ -20,10 +20,19 @@ interface PreAuth {
 }
 
 function errorPage(ctx: Ctx, error: string, description: string): Reply {
-  return page('An error has occurred', `<p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description)}</p>`, sessionUser(ctx), 400);
+  return page(
+    'An error has occurred',
+    `<p><strong>${escapeHtml(error)}</strong></p><p>${escapeHtml(description)}</p>`,
+    sessionUser(ctx),
+    400,
+  );
 }
 
-function redirectError(pre: { redirectUri: string; state: string | undefined }, error: string, description: string): Reply {
+function redirectError(
+  pre: { redirectUri: string; state: string | undefined },
+  error: string,
+  description: string,
+): Reply {
   const u = new URL(pre.redirectUri);
   u.searchParams.set('error', error);
   u.searchParams.set('error_description', description);
@@ -35,16 +44,28 @@ function redirectError(pre: { redirectUri: string; state: string | undefined }, 
 function preAuthorize(ctx: Ctx, input: Input): PreAuth | Reply {
   const app = ctx.rt.store.data.oauthApps.find((a) => a.uid === str(input, 'client_id'));
   if (!app) {
-    return errorPage(ctx, 'invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.');
+    return errorPage(
+      ctx,
+      'invalid_client',
+      'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+    );
   }
   const redirectUri = str(input, 'redirect_uri') ?? (app.redirectUris.length === 1 ? app.redirectUris[0] : undefined);
   if (!redirectUri || !app.redirectUris.includes(redirectUri)) {
-    return errorPage(ctx, 'invalid_redirect_uri', "The requested redirect uri is malformed or doesn't match client redirect URI.");
+    return errorPage(
+      ctx,
+      'invalid_redirect_uri',
+      "The requested redirect uri is malformed or doesn't match client redirect URI.",
+    );
   }
   const state = str(input, 'state');
   const base = { redirectUri, state };
   if (str(input, 'response_type') !== 'code') {
-    return redirectError(base, 'unsupported_response_type', 'The authorization server does not support this response type.');
+    return redirectError(
+      base,
+      'unsupported_response_type',
+      'The authorization server does not support this response type.',
+    );
   }
   const scopeParam = str(input, 'scope');
   const scopes = scopeParam ? scopeParam.split(/[\s+]+/).filter(Boolean) : DEFAULT_SCOPES;
@@ -108,10 +129,19 @@ function authorizeGet(ctx: Ctx): Reply {
     const autoUser = user ?? ctx.rt.store.userByName(auto);
     if (autoUser) return approve(ctx, pre, autoUser, user ? {} : { 'set-cookie': startSession(ctx, autoUser) });
   }
-  if (!user) return signInRedirect(ctx, `${ctx.rt.url}${ctx.path}?${new URLSearchParams(ctx.input as Record<string, string>)}`);
+  if (!user)
+    return signInRedirect(ctx, `${ctx.rt.url}${ctx.path}?${new URLSearchParams(ctx.input as Record<string, string>)}`);
   user = user as UserRecord;
   if (alreadyAuthorized(ctx, pre, user)) return approve(ctx, pre, user);
-  const hidden = ['client_id', 'redirect_uri', 'state', 'response_type', 'scope', 'code_challenge', 'code_challenge_method']
+  const hidden = [
+    'client_id',
+    'redirect_uri',
+    'state',
+    'response_type',
+    'scope',
+    'code_challenge',
+    'code_challenge_method',
+  ]
     .map((k) => [k, str(ctx.input, k)] as const)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v ?? '')}">`)
@@ -162,13 +192,15 @@ function applicationsPage(ctx: Ctx): Reply {
   if (!user) return signInRedirect(ctx, `${ctx.rt.url}/-/user_settings/applications`);
   const rows = authorizedApplications(ctx, user.id)
     .map(
-      (a) => `<tr><td>${escapeHtml(a.name)}</td><td>${escapeHtml(new Date(a.authorizedAt).toISOString())}</td><td>${escapeHtml(a.scopes.join(', '))}</td>
+      (
+        a,
+      ) => `<tr><td>${escapeHtml(a.name)}</td><td>${escapeHtml(new Date(a.authorizedAt).toISOString())}</td><td>${escapeHtml(a.scopes.join(', '))}</td>
 <td><form method="post" action="/oauth/authorized_applications/${a.id}/revoke"><button type="submit">Revoke</button></form></td></tr>`,
     )
     .join('');
   return page(
     'Applications',
-    `<h2>Authorized applications</h2>${rows ? `<table><thead><tr><th>Name</th><th>Authorized at</th><th>Scope</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>You don\'t have any authorized applications.</p>'}`,
+    `<h2>Authorized applications</h2>${rows ? `<table><thead><tr><th>Name</th><th>Authorized at</th><th>Scope</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : "<p>You don't have any authorized applications.</p>"}`,
     user,
   );
 }
@@ -176,9 +208,19 @@ function applicationsPage(ctx: Ctx): Reply {
 export function authorizedApplications(ctx: Pick<Ctx, 'rt'>, userId: number) {
   const store = ctx.rt.store;
   return store.data.oauthApps.flatMap((app) => {
-    const tokens = store.data.oauthTokens.filter((t) => t.appId === app.id && t.userId === userId && t.revokedAt === null);
+    const tokens = store.data.oauthTokens.filter(
+      (t) => t.appId === app.id && t.userId === userId && t.revokedAt === null,
+    );
     if (tokens.length === 0) return [];
-    return [{ id: app.id, name: app.name, uid: app.uid, scopes: [...new Set(tokens.flatMap((t) => t.scopes))], authorizedAt: Math.min(...tokens.map((t) => t.createdAt)) }];
+    return [
+      {
+        id: app.id,
+        name: app.name,
+        uid: app.uid,
+        scopes: [...new Set(tokens.flatMap((t) => t.scopes))],
+        authorizedAt: Math.min(...tokens.map((t) => t.createdAt)),
+      },
+    ];
   });
 }
 

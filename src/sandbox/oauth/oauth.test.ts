@@ -43,7 +43,9 @@ async function signIn(s: Sandbox, username = 'alice'): Promise<string> {
 /** Runs the browser part of the flow as a signed-in person who clicks Authorize; returns the code. */
 async function getCode(s: Sandbox, challenge?: { challenge: string; method: string }): Promise<string> {
   const cookie = await signIn(s);
-  const extra: Record<string, string> = challenge ? { code_challenge: challenge.challenge, code_challenge_method: challenge.method } : {};
+  const extra: Record<string, string> = challenge
+    ? { code_challenge: challenge.challenge, code_challenge_method: challenge.method }
+    : {};
   const consent = await fetch(authorizeUrl(s, extra), { headers: { cookie }, redirect: 'manual' });
   if (consent.status === 302) {
     // Already authorized for these scopes: GitLab approves without asking again.
@@ -52,7 +54,15 @@ async function getCode(s: Sandbox, challenge?: { challenge: string; method: stri
   expect(consent.status).toBe(200);
   const html = await consent.text();
   expect(html).toContain('Authorize Vulnbridge');
-  const form = new URLSearchParams({ client_id: s.oauthApplication.clientId, redirect_uri: REDIRECT, response_type: 'code', state: 'xyz', scope: 'api', decision: 'approve', ...extra });
+  const form = new URLSearchParams({
+    client_id: s.oauthApplication.clientId,
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    state: 'xyz',
+    scope: 'api',
+    decision: 'approve',
+    ...extra,
+  });
   const approved = await fetch(`${s.url}/oauth/authorize`, {
     method: 'POST',
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -68,7 +78,12 @@ async function getCode(s: Sandbox, challenge?: { challenge: string; method: stri
 
 function exchange(s: Sandbox, form: Record<string, string>) {
   return api(s, '/oauth/token', {
-    form: { client_id: s.oauthApplication.clientId, client_secret: s.oauthApplication.clientSecret, redirect_uri: REDIRECT, ...form },
+    form: {
+      client_id: s.oauthApplication.clientId,
+      client_secret: s.oauthApplication.clientSecret,
+      redirect_uri: REDIRECT,
+      ...form,
+    },
   });
 }
 
@@ -100,7 +115,10 @@ describe('authorize', () => {
     const unknown = await fetch(authorizeUrl(sb, { client_id: 'nope' }), { headers: { cookie }, redirect: 'manual' });
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('invalid_client');
-    const badUri = await fetch(authorizeUrl(sb, { redirect_uri: 'http://evil.example/cb' }), { headers: { cookie }, redirect: 'manual' });
+    const badUri = await fetch(authorizeUrl(sb, { redirect_uri: 'http://evil.example/cb' }), {
+      headers: { cookie },
+      redirect: 'manual',
+    });
     expect(badUri.status).toBe(400);
     expect(await badUri.text()).toContain('invalid_redirect_uri');
   });
@@ -119,12 +137,25 @@ describe('authorize', () => {
       expect(loc.searchParams.get('error')).toBe(error);
       expect(loc.searchParams.get('state')).toBe('xyz');
     }
-    const pkce = new URL((await fetch(authorizeUrl(sb, { code_challenge: 'abc', code_challenge_method: 'S512' }), { headers: { cookie }, redirect: 'manual' })).headers.get('location')!);
+    const pkce = new URL(
+      (
+        await fetch(authorizeUrl(sb, { code_challenge: 'abc', code_challenge_method: 'S512' }), {
+          headers: { cookie },
+          redirect: 'manual',
+        })
+      ).headers.get('location')!,
+    );
     expect(pkce.searchParams.get('error_description')).toBe('The code challenge method must be plain or S256.');
     const deny = await fetch(`${sb.url}/oauth/authorize`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: sb.oauthApplication.clientId, redirect_uri: REDIRECT, response_type: 'code', state: 's1', decision: 'deny' }),
+      body: new URLSearchParams({
+        client_id: sb.oauthApplication.clientId,
+        redirect_uri: REDIRECT,
+        response_type: 'code',
+        state: 's1',
+        decision: 'deny',
+      }),
       redirect: 'manual',
     });
     const loc = new URL(deny.headers.get('location')!);
@@ -165,7 +196,14 @@ describe('token endpoint', () => {
     const res = await exchange(sb, { grant_type: 'authorization_code', code, code_verifier: pair.verifier });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(Object.keys(res.body).sort()).toEqual(['access_token', 'created_at', 'expires_in', 'refresh_token', 'scope', 'token_type']);
+    expect(Object.keys(res.body).sort()).toEqual([
+      'access_token',
+      'created_at',
+      'expires_in',
+      'refresh_token',
+      'scope',
+      'token_type',
+    ]);
     expect(res.body.token_type.toLowerCase()).toBe('bearer');
     expect(res.body.expires_in).toBe(7200);
     expect(res.body.scope).toBe('api');
@@ -183,25 +221,46 @@ describe('token endpoint', () => {
   it('accepts plain PKCE and refuses a wrong verifier, a missing verifier and a wrong redirect URI', async () => {
     const plain = pkcePair('plain');
     const code = await getCode(sb, { challenge: plain.challenge, method: 'plain' });
-    expect((await exchange(sb, { grant_type: 'authorization_code', code, code_verifier: plain.verifier })).status).toBe(200);
+    expect((await exchange(sb, { grant_type: 'authorization_code', code, code_verifier: plain.verifier })).status).toBe(
+      200,
+    );
 
     const s256 = pkcePair('S256');
     const code2 = await getCode(sb, { challenge: s256.challenge, method: 'S256' });
     const missing = await exchange(sb, { grant_type: 'authorization_code', code: code2 });
     expect(missing.status).toBe(400);
-    expect(missing.body).toEqual({ error: 'invalid_request', error_description: 'Missing required parameter: code_verifier.' });
-    const wrong = await exchange(sb, { grant_type: 'authorization_code', code: code2, code_verifier: pkcePair().verifier });
+    expect(missing.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'Missing required parameter: code_verifier.',
+    });
+    const wrong = await exchange(sb, {
+      grant_type: 'authorization_code',
+      code: code2,
+      code_verifier: pkcePair().verifier,
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toBe('invalid_grant');
     expect(wrong.body.error_description).toMatch(/^The provided authorization grant is invalid/);
 
     const code3 = await getCode(sb);
-    const badRedirect = await exchange(sb, { grant_type: 'authorization_code', code: code3, redirect_uri: 'http://localhost:9999/other' });
+    const badRedirect = await exchange(sb, {
+      grant_type: 'authorization_code',
+      code: code3,
+      redirect_uri: 'http://localhost:9999/other',
+    });
     expect(badRedirect.body.error).toBe('invalid_grant');
   });
 
   it('refuses bad client credentials with 401 invalid_client and unknown grant types with 400', async () => {
-    const res = await api(sb, '/oauth/token', { form: { grant_type: 'authorization_code', code: 'x', client_id: sb.oauthApplication.clientId, client_secret: 'wrong', redirect_uri: REDIRECT } });
+    const res = await api(sb, '/oauth/token', {
+      form: {
+        grant_type: 'authorization_code',
+        code: 'x',
+        client_id: sb.oauthApplication.clientId,
+        client_secret: 'wrong',
+        redirect_uri: REDIRECT,
+      },
+    });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
     const grant = await exchange(sb, { grant_type: 'password' });
@@ -236,7 +295,10 @@ describe('token endpoint', () => {
     sb.admin.expireToken(tok.access_token);
     const res = await api(sb, '/projects', { bearer: tok.access_token });
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ error: 'invalid_token', error_description: 'Token is expired. You can either do re-authorization or token refresh.' });
+    expect(res.body).toEqual({
+      error: 'invalid_token',
+      error_description: 'Token is expired. You can either do re-authorization or token refresh.',
+    });
     const refreshed = await exchange(sb, { grant_type: 'refresh_token', refresh_token: tok.refresh_token });
     expect(refreshed.status).toBe(200);
   });
@@ -244,7 +306,9 @@ describe('token endpoint', () => {
   it('expires access tokens after 2 hours of sandbox time', async () => {
     const s = await startSandbox({ redirectUris: [REDIRECT], rateLimits: 'off', autoApprove: true });
     try {
-      const code = new URL((await fetch(authorizeUrl(s), { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
+      const code = new URL(
+        (await fetch(authorizeUrl(s), { redirect: 'manual' })).headers.get('location')!,
+      ).searchParams.get('code')!;
       const tok = (await exchange(s, { grant_type: 'authorization_code', code })).body;
       s.admin.advanceClock(7199_000);
       expect((await api(s, '/user', { bearer: tok.access_token })).status).toBe(200);
@@ -272,13 +336,21 @@ describe('revoke, token info, authorized applications', () => {
 
   it('revokes a token with /oauth/revoke (200 {}), after which the API says it was revoked', async () => {
     const tok = (await exchange(sb, { grant_type: 'authorization_code', code: await getCode(sb) })).body;
-    const res = await api(sb, '/oauth/revoke', { form: { client_id: sb.oauthApplication.clientId, client_secret: sb.oauthApplication.clientSecret, token: tok.access_token } });
+    const res = await api(sb, '/oauth/revoke', {
+      form: {
+        client_id: sb.oauthApplication.clientId,
+        client_secret: sb.oauthApplication.clientSecret,
+        token: tok.access_token,
+      },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
     const after = await api(sb, '/user', { bearer: tok.access_token });
     expect(after.status).toBe(401);
     expect(after.body.error_description).toBe('Token was revoked. You have to re-authorize from the user.');
-    expect((await exchange(sb, { grant_type: 'refresh_token', refresh_token: tok.refresh_token })).body.error).toBe('invalid_grant');
+    expect((await exchange(sb, { grant_type: 'refresh_token', refresh_token: tok.refresh_token })).body.error).toBe(
+      'invalid_grant',
+    );
   });
 
   it('lists the app under User Settings > Applications and lets the user revoke it', async () => {
@@ -290,11 +362,17 @@ describe('revoke, token info, authorized applications', () => {
       expect(page).toContain('Vulnbridge');
       expect(s.admin.authorizedApplications('alice')).toHaveLength(1);
       const appId = s.store.data.oauthApps[0]!.id;
-      const revoke = await fetch(`${s.url}/oauth/authorized_applications/${appId}/revoke`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+      const revoke = await fetch(`${s.url}/oauth/authorized_applications/${appId}/revoke`, {
+        method: 'POST',
+        headers: { cookie },
+        redirect: 'manual',
+      });
       expect(revoke.status).toBe(302);
       expect(s.admin.authorizedApplications('alice')).toHaveLength(0);
       expect((await api(s, '/user', { bearer: tok.access_token })).status).toBe(401);
-      expect((await exchange(s, { grant_type: 'refresh_token', refresh_token: tok.refresh_token })).body.error).toBe('invalid_grant');
+      expect((await exchange(s, { grant_type: 'refresh_token', refresh_token: tok.refresh_token })).body.error).toBe(
+        'invalid_grant',
+      );
     } finally {
       await s.close();
     }
@@ -324,7 +402,10 @@ describe('token kinds and scopes', () => {
   it('lets read_api read but answers 403 insufficient_scope on writes', async () => {
     const readOnly = sb.admin.createToken('alice', ['read_api']);
     expect((await api(sb, '/projects?membership=true', { token: readOnly })).status).toBe(200);
-    const res = await api(sb, `/projects/${encodeURIComponent('acme/platform/security/juice-shop')}/issues`, { token: readOnly, body: { title: 'x' } });
+    const res = await api(sb, `/projects/${encodeURIComponent('acme/platform/security/juice-shop')}/issues`, {
+      token: readOnly,
+      body: { title: 'x' },
+    });
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
       error: 'insufficient_scope',

@@ -18,12 +18,13 @@ const INVALID_CLIENT =
   'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.';
 
 export function oauthError(status: number, error: string, description: string): HttpError {
-  return new HttpError(json(status, { error, error_description: description }, { 'cache-control': 'no-store', pragma: 'no-cache' }));
+  return new HttpError(
+    json(status, { error, error_description: description }, { 'cache-control': 'no-store', pragma: 'no-cache' }),
+  );
 }
 
 const invalidGrant = () => oauthError(400, 'invalid_grant', INVALID_GRANT);
-const missingParam = (name: string) =>
-  oauthError(400, 'invalid_request', `Missing required parameter: ${name}.`);
+const missingParam = (name: string) => oauthError(400, 'invalid_request', `Missing required parameter: ${name}.`);
 
 /** Client credentials from HTTP Basic or the body; confidential apps must present the secret. */
 function authenticateClient(ctx: Ctx): OAuthAppRecord {
@@ -85,7 +86,11 @@ function token(ctx: Ctx): Reply {
   const grantType = str(ctx.input, 'grant_type');
   if (!grantType) throw missingParam('grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
-    throw oauthError(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+    throw oauthError(
+      400,
+      'unsupported_grant_type',
+      'The authorization grant type is not supported by the authorization server.',
+    );
   }
   const app = authenticateClient(ctx);
   const now = store.now();
@@ -131,7 +136,8 @@ function findAccessToken(ctx: Ctx): OAuthTokenRecord {
   const t = value ? ctx.rt.store.data.oauthTokens.find((x) => x.accessToken === value) : undefined;
   const now = ctx.rt.store.now();
   if (!t) throw oauthError(401, 'invalid_token', 'The access token is invalid');
-  if (t.revokedAt !== null && t.revokedAt <= now) throw oauthError(401, 'invalid_token', 'The access token was revoked');
+  if (t.revokedAt !== null && t.revokedAt <= now)
+    throw oauthError(401, 'invalid_token', 'The access token was revoked');
   if (t.createdAt + t.expiresIn * 1000 <= now) throw oauthError(401, 'invalid_token', 'The access token expired');
   return t;
 }

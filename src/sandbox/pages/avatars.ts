@@ -29,8 +29,14 @@ function avatar(ctx: Ctx): Reply {
   return {
     status: 200,
     text: avatarSvg(user),
-    headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
+    headers: {
+      'content-type': 'image/svg+xml',
+      'cache-control': 'public, max-age=3600',
+      'x-content-type-options': 'nosniff',
+    },
   };
 }
 
-export const avatarRoutes: Route[] = [{ method: 'GET', pattern: '/uploads/-/system/user/avatar/:id/avatar.svg', auth: 'none', handler: avatar }];
+export const avatarRoutes: Route[] = [
+  { method: 'GET', pattern: '/uploads/-/system/user/avatar/:id/avatar.svg', auth: 'none', handler: avatar },
+];

@@ -24,7 +24,9 @@ function markdown(text: string): string {
 }
 
 function notFoundPage(user: UserRecord | null): HttpError {
-  return new HttpError({ ...page('Page not found', '<p>The page could not be found or you don\'t have permission to view it.</p>', user, 404) });
+  return new HttpError({
+    ...page('Page not found', "<p>The page could not be found or you don't have permission to view it.</p>", user, 404),
+  });
 }
 
 function withUser(ctx: Ctx, run: (user: UserRecord) => Reply): Reply {
@@ -50,7 +52,10 @@ function home(ctx: Ctx): Reply {
     const store = ctx.rt.store;
     const projects = store.data.projects.filter((p) => store.projectAccess(user.id, p) >= 10).slice(0, 300);
     const items = projects
-      .map((p) => `<li><a href="/${escapeHtml(store.projectFullPath(p))}/-/issues">${escapeHtml(store.projectFullPath(p))}</a></li>`)
+      .map(
+        (p) =>
+          `<li><a href="/${escapeHtml(store.projectFullPath(p))}/-/issues">${escapeHtml(store.projectFullPath(p))}</a></li>`,
+      )
       .join('');
     return page('Projects', `<ul>${items}</ul>`, user);
   });
@@ -72,8 +77,14 @@ function issueList(ctx: Ctx): Reply {
         return `<tr><td>#${i.iid}</td><td><a href="/${escapeHtml(full)}/-/issues/${i.iid}">${escapeHtml(i.title)}</a></td><td>${i.state}</td><td>${escapeHtml(labels)}</td></tr>`;
       })
       .join('');
-    const tabs = ['opened', 'closed', 'all'].map((s) => `<a href="?state=${s}">${s === 'opened' ? 'Open' : s === 'closed' ? 'Closed' : 'All'}</a>`).join(' · ');
-    return page(`Issues · ${full}`, `<p>${tabs}</p><table><thead><tr><th>#</th><th>Title</th><th>State</th><th>Labels</th></tr></thead><tbody>${rows}</tbody></table>`, user);
+    const tabs = ['opened', 'closed', 'all']
+      .map((s) => `<a href="?state=${s}">${s === 'opened' ? 'Open' : s === 'closed' ? 'Closed' : 'All'}</a>`)
+      .join(' · ');
+    return page(
+      `Issues · ${full}`,
+      `<p>${tabs}</p><table><thead><tr><th>#</th><th>Title</th><th>State</th><th>Labels</th></tr></thead><tbody>${rows}</tbody></table>`,
+      user,
+    );
   });
 }
 
@@ -155,6 +166,7 @@ export const issuePageRoutes: Route[] = [
     method: 'GET',
     pattern: '/*project',
     auth: 'session',
-    handler: (ctx) => withUser(ctx, (user) => redirect(`/${ctx.rt.store.projectFullPath(projectOf(ctx, user))}/-/issues`)),
+    handler: (ctx) =>
+      withUser(ctx, (user) => redirect(`/${ctx.rt.store.projectFullPath(projectOf(ctx, user))}/-/issues`)),
   },
 ];

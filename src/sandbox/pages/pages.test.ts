@@ -20,10 +20,22 @@ async function form(path: string, fields: Record<string, string>, headers: Recor
 beforeAll(async () => {
   [sb, rx] = await Promise.all([startSandbox({ rateLimits: 'off' }), startReceiver()]);
   const alice = sb.users[0]!;
-  await api(sb, `/projects/${enc(PATH)}/hooks`, { token: alice.token, body: { url: rx.url, issues_events: true, note_events: true } });
-  iid = (await api(sb, `/projects/${enc(PATH)}/issues`, { token: alice.token, body: { title: 'Shown <b>escaped</b>', description: '<script>alert(1)</script>' } })).body.iid;
+  await api(sb, `/projects/${enc(PATH)}/hooks`, {
+    token: alice.token,
+    body: { url: rx.url, issues_events: true, note_events: true },
+  });
+  iid = (
+    await api(sb, `/projects/${enc(PATH)}/issues`, {
+      token: alice.token,
+      body: { title: 'Shown <b>escaped</b>', description: '<script>alert(1)</script>' },
+    })
+  ).body.iid;
   const bob = sb.users.find((u) => u.username === 'bob')!;
-  const res = await form('/users/sign_in', { username: 'bob', password: bob.password, redirect_to: `/${PATH}/-/issues` });
+  const res = await form('/users/sign_in', {
+    username: 'bob',
+    password: bob.password,
+    redirect_to: `/${PATH}/-/issues`,
+  });
   expect(res.status).toBe(302);
   expect(res.headers.get('location')).toBe(`/${PATH}/-/issues`);
   cookie = res.headers.get('set-cookie')!.split(';')[0]!;
@@ -76,7 +88,9 @@ describe('pages for people', () => {
     expect(page).toContain('Seen from the UI');
     expect(page).toContain('assigned to @carol');
     await sb.admin.idle();
-    const kinds = rx.deliveries.map((d) => `${d.body.object_kind}:${d.body.object_attributes.action}:${d.body.user.username}`);
+    const kinds = rx.deliveries.map(
+      (d) => `${d.body.object_kind}:${d.body.object_attributes.action}:${d.body.user.username}`,
+    );
     expect(kinds).toEqual(['note:create:bob', 'issue:close:bob', 'issue:reopen:bob', 'issue:update:bob']);
   });
 

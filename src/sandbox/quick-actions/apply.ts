@@ -119,11 +119,14 @@ export function runQuickActions(
       }
     } else if (name === 'unlabel' || name === 'remove_label') {
       const names = parseLabelArgs(arg);
-      const ids = names.length === 0 ? (issue?.labelIds ?? []) : names.flatMap((n) => store.labelByName(project.id, n)?.id ?? []);
+      const ids =
+        names.length === 0 ? (issue?.labelIds ?? []) : names.flatMap((n) => store.labelByName(project.id, n)?.id ?? []);
       const labels = ids.flatMap((id) => store.label(id) ?? []);
       changes.removeLabels = [...(changes.removeLabels ?? []), ...labels.map((l) => l.name)];
       cc.remove_label_ids = ids;
-      summary.push(names.length === 0 ? 'Removed all labels.' : `Removed ${labels.map((l) => `~"${l.name}"`).join(' ')} label.`);
+      summary.push(
+        names.length === 0 ? 'Removed all labels.' : `Removed ${labels.map((l) => `~"${l.name}"`).join(' ')} label.`,
+      );
     } else if (name === 'relabel') {
       const found = parseLabelArgs(arg).flatMap((n) => store.labelByName(project.id, n) ?? []);
       changes.labels = found.map((l) => l.name);

@@ -128,7 +128,9 @@ function withoutMultilineQuotes(s: string): string {
   const lines = s.split('\n');
   let open: string | null = null;
   for (let i = 0; i < lines.length; i++) {
-    const fence: string | undefined = /^(>{3,})\s*$/.exec(lines[i] as string)?.[1] ?? (open === null ? /^(>{3,})/.exec(lines[i] as string)?.[1] : undefined);
+    const fence: string | undefined =
+      /^(>{3,})\s*$/.exec(lines[i] as string)?.[1] ??
+      (open === null ? /^(>{3,})/.exec(lines[i] as string)?.[1] : undefined);
     if (open === null) {
       if (fence) {
         open = fence;

@@ -37,14 +37,27 @@ describe('extractor (unit)', () => {
     // Regex generation: ~~~ is no protection.
     expect(run('~~~\n/close\n~~~')).toEqual(['close']);
     // Neither: not at column 0, in a quote or list, in code, in an HTML block, in a >>> quote.
-    for (const t of [' /close', '> /close', '- /close', '1. /close', '```\n/close\n```', '`a\n/close\nb`', '<details>\n/close\n</details>', '>>>\n/close\n>>>', '`/close`', 'x /close'])
+    for (const t of [
+      ' /close',
+      '> /close',
+      '- /close',
+      '1. /close',
+      '```\n/close\n```',
+      '`a\n/close\nb`',
+      '<details>\n/close\n</details>',
+      '>>>\n/close\n>>>',
+      '`/close`',
+      'x /close',
+    ])
       expect(run(t), JSON.stringify(t)).toEqual([]);
     // CR is deleted first: `a\r/close` is one line `a/close`.
     expect(run('a\r/close')).toEqual([]);
     expect(run('a\r\n/close')).toEqual(['close']);
   });
   it('finds cross-project issues, merge requests, snippets, epics and wiki links outside code', () => {
-    const r = findReferences('see acme/app#3, !4, $5, &6 and [[Home]]; <b>@bob</b> <code>@carol</code> `acme/app#9 !7` [x](https://e/#8)');
+    const r = findReferences(
+      'see acme/app#3, !4, $5, &6 and [[Home]]; <b>@bob</b> <code>@carol</code> `acme/app#9 !7` [x](https://e/#8)',
+    );
     expect(r.projectIssues).toEqual([{ project: 'acme/app', iid: 3 }]);
     expect(r.mergeRequests).toEqual([4]);
     expect(r.snippets).toEqual([5]);
@@ -54,7 +67,9 @@ describe('extractor (unit)', () => {
     expect(r.issues).toEqual([]);
   });
   it('finds references outside code only', () => {
-    const r = findReferences('Hi @bob and @all, see #12 ~bug %"v1.0"\n```\n@carol #13\n```\n`@dave` ~~~\n&#64;erin a@b.c');
+    const r = findReferences(
+      'Hi @bob and @all, see #12 ~bug %"v1.0"\n```\n@carol #13\n```\n`@dave` ~~~\n&#64;erin a@b.c',
+    );
     // `&#64;erin` is decoded before Banzai sees the text, so it mentions erin (as on GitHub, github/markup#1168).
     expect(r.users).toEqual(['bob', 'erin']);
     expect(r.all).toBe(true);
@@ -75,13 +90,18 @@ describe('quick actions and references over the API', () => {
   });
   afterAll(() => sb.close());
 
-  const createIssue = async (body: Record<string, unknown>, who = 'alice') => (await api(sb, `${P}/issues`, { token: tok[who], body })).body;
+  const createIssue = async (body: Record<string, unknown>, who = 'alice') =>
+    (await api(sb, `${P}/issues`, { token: tok[who], body })).body;
   const note = (iid: number, body: string, who = 'alice', extra: Record<string, unknown> = {}) =>
     api(sb, `${P}/issues/${iid}/notes`, { token: tok[who], body: { body, ...extra } });
 
   it('runs description commands at create and strips them; /close is not available on a new issue', async () => {
     const bob = sb.store.userByName('bob')!;
-    const i = await createIssue({ title: 'qa', description: 'Found it.\n/label ~bug ~security\n/assign @bob\n/confidential\n/due 2032-02-02\n/milestone %v1.0\n/close' });
+    const i = await createIssue({
+      title: 'qa',
+      description:
+        'Found it.\n/label ~bug ~security\n/assign @bob\n/confidential\n/due 2032-02-02\n/milestone %v1.0\n/close',
+    });
     expect(i.labels.sort()).toEqual(['bug', 'security']);
     expect(i.assignees.map((a: { id: number }) => a.id)).toEqual([bob.id]);
     expect(i.confidential).toBe(true);
@@ -102,7 +122,11 @@ describe('quick actions and references over the API', () => {
 
   it('runs commands in an edited description (here /close)', async () => {
     const i = await createIssue({ title: 'edit' });
-    const res = await api(sb, `${P}/issues/${i.iid}`, { token: tok.alice, method: 'PUT', body: { description: 'now\n/close' } });
+    const res = await api(sb, `${P}/issues/${i.iid}`, {
+      token: tok.alice,
+      method: 'PUT',
+      body: { description: 'now\n/close' },
+    });
     expect(res.body.state).toBe('closed');
     expect(res.body.description).toBe('now');
   });
@@ -111,7 +135,10 @@ describe('quick actions and references over the API', () => {
     const i = await createIssue({ title: 'note commands' });
     const res = await note(i.iid, '/close\n/label ~bug');
     expect(res.status).toBe(202);
-    expect(res.body.commands_changes).toMatchObject({ state_event: 'close', add_label_ids: [sb.store.labelByName(sb.admin.project('acme/platform/security/juice-shop')!.id, 'bug')!.id] });
+    expect(res.body.commands_changes).toMatchObject({
+      state_event: 'close',
+      add_label_ids: [sb.store.labelByName(sb.admin.project('acme/platform/security/juice-shop')!.id, 'bug')!.id],
+    });
     expect(res.body.summary).toContain('Closed this issue.');
     const issue = await api(sb, `${P}/issues/${i.iid}`, { token: tok.alice });
     expect(issue.body.state).toBe('closed');
@@ -142,7 +169,10 @@ describe('quick actions and references over the API', () => {
   it('gives @mentioned users a to-do, and #N a "mentioned in" system note; not inside code', async () => {
     const target = await createIssue({ title: 'target' });
     const before = sb.admin.todos('carol').length;
-    await createIssue({ title: 'mentions', description: `cc @carol, related to #${target.iid}\n\`\`\`\n@erin #${target.iid}\n\`\`\`` });
+    await createIssue({
+      title: 'mentions',
+      description: `cc @carol, related to #${target.iid}\n\`\`\`\n@erin #${target.iid}\n\`\`\``,
+    });
     expect(sb.admin.todos('carol').length).toBe(before + 1);
     expect(sb.admin.todos('erin')).toEqual([]);
     const notes = await api(sb, `${P}/issues/${target.iid}/notes`, { token: tok.alice });

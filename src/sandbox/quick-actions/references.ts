@@ -30,7 +30,10 @@ const IGNORED_ELEMENTS = /<(a|code|pre|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 
 /** The text Banzai would search for references: text nodes outside code and links, one per line. */
 export function referenceText(markdown: string): string {
-  const tree = fromMarkdown(markdown.replace(/\r\n?/g, '\n'), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const tree = fromMarkdown(markdown.replace(/\r\n?/g, '\n'), {
+    extensions: [gfm()],
+    mdastExtensions: [gfmFromMarkdown()],
+  });
   const out: string[] = [];
   // Inline HTML arrives as separate tags: text between an opening <code>/<a>/<pre>/<style> and its end is skipped.
   let inIgnoredInline = 0;
@@ -49,7 +52,14 @@ export function referenceText(markdown: string): string {
         const close = /^<\/(a|code|pre|style)\s*>$/i.test(node.value.trim());
         if (open) inIgnoredInline++;
         else if (close) inIgnoredInline = Math.max(0, inIgnoredInline - 1);
-        else out.push(node.value.replace(IGNORED_ELEMENTS, ' ').replace(/<[^>]*>/g, ' ').replace(/&#0*64;|&commat;/gi, '@').replace(/&#0*35;|&num;/gi, '#'));
+        else
+          out.push(
+            node.value
+              .replace(IGNORED_ELEMENTS, ' ')
+              .replace(/<[^>]*>/g, ' ')
+              .replace(/&#0*64;|&commat;/gi, '@')
+              .replace(/&#0*35;|&num;/gi, '#'),
+          );
         return;
       }
       case 'text':
@@ -66,7 +76,18 @@ export function referenceText(markdown: string): string {
   return out.join(' ');
 }
 
-const NONE: FoundReferences = { users: [], all: false, issues: [], projectIssues: [], mergeRequests: [], snippets: [], epics: [], labels: [], milestones: [], wikiPages: [] };
+const NONE: FoundReferences = {
+  users: [],
+  all: false,
+  issues: [],
+  projectIssues: [],
+  mergeRequests: [],
+  snippets: [],
+  epics: [],
+  labels: [],
+  milestones: [],
+  wikiPages: [],
+};
 
 export function findReferences(text: string): FoundReferences {
   // Parsing is the slow part: text without any reference prefix (entities included) has nothing to find.
@@ -82,7 +103,8 @@ export function findReferences(text: string): FoundReferences {
   const issues = new Set<number>();
   for (const m of plain.matchAll(/(^|[^\w&/#])#(\d+)\b/g)) issues.add(Number(m[2]));
   const projectIssues = new Map<string, { project: string; iid: number }>();
-  for (const m of plain.matchAll(/(^|[^\w/.-])([A-Za-z0-9_][\w.-]*(?:\/[\w.-]+)+)#(\d+)\b/g)) projectIssues.set(`${m[2]}#${m[3]}`, { project: m[2] as string, iid: Number(m[3]) });
+  for (const m of plain.matchAll(/(^|[^\w/.-])([A-Za-z0-9_][\w.-]*(?:\/[\w.-]+)+)#(\d+)\b/g))
+    projectIssues.set(`${m[2]}#${m[3]}`, { project: m[2] as string, iid: Number(m[3]) });
   const numbered = (prefix: string) => {
     const found = new Set<number>();
     const re = new RegExp(`(^|[^\\w${prefix}])(?:[A-Za-z0-9_][\\w.-]*(?:/[\\w.-]+)*)?${prefix}(\\d+)\\b`, 'g');
@@ -90,9 +112,11 @@ export function findReferences(text: string): FoundReferences {
     return [...found];
   };
   const labels = new Set<string>();
-  for (const m of plain.matchAll(/(^|[^\w~])~(?:"([^"]+)"|([a-zA-Z0-9_][\w.:?&-]*))/g)) labels.add((m[2] ?? m[3]) as string);
+  for (const m of plain.matchAll(/(^|[^\w~])~(?:"([^"]+)"|([a-zA-Z0-9_][\w.:?&-]*))/g))
+    labels.add((m[2] ?? m[3]) as string);
   const milestones = new Set<string>();
-  for (const m of plain.matchAll(/(^|[^\w%])%(?:"([^"]+)"|([a-zA-Z0-9_][\w.-]*))/g)) milestones.add((m[2] ?? m[3]) as string);
+  for (const m of plain.matchAll(/(^|[^\w%])%(?:"([^"]+)"|([a-zA-Z0-9_][\w.-]*))/g))
+    milestones.add((m[2] ?? m[3]) as string);
   const wikiPages = new Set<string>();
   for (const m of plain.matchAll(/\[\[([^\]\n]+)\]\]/g)) wikiPages.add(m[1] as string);
   return {

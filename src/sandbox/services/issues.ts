@@ -23,7 +23,8 @@ export interface CreateIssueInput extends IssueChanges {
 function checkText(title: string | undefined, description: string | undefined): void {
   const errors: Record<string, string[]> = {};
   if (title !== undefined && title.trim() === '') errors.title = ["can't be blank"];
-  if (title !== undefined && title.length > TITLE_MAX) errors.title = [`is too long (maximum is ${TITLE_MAX} characters)`];
+  if (title !== undefined && title.length > TITLE_MAX)
+    errors.title = [`is too long (maximum is ${TITLE_MAX} characters)`];
   if (description !== undefined && description.length > DESCRIPTION_MAX)
     errors.description = [`is too long (maximum is ${DESCRIPTION_MAX} characters)`];
   if (Object.keys(errors).length > 0) throw validation(errors);
@@ -63,14 +64,21 @@ function filterMetadata(rt: Runtime, actor: UserRecord, project: ProjectRecord, 
   return rest;
 }
 
-function applyChanges(rt: Runtime, actor: UserRecord, project: ProjectRecord, issue: IssueRecord, c: IssueChanges): void {
+function applyChanges(
+  rt: Runtime,
+  actor: UserRecord,
+  project: ProjectRecord,
+  issue: IssueRecord,
+  c: IssueChanges,
+): void {
   const store = rt.store;
   const now = store.now();
   if (c.title !== undefined) issue.title = c.title;
   if (c.description !== undefined) issue.description = c.description;
   if (c.labels !== undefined) issue.labelIds = findOrCreateLabels(rt, actor, project, c.labels).map((l) => l.id);
   if (c.addLabels !== undefined) {
-    for (const l of findOrCreateLabels(rt, actor, project, c.addLabels)) if (!issue.labelIds.includes(l.id)) issue.labelIds.push(l.id);
+    for (const l of findOrCreateLabels(rt, actor, project, c.addLabels))
+      if (!issue.labelIds.includes(l.id)) issue.labelIds.push(l.id);
   }
   if (c.removeLabels !== undefined) {
     const drop = new Set(c.removeLabels.map((n) => store.labelByName(project.id, n)?.id));
@@ -84,7 +92,9 @@ function applyChanges(rt: Runtime, actor: UserRecord, project: ProjectRecord, is
     issue.assigneeIds = valid.slice(0, 1); // GitLab Free: a single assignee
   }
   if (c.milestoneId !== undefined) {
-    const m = c.milestoneId ? store.data.milestones.find((x) => x.id === c.milestoneId && x.projectId === project.id) : undefined;
+    const m = c.milestoneId
+      ? store.data.milestones.find((x) => x.id === c.milestoneId && x.projectId === project.id)
+      : undefined;
     issue.milestoneId = m?.id ?? null;
   }
   if (c.dueDate !== undefined) issue.dueDate = c.dueDate;
@@ -101,7 +111,13 @@ function applyChanges(rt: Runtime, actor: UserRecord, project: ProjectRecord, is
   }
 }
 
-function emitIssueHook(rt: Runtime, actor: UserRecord, issue: IssueRecord, action: IssueAction, changes: Record<string, unknown>): void {
+function emitIssueHook(
+  rt: Runtime,
+  actor: UserRecord,
+  issue: IssueRecord,
+  action: IssueAction,
+  changes: Record<string, unknown>,
+): void {
   const payload = issuePayload(rt.store, rt.url, actor, issue, action, changes);
   rt.hooks.emit(issue.projectId, issue.confidential ? 'confidential_issue' : 'issue', payload);
 }
@@ -111,13 +127,20 @@ function systemNotesFor(rt: Runtime, actor: UserRecord, issue: IssueRecord, befo
   const names = (ids: number[]) => ids.map((id) => `@${store.user(id)?.username ?? id}`).join(', ');
   const added = issue.assigneeIds.filter((id) => !before.assigneeIds.includes(id));
   const removed = before.assigneeIds.filter((id) => !issue.assigneeIds.includes(id));
-  if (added.length && removed.length) addSystemNote(rt, actor, issue, `assigned to ${names(added)} and unassigned ${names(removed)}`);
+  if (added.length && removed.length)
+    addSystemNote(rt, actor, issue, `assigned to ${names(added)} and unassigned ${names(removed)}`);
   else if (added.length) addSystemNote(rt, actor, issue, `assigned to ${names(added)}`);
   else if (removed.length) addSystemNote(rt, actor, issue, `unassigned ${names(removed)}`);
-  if (before.title !== issue.title) addSystemNote(rt, actor, issue, `changed title from **${before.title}** to **${issue.title}**`);
+  if (before.title !== issue.title)
+    addSystemNote(rt, actor, issue, `changed title from **${before.title}** to **${issue.title}**`);
   if (before.description !== issue.description) addSystemNote(rt, actor, issue, 'changed the description');
   if (before.confidential !== issue.confidential)
-    addSystemNote(rt, actor, issue, issue.confidential ? 'made the issue confidential' : 'made the issue visible to everyone');
+    addSystemNote(
+      rt,
+      actor,
+      issue,
+      issue.confidential ? 'made the issue confidential' : 'made the issue visible to everyone',
+    );
   if (before.dueDate !== issue.dueDate)
     addSystemNote(rt, actor, issue, issue.dueDate ? `changed due date to ${issue.dueDate}` : 'removed due date');
   for (const id of added) {
@@ -138,7 +161,12 @@ function systemNotesFor(rt: Runtime, actor: UserRecord, issue: IssueRecord, befo
   }
 }
 
-export function createIssue(rt: Runtime, actor: UserRecord, project: ProjectRecord, input: CreateIssueInput): IssueRecord {
+export function createIssue(
+  rt: Runtime,
+  actor: UserRecord,
+  project: ProjectRecord,
+  input: CreateIssueInput,
+): IssueRecord {
   const store = rt.store;
   checkText(input.title, input.description);
   const now = input.createdAt ?? store.now();
@@ -177,7 +205,13 @@ export function createIssue(rt: Runtime, actor: UserRecord, project: ProjectReco
   project.nextIssueIid = Math.max(project.nextIssueIid, issue.iid) + 1;
   store.addIssue(issue);
   project.lastActivityAt = now;
-  systemNotesFor(rt, actor, issue, { ...before, title: issue.title, description: issue.description, confidential: issue.confidential, dueDate: issue.dueDate });
+  systemNotesFor(rt, actor, issue, {
+    ...before,
+    title: issue.title,
+    description: issue.description,
+    confidential: issue.confidential,
+    dueDate: issue.dueDate,
+  });
   emitIssueHook(rt, actor, issue, 'open', diffSnapshots(null, snapshotIssue(store, rt.url, issue), issue));
   processMentions(rt, actor, issue, null, issue.description, '');
   return issue;
@@ -213,13 +247,13 @@ export function updateIssue(
   }
   project.lastActivityAt = now;
   systemNotesFor(rt, actor, issue, before);
-  const action: IssueAction =
-    before.state !== issue.state ? (issue.state === 'closed' ? 'close' : 'reopen') : 'update';
+  const action: IssueAction = before.state !== issue.state ? (issue.state === 'closed' ? 'close' : 'reopen') : 'update';
   const hookChanges = diffSnapshots(snapBefore, snapshotIssue(store, rt.url, issue), issue);
   // Rails' previous_changes always has updated_at, even when the seconds shown are equal.
   hookChanges.updated_at = { previous: snapBefore.updated_at, current: hookTime(issue.updatedAt) };
   emitIssueHook(rt, actor, issue, action, hookChanges);
-  if (before.description !== issue.description) processMentions(rt, actor, issue, null, issue.description, before.description);
+  if (before.description !== issue.description)
+    processMentions(rt, actor, issue, null, issue.description, before.description);
   return issue;
 }
 

@@ -39,7 +39,15 @@ export function processMentions(
   const before = findReferences(previousText);
   const now = store.now();
   const log = (kind: ReferenceRecord['kind'], value: string) =>
-    store.data.references.push({ kind, value, projectId: project.id, issueId: issue.id, noteId: note?.id ?? null, authorId: actor.id, createdAt: now });
+    store.data.references.push({
+      kind,
+      value,
+      projectId: project.id,
+      issueId: issue.id,
+      noteId: note?.id ?? null,
+      authorId: actor.id,
+      createdAt: now,
+    });
   const todoFor = (user: UserRecord, action: 'mentioned' | 'directly_addressed') => {
     if (user.id === actor.id || !canReadIssue(store, user, issue, project)) return;
     store.data.todos.push({
@@ -78,7 +86,14 @@ export function processMentions(
     const target = other && store.issueByIid(other.id, ref.iid);
     if (!other || !target || target.id === issue.id || !canReadIssue(store, actor, target, other)) continue;
     log('issue', `${store.projectFullPath(other)}#${ref.iid}`);
-    addSystemNote(rt, actor, target, other.id === project.id ? `mentioned in issue #${issue.iid}` : `mentioned in issue ${store.projectFullPath(project)}#${issue.iid}`);
+    addSystemNote(
+      rt,
+      actor,
+      target,
+      other.id === project.id
+        ? `mentioned in issue #${issue.iid}`
+        : `mentioned in issue ${store.projectFullPath(project)}#${issue.iid}`,
+    );
   }
   for (const [kind, list, previous] of [
     ['merge_request', found.mergeRequests, before.mergeRequests],
@@ -86,9 +101,13 @@ export function processMentions(
     ['epic', found.epics, before.epics],
     ['wiki', found.wikiPages, before.wikiPages],
   ] as const) {
-    for (const value of (list as readonly (string | number)[]).filter((v) => !(previous as readonly (string | number)[]).includes(v))) log(kind, String(value));
+    for (const value of (list as readonly (string | number)[]).filter(
+      (v) => !(previous as readonly (string | number)[]).includes(v),
+    ))
+      log(kind, String(value));
   }
-  for (const l of found.labels.filter((n) => !before.labels.includes(n))) if (store.labelByName(project.id, l)) log('label', l);
+  for (const l of found.labels.filter((n) => !before.labels.includes(n)))
+    if (store.labelByName(project.id, l)) log('label', l);
   for (const m of found.milestones.filter((n) => !before.milestones.includes(n))) {
     if (store.data.milestones.some((x) => x.projectId === project.id && x.title === m)) log('milestone', m);
   }

@@ -19,9 +19,19 @@ function noteInvalid(detail: string): HttpError {
   return new HttpError(json(400, { message: `Note {:note=>["${detail}"]}` }));
 }
 
-function emitNoteHook(rt: Runtime, actor: UserRecord, note: NoteRecord, issue: IssueRecord, action: 'create' | 'update'): void {
+function emitNoteHook(
+  rt: Runtime,
+  actor: UserRecord,
+  note: NoteRecord,
+  issue: IssueRecord,
+  action: 'create' | 'update',
+): void {
   const confidential = note.internal || issue.confidential;
-  rt.hooks.emit(note.projectId, confidential ? 'confidential_note' : 'note', notePayload(rt.store, rt.url, actor, note, action));
+  rt.hooks.emit(
+    note.projectId,
+    confidential ? 'confidential_note' : 'note',
+    notePayload(rt.store, rt.url, actor, note, action),
+  );
 }
 
 export function createNote(
@@ -64,7 +74,13 @@ export function createNote(
   return { kind: 'note', note, commandsChanges: qa.commandsChanges };
 }
 
-export function updateNote(rt: Runtime, actor: UserRecord, issue: IssueRecord, note: NoteRecord, body: string): NoteRecord {
+export function updateNote(
+  rt: Runtime,
+  actor: UserRecord,
+  issue: IssueRecord,
+  note: NoteRecord,
+  body: string,
+): NoteRecord {
   if (body.length > NOTE_MAX) throw noteInvalid(`is too long (maximum is ${NOTE_MAX} characters)`);
   if (body.trim() === '') throw noteInvalid("can't be blank");
   const previous = note.body;

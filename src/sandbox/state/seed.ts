@@ -28,7 +28,18 @@ export interface SeedInfo {
 
 export const DEFAULT_REDIRECT_URI = 'http://localhost:8080/api/integrations/gitlab/oauth/callback';
 
-const WORDS = ['billing', 'auth', 'search', 'payments', 'catalog', 'gateway', 'inventory', 'mobile', 'reports', 'portal'];
+const WORDS = [
+  'billing',
+  'auth',
+  'search',
+  'payments',
+  'catalog',
+  'gateway',
+  'inventory',
+  'mobile',
+  'reports',
+  'portal',
+];
 
 /** The default world: 7 users, a root group with 3 levels of subgroups, 260+ projects. */
 export function defaultSeedSpec(): SeedSpec {
@@ -42,7 +53,11 @@ export function defaultSeedSpec(): SeedSpec {
     { username: 'root', name: 'Administrator', admin: true },
   ];
   const groups: SeedSpec['groups'] = [
-    { path: 'acme', name: 'ACME', members: { alice: 'developer', bob: 'owner', carol: 'reporter', dave: 'guest', erin: 'planner' } },
+    {
+      path: 'acme',
+      name: 'ACME',
+      members: { alice: 'developer', bob: 'owner', carol: 'reporter', dave: 'guest', erin: 'planner' },
+    },
     { path: 'acme/platform', name: 'Platform', members: { alice: 'maintainer' } },
     { path: 'acme/platform/security', name: 'Security', members: { alice: 'owner' } },
     { path: 'acme/platform/security/appsec', name: 'AppSec', members: { frank: 'developer' } },

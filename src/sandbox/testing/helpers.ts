@@ -30,7 +30,9 @@ export async function api<T = Json>(
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
-  const url = path.startsWith('http') ? path : `${sb.url}${path.startsWith('/oauth') || path.startsWith('/-/') || path.startsWith('/users') ? '' : '/api/v4'}${path}`;
+  const url = path.startsWith('http')
+    ? path
+    : `${sb.url}${path.startsWith('/oauth') || path.startsWith('/-/') || path.startsWith('/users') ? '' : '/api/v4'}${path}`;
   const res = await fetch(url, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
   const text = await res.text();
   let parsed: unknown = text;

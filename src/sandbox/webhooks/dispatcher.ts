@@ -61,7 +61,15 @@ export class HookDispatcher {
   resend(event: HookEventRecord): Promise<HookEventRecord> {
     const hook = this.store.data.hooks.find((h) => h.id === event.hookId);
     if (!hook) return Promise.reject(new Error('hook not found'));
-    const p = this.deliver(hook, event.eventName, event.trigger, event.requestData, event.idempotencyKey, event.eventUuid, true);
+    const p = this.deliver(
+      hook,
+      event.eventName,
+      event.trigger,
+      event.requestData,
+      event.idempotencyKey,
+      event.eventUuid,
+      true,
+    );
     this.track(p);
     return p;
   }
@@ -119,7 +127,8 @@ export class HookDispatcher {
     } catch (error) {
       const e = error as Error;
       status = 'internal error';
-      responseBody = e.name === 'TimeoutError' ? 'Net::ReadTimeout' : (e.cause as Error | undefined)?.message ?? e.message;
+      responseBody =
+        e.name === 'TimeoutError' ? 'Net::ReadTimeout' : ((e.cause as Error | undefined)?.message ?? e.message);
     }
     const record: HookEventRecord = {
       id: this.store.nextId('hookEvent'),

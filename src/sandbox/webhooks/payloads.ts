@@ -73,8 +73,7 @@ export function diffSnapshots(before: IssueSnapshot | null, after: IssueSnapshot
     if (JSON.stringify(prev) !== JSON.stringify(cur)) changes[key] = { previous: prev, current: cur };
   }
   if (before === null) {
-    for (const k of ['labels', 'assignees', 'closed_at', 'last_edited_at', 'last_edited_by_id', 'updated_by_id'])
-    {
+    for (const k of ['labels', 'assignees', 'closed_at', 'last_edited_at', 'last_edited_by_id', 'updated_by_id']) {
       const cur = changes[k]?.current;
       if (!cur || (Array.isArray(cur) && cur.length === 0)) delete changes[k];
     }
@@ -155,7 +154,13 @@ export function issuePayload(
   return payload;
 }
 
-export function notePayload(store: Store, base: string, actor: UserRecord, note: NoteRecord, action: 'create' | 'update') {
+export function notePayload(
+  store: Store,
+  base: string,
+  actor: UserRecord,
+  note: NoteRecord,
+  action: 'create' | 'update',
+) {
   const i = store.issueById(note.issueId) as IssueRecord;
   const p = store.project(note.projectId) as ProjectRecord;
   const project = hookProject(store, base, p);

@@ -22,7 +22,15 @@ beforeEach(async () => {
   rx.status.delayMs = 0;
   const res = await api(sb, `${P}/hooks`, {
     token: tok.alice,
-    body: { url: rx.url, token: 's3cret', issues_events: true, note_events: true, confidential_issues_events: true, confidential_note_events: true, push_events: false },
+    body: {
+      url: rx.url,
+      token: 's3cret',
+      issues_events: true,
+      note_events: true,
+      confidential_issues_events: true,
+      confidential_note_events: true,
+      push_events: false,
+    },
   });
   hookId = res.body.id;
 });
@@ -31,7 +39,8 @@ afterEach(async () => {
   await api(sb, `${P}/hooks/${hookId}`, { token: tok.alice, method: 'DELETE' });
 });
 
-const createIssue = async (body: Record<string, unknown>) => (await api(sb, `${P}/issues`, { token: tok.alice, body })).body;
+const createIssue = async (body: Record<string, unknown>) =>
+  (await api(sb, `${P}/issues`, { token: tok.alice, body })).body;
 
 describe('project hooks API', () => {
   it('creates a hook (201) in the documented shape, never echoing the token', async () => {
@@ -62,7 +71,9 @@ describe('project hooks API', () => {
     const dev = sb.admin.createToken('frank');
     sb.admin.setMember('frank', { project: 'acme/platform/security/webgoat' }, 30);
     expect((await api(sb, `${P}/hooks`, { token: dev })).status).toBe(403);
-    expect((await api(sb, `${P}/hooks`, { token: dev, body: { url: rx.url } })).body).toEqual({ message: '403 Forbidden' });
+    expect((await api(sb, `${P}/hooks`, { token: dev, body: { url: rx.url } })).body).toEqual({
+      message: '403 Forbidden',
+    });
   });
 
   it('resets the token when the URL changes without a new token', async () => {
@@ -90,8 +101,24 @@ describe('Issue Hook and Note Hook deliveries', () => {
     expect(body.object_kind).toBe('issue');
     expect(body.event_type).toBe('issue');
     expect(body.user).toMatchObject({ username: 'alice', name: 'Alice Appsec', email: 'alice@example.com' });
-    expect(body.project).toMatchObject({ path_with_namespace: 'acme/platform/security/webgoat', visibility_level: 0, default_branch: 'main' });
-    expect(body.object_attributes).toMatchObject({ iid: issue.iid, id: issue.id, title: 'hooked', action: 'open', state: 'opened', state_id: 1, type: 'Issue', assignee_ids: [], assignee_id: null, confidential: false, url: issue.web_url });
+    expect(body.project).toMatchObject({
+      path_with_namespace: 'acme/platform/security/webgoat',
+      visibility_level: 0,
+      default_branch: 'main',
+    });
+    expect(body.object_attributes).toMatchObject({
+      iid: issue.iid,
+      id: issue.id,
+      title: 'hooked',
+      action: 'open',
+      state: 'opened',
+      state_id: 1,
+      type: 'Issue',
+      assignee_ids: [],
+      assignee_id: null,
+      confidential: false,
+      url: issue.web_url,
+    });
     expect(body.object_attributes.created_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
     expect(body.labels[0]).toMatchObject({ title: 'Vulnbridge', type: 'ProjectLabel', template: false });
     expect(body).not.toHaveProperty('assignees');
@@ -131,22 +158,45 @@ describe('Issue Hook and Note Hook deliveries', () => {
     expect(events).toEqual(['Note Hook', 'Issue Hook']);
     const body = rx.deliveries[0]!.body;
     expect(body).toMatchObject({ object_kind: 'note', event_type: 'note', user: { username: 'bob' } });
-    expect(body.object_attributes).toMatchObject({ id: note.id, note: 'hello', noteable_type: 'Issue', noteable_id: issue.id, system: false, action: 'create', internal: false });
+    expect(body.object_attributes).toMatchObject({
+      id: note.id,
+      note: 'hello',
+      noteable_type: 'Issue',
+      noteable_id: issue.id,
+      system: false,
+      action: 'create',
+      internal: false,
+    });
     expect(body.object_attributes.url).toBe(`${issue.web_url}#note_${note.id}`);
     expect(body.issue).toMatchObject({ iid: issue.iid, title: 'noted', state: 'opened' });
   });
 
   it('sends confidential_issue / confidential_note only to hooks that asked for them', async () => {
-    const plain = await api(sb, `${P}/hooks`, { token: tok.alice, body: { url: `${rx.url}?plain=1`, issues_events: true, note_events: true } });
+    const plain = await api(sb, `${P}/hooks`, {
+      token: tok.alice,
+      body: { url: `${rx.url}?plain=1`, issues_events: true, note_events: true },
+    });
     const issue = await createIssue({ title: 'secret', confidential: true });
     await api(sb, `${P}/issues/${issue.iid}/notes`, { token: tok.alice, body: { body: 'on a confidential issue' } });
     const open = await createIssue({ title: 'open' });
     await api(sb, `${P}/issues/${open.iid}/notes`, { token: tok.alice, body: { body: 'internal', internal: true } });
     await sb.admin.idle();
-    const toPlain = rx.deliveries.filter((d) => d.headers['x-gitlab-webhook-uuid'] !== rx.deliveries[0]!.headers['x-gitlab-webhook-uuid']);
+    const toPlain = rx.deliveries.filter(
+      (d) => d.headers['x-gitlab-webhook-uuid'] !== rx.deliveries[0]!.headers['x-gitlab-webhook-uuid'],
+    );
     const all = rx.deliveries.filter((d) => !toPlain.includes(d));
-    expect(all.map((d) => d.body.event_type)).toEqual(['confidential_issue', 'confidential_note', 'issue', 'confidential_note']);
-    expect(all.map((d) => d.headers['x-gitlab-event'])).toEqual(['Confidential Issue Hook', 'Confidential Note Hook', 'Issue Hook', 'Confidential Note Hook']);
+    expect(all.map((d) => d.body.event_type)).toEqual([
+      'confidential_issue',
+      'confidential_note',
+      'issue',
+      'confidential_note',
+    ]);
+    expect(all.map((d) => d.headers['x-gitlab-event'])).toEqual([
+      'Confidential Issue Hook',
+      'Confidential Note Hook',
+      'Issue Hook',
+      'Confidential Note Hook',
+    ]);
     expect(toPlain.map((d) => d.body.event_type)).toEqual(['issue']);
     await api(sb, `${P}/hooks/${plain.body.id}`, { token: tok.alice, method: 'DELETE' });
   });
@@ -233,6 +283,8 @@ describe('failures, auto-disabling, resend', () => {
   it('disables a hook from the admin API', async () => {
     const res = await api(sb, `/-/sandbox/hooks/${hookId}/disable`, { body: { mode: 'temporary' } });
     expect(res.status).toBe(200);
-    expect((await api(sb, `${P}/hooks/${hookId}`, { token: tok.alice })).body.alert_status).toBe('temporarily_disabled');
+    expect((await api(sb, `${P}/hooks/${hookId}`, { token: tok.alice })).body.alert_status).toBe(
+      'temporarily_disabled',
+    );
   });
 });

@@ -31,10 +31,7 @@ export function validate<F extends string, S extends z.ZodType>(
  * `weak_password` with the reason ("the password contains your e-mail address") for a `password` field.
  * Returns null when no issue names a field (the error is then shown above the buttons).
  */
-export function apiFieldError<F extends string>(
-  error: unknown,
-  fields: Record<F, string>,
-): FieldErrors<F> | null {
+export function apiFieldError<F extends string>(error: unknown, fields: Record<F, string>): FieldErrors<F> | null {
   if (!isApiError(error)) return null;
   // The server's password rule (weak_password) says why in a sentence about "the password".
   if (error.code === 'weak_password' && 'password' in fields) {

@@ -6,7 +6,11 @@ export const keysByKind: Record<string, QueryKey[]> = {
   comments: [['comments']],
   // A tracked issue's state shows in Created Issues, in a thread's header and in the scan report.
   issues: [['issues', 'created'], ['comments'], ['scans', 'report']],
-  pushes: [['issues', 'push'], ['issues', 'pushes'], ['issues', 'created']],
+  pushes: [
+    ['issues', 'push'],
+    ['issues', 'pushes'],
+    ['issues', 'created'],
+  ],
   scans: [['scans']],
 };
 
@@ -32,7 +36,11 @@ export function useLiveEvents(sessionKey?: string): void {
     const onChange = (event: MessageEvent<string>) => {
       try {
         const { kinds } = JSON.parse(event.data) as { kinds?: unknown };
-        if (Array.isArray(kinds)) invalidateKinds(queryClient, kinds.filter((k): k is string => typeof k === 'string'));
+        if (Array.isArray(kinds))
+          invalidateKinds(
+            queryClient,
+            kinds.filter((k): k is string => typeof k === 'string'),
+          );
       } catch {
         // not ours: ignore
       }

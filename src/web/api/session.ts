@@ -69,8 +69,7 @@ export function useStoreSession() {
 export function useSetup() {
   const store = useStoreSession();
   return useMutation({
-    mutationFn: (body: SetupBody) =>
-      api('/setup', { method: 'POST', body, schema: sessionSchema }),
+    mutationFn: (body: SetupBody) => api('/setup', { method: 'POST', body, schema: sessionSchema }),
     onSuccess: store,
   });
 }
@@ -79,8 +78,7 @@ export function useSetup() {
 export function useSignIn() {
   const store = useStoreSession();
   return useMutation({
-    mutationFn: (body: SignInBody) =>
-      api('/auth/sign-in', { method: 'POST', body, schema: signInResultSchema }),
+    mutationFn: (body: SignInBody) => api('/auth/sign-in', { method: 'POST', body, schema: signInResultSchema }),
     onSuccess: (result) => {
       if ('csrfToken' in result) store(result);
     },

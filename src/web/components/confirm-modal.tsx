@@ -17,8 +17,7 @@ interface ConfirmModalProps {
 
 /** A destructive action's confirmation: says what will happen, shows progress and any error. */
 export function ConfirmModal(props: ConfirmModalProps) {
-  const { opened, title, children, confirmLabel, action, onConfirm, onClose, pending, error } =
-    props;
+  const { opened, title, children, confirmLabel, action, onConfirm, onClose, pending, error } = props;
   return (
     <Modal opened={opened} onClose={pending ? () => {} : onClose} title={title} centered>
       <Stack gap="md">

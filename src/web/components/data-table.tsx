@@ -37,12 +37,7 @@ export function DataTable(props: DataTableProps) {
               if (column === false) return null;
               const { label, align, nowrap } = typeof column === 'string' ? { label: column } : column;
               return (
-                <Table.Th
-                  key={label}
-                  scope="col"
-                  ta={align}
-                  style={nowrap ? { whiteSpace: 'nowrap' } : undefined}
-                >
+                <Table.Th key={label} scope="col" ta={align} style={nowrap ? { whiteSpace: 'nowrap' } : undefined}>
                   {label}
                 </Table.Th>
               );

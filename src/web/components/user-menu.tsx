@@ -53,7 +53,9 @@ export function UserMenu() {
                 key={organization.id}
                 disabled={switchOrganization.isPending}
                 onClick={() =>
-                  switchOrganization.mutate(organization.id, { onSuccess: () => navigate('/targets', { replace: true }) })
+                  switchOrganization.mutate(organization.id, {
+                    onSuccess: () => navigate('/targets', { replace: true }),
+                  })
                 }
               >
                 {organization.name}

@@ -10,8 +10,10 @@ export const exportAuditEventsRoute: RouteModule = (app, { db }) => {
       config: { access: 'administrator' },
       schema: {
         tags: ['audit'],
-        summary: 'The organization’s audit log as CSV, with the same filters as the list (streamed, every matching event)',
-        description: 'Cells that start with = + - @, a tab or a carriage return are prefixed with `\'` so a spreadsheet never runs them as formulas. Columns: time, actor_email, actor_name, actor_user_id, api_token_name, api_token_id, source, ip, user_agent, action, subject_type, subject_id, details (JSON).',
+        summary:
+          'The organization’s audit log as CSV, with the same filters as the list (streamed, every matching event)',
+        description:
+          "Cells that start with = + - @, a tab or a carriage return are prefixed with `'` so a spreadsheet never runs them as formulas. Columns: time, actor_email, actor_name, actor_user_id, api_token_name, api_token_id, source, ip, user_agent, action, subject_type, subject_id, details (JSON).",
         querystring: auditFilterSchema,
         produces: ['text/csv'],
       },

@@ -2,7 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionInfo } from '../../../contracts/index.ts';
 import type { Db, Role } from '../../../db/index.ts';
 import type { AppContext } from '../../context.ts';
-import { createSession, destroySession, findSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from '../../auth/sessions.ts';
+import {
+  createSession,
+  destroySession,
+  findSession,
+  SESSION_ABSOLUTE_MS,
+  SESSION_COOKIE,
+} from '../../auth/sessions.ts';
 
 /** Start a new session (rotating away any session the browser already had) and set its cookie. */
 export async function startSession(

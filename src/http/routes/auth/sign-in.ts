@@ -12,7 +12,13 @@ export const signIn: RouteModule = (app, context) => {
     '/api/auth/sign-in',
     {
       config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
-      schema: { tags: ['auth'], summary: 'Sign in with email and password; sets the session cookie. An account in several organizations without organizationId gets the list to choose from, and no session', body: signInBodySchema, response: { 200: signInResultSchema } },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Sign in with email and password; sets the session cookie. An account in several organizations without organizationId gets the list to choose from, and no session',
+        body: signInBodySchema,
+        response: { 200: signInResultSchema },
+      },
     },
     async (request, reply) => {
       const { email, password, organizationId } = request.body;
@@ -27,10 +33,15 @@ export const signIn: RouteModule = (app, context) => {
       await clearFailures(db.kysely, email, request.ip);
       // A session is bound to exactly one organization: an account in several chooses (issue #14).
       if (organizationId === undefined && organizations.length > 1) return { chooseOrganization: organizations };
-      const membership = organizationId === undefined ? organizations[0] : organizations.find((o) => o.id === organizationId);
+      const membership =
+        organizationId === undefined ? organizations[0] : organizations.find((o) => o.id === organizationId);
       if (!membership) throw new DomainError('forbidden', 'this account is not a member of that organization');
       await recordAudit(db.kysely, { organizationId: membership.id, actorUserId: user.id, action: 'user.signed_in' });
-      return startSession(context, request, reply, { user, organization: { id: membership.id, name: membership.name }, role: membership.role });
+      return startSession(context, request, reply, {
+        user,
+        organization: { id: membership.id, name: membership.name },
+        role: membership.role,
+      });
     },
   );
 };

@@ -13,15 +13,35 @@ export const switchOrganizationRoute: RouteModule = (app, context) => {
     '/api/auth/switch-organization',
     {
       config: { access: 'reader' },
-      schema: { tags: ['auth'], summary: 'Switch to another organization of the signed-in account (a new session)', body: switchOrganizationBodySchema, response: { 200: sessionSchema } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Switch to another organization of the signed-in account (a new session)',
+        body: switchOrganizationBodySchema,
+        response: { 200: sessionSchema },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request);
-      if (p.kind !== 'session') throw new DomainError('invalid_request', 'an API token belongs to one organization; sign in to switch organizations');
-      const target = (await listUserOrganizations(db.kysely, p.userId)).find((o) => o.id === request.body.organizationId);
+      if (p.kind !== 'session')
+        throw new DomainError(
+          'invalid_request',
+          'an API token belongs to one organization; sign in to switch organizations',
+        );
+      const target = (await listUserOrganizations(db.kysely, p.userId)).find(
+        (o) => o.id === request.body.organizationId,
+      );
       if (!target) throw new DomainError('not_found', 'organization not found');
-      await recordAudit(db.kysely, { organizationId: target.id, actorUserId: p.userId, action: 'user.switched_organization', details: { from: p.organizationId } });
-      return startSession(context, request, reply, { user: { id: p.userId, email: p.email, name: p.name }, organization: { id: target.id, name: target.name }, role: target.role });
+      await recordAudit(db.kysely, {
+        organizationId: target.id,
+        actorUserId: p.userId,
+        action: 'user.switched_organization',
+        details: { from: p.organizationId },
+      });
+      return startSession(context, request, reply, {
+        user: { id: p.userId, email: p.email, name: p.name },
+        organization: { id: target.id, name: target.name },
+        role: target.role,
+      });
     },
   );
 };

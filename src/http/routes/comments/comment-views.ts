@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idParam } from '../../../contracts/index.ts';
 import type { Comment } from '../../../db/index.ts';
-import { COMMENT_MARKER, } from '../../../tracking/index.ts';
+import { COMMENT_MARKER } from '../../../tracking/index.ts';
 
 export const toCommentInfo = (c: Comment, paused = false) => ({
   id: c.id,

@@ -11,7 +11,9 @@ import { createOrgChanges } from '../../events/org-changes.ts';
 export const KEEP_ALIVE_MS = 15_000;
 
 export const getEventsRoute: RouteModule = (app, { db }) => {
-  const changes = createOrgChanges(db, { onError: (error) => app.log.warn({ err: error }, 'events: reading changes failed') });
+  const changes = createOrgChanges(db, {
+    onError: (error) => app.log.warn({ err: error }, 'events: reading changes failed'),
+  });
   const open = new Set<ServerResponse>();
   // Streams never end by themselves: end them so that closing the server does not wait for clients.
   app.addHook('preClose', async () => {
@@ -24,7 +26,8 @@ export const getEventsRoute: RouteModule = (app, { db }) => {
       config: { access: 'reader' },
       schema: {
         tags: ['events'],
-        summary: 'A text/event-stream of `change` events ({"kinds":["comments","issues","pushes","scans"]}) for the signed-in organization',
+        summary:
+          'A text/event-stream of `change` events ({"kinds":["comments","issues","pushes","scans"]}) for the signed-in organization',
       },
     },
     async (request, reply) => {

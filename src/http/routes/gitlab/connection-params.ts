@@ -1,4 +1,4 @@
 import { z } from 'zod';
-import { idParam, } from '../../../contracts/index.ts';
+import { idParam } from '../../../contracts/index.ts';
 
 export const params = z.object({ targetId: idParam });

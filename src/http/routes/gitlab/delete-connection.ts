@@ -1,5 +1,10 @@
-
-import { deleteConnection, findConnection, openAccessToken, resolveInstance, revokeToken, } from '../../../gitlab/index.ts';
+import {
+  deleteConnection,
+  findConnection,
+  openAccessToken,
+  resolveInstance,
+  revokeToken,
+} from '../../../gitlab/index.ts';
 import { getTarget } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
@@ -8,7 +13,10 @@ import { params } from './connection-params.ts';
 export const disconnectRoute: RouteModule = (app, { db, env, secretBox, gitlab }) => {
   app.delete(
     '/api/targets/:targetId/gitlab',
-    { config: { access: 'contributor' }, schema: { tags: ['gitlab'], summary: 'Disconnect: revoke the OAuth token at GitLab and delete it here', params } },
+    {
+      config: { access: 'contributor' },
+      schema: { tags: ['gitlab'], summary: 'Disconnect: revoke the OAuth token at GitLab and delete it here', params },
+    },
     async (request, reply) => {
       const p = principalOf(request);
       const connection = await findConnection(db.kysely, p.organizationId, request.params.targetId);
@@ -17,7 +25,13 @@ export const disconnectRoute: RouteModule = (app, { db, env, secretBox, gitlab }
         return reply.status(204).send();
       }
       if (connection.auth_kind === 'oauth') {
-        const instance = await resolveInstance(db.kysely, env, secretBox, p.organizationId, connection.instance_id).catch(() => null);
+        const instance = await resolveInstance(
+          db.kysely,
+          env,
+          secretBox,
+          p.organizationId,
+          connection.instance_id,
+        ).catch(() => null);
         if (instance) await revokeToken(gitlab.fetch, instance, openAccessToken(secretBox, connection));
       }
       await deleteConnection(db.kysely, p.organizationId, connection.id, p.userId);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idParam, projectLinkSchema } from '../../../contracts/index.ts';
-import { findProjectLink, } from '../../../gitlab/index.ts';
-import { getScanRow, } from '../../../services/index.ts';
+import { findProjectLink } from '../../../gitlab/index.ts';
+import { getScanRow } from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 import { toProjectLinkInfo } from './views.ts';
@@ -9,7 +9,15 @@ import { toProjectLinkInfo } from './views.ts';
 export const getProjectLinkRoute: RouteModule = (app, { db }) => {
   app.get(
     '/api/scans/:scanId/gitlab/project',
-    { config: { access: 'reader' }, schema: { tags: ['gitlab'], summary: 'The GitLab project of a scan (or the target’s default)', params: z.object({ scanId: idParam }), response: { 200: z.object({ link: projectLinkSchema.nullable() }) } } },
+    {
+      config: { access: 'reader' },
+      schema: {
+        tags: ['gitlab'],
+        summary: 'The GitLab project of a scan (or the target’s default)',
+        params: z.object({ scanId: idParam }),
+        response: { 200: z.object({ link: projectLinkSchema.nullable() }) },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       const scan = await getScanRow(db.kysely, p.organizationId, request.params.scanId);

@@ -8,7 +8,12 @@ export const toConnectionInfo = (c: GitlabConnection): GitlabConnectionInfo => (
   instanceId: c.instance_id,
   baseUrl: c.base_url,
   authKind: c.auth_kind,
-  user: { id: Number(c.gitlab_user_id), username: c.gitlab_username, name: c.gitlab_name, avatarUrl: c.gitlab_avatar_url },
+  user: {
+    id: Number(c.gitlab_user_id),
+    username: c.gitlab_username,
+    name: c.gitlab_name,
+    avatarUrl: c.gitlab_avatar_url,
+  },
   status: c.status,
   statusReason: c.status_reason,
   expiresAt: c.expires_at,

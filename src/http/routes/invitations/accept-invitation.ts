@@ -16,7 +16,8 @@ export const acceptInvitationRoute: RouteModule = (app, context) => {
       config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
       schema: {
         tags: ['invitations'],
-        summary: 'Accept an invitation: a new account chooses its name and password; an existing one gives its own password. Signs in to that organization',
+        summary:
+          'Accept an invitation: a new account chooses its name and password; an existing one gives its own password. Signs in to that organization',
         body: acceptInvitationBodySchema,
         response: { 200: sessionSchema },
       },
@@ -29,7 +30,8 @@ export const acceptInvitationRoute: RouteModule = (app, context) => {
         await clearFailures(db.kysely, email, request.ip);
         return startSession(context, request, reply, accepted);
       } catch (error) {
-        if (error instanceof DomainError && error.code === 'invalid_credentials') await recordFailure(db.kysely, email, request.ip);
+        if (error instanceof DomainError && error.code === 'invalid_credentials')
+          await recordFailure(db.kysely, email, request.ip);
         throw error;
       }
     },

@@ -18,7 +18,11 @@ export const createInvitationRoute: RouteModule = (app, { db, env }) => {
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const { invitation, token } = await createInvitation(db.kysely, { organizationId: p.organizationId, userId: p.userId, role: p.role }, request.body);
+      const { invitation, token } = await createInvitation(
+        db.kysely,
+        { organizationId: p.organizationId, userId: p.userId, role: p.role },
+        request.body,
+      );
       return reply.status(201).send({ invitation, token, url: `${publicUrl(env)}/invitations/${token}` });
     },
   );

@@ -6,7 +6,14 @@ import type { RouteModule } from '../../context.ts';
 export const listInvitationsRoute: RouteModule = (app, { db }) => {
   app.get(
     '/api/invitations',
-    { config: { access: 'administrator' }, schema: { tags: ['invitations'], summary: 'The organization’s pending invitations', response: { 200: invitationListSchema } } },
+    {
+      config: { access: 'administrator' },
+      schema: {
+        tags: ['invitations'],
+        summary: 'The organization’s pending invitations',
+        response: { 200: invitationListSchema },
+      },
+    },
     async (request) => ({ invitations: await listInvitations(db.kysely, principalOf(request).organizationId) }),
   );
 };

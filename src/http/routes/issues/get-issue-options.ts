@@ -7,7 +7,16 @@ import type { RouteModule } from '../../context.ts';
 export const getIssueOptionsRoute: RouteModule = (app, { db, gitlab }) => {
   app.get(
     '/api/scans/:scanId/gitlab/options',
-    { config: { access: 'contributor' }, schema: { tags: ['issues'], summary: 'Assignees and milestones of the scan’s GitLab project, for the Create Issue popup', params: z.object({ scanId: idParam }), response: { 200: projectOptionsSchema } } },
-    async (request) => projectOptions(db.kysely, gitlab.tokens, principalOf(request).organizationId, request.params.scanId),
+    {
+      config: { access: 'contributor' },
+      schema: {
+        tags: ['issues'],
+        summary: 'Assignees and milestones of the scan’s GitLab project, for the Create Issue popup',
+        params: z.object({ scanId: idParam }),
+        response: { 200: projectOptionsSchema },
+      },
+    },
+    async (request) =>
+      projectOptions(db.kysely, gitlab.tokens, principalOf(request).organizationId, request.params.scanId),
   );
 };

@@ -9,11 +9,29 @@ export const refreshCreatedIssuesRoute: RouteModule = (app, { db, env, gitlab })
     '/api/scans/:scanId/issues/refresh',
     {
       config: { access: 'reader' },
-      schema: { tags: ['issues'], summary: 'Bring Created Issues up to date from GitLab (one call per 100 issues)', params: z.object({ scanId: idParam }), response: { 200: z.object({ refreshed: z.number(), calls: z.number(), missing: z.number(), issues: z.array(createdIssueSchema) }) } },
+      schema: {
+        tags: ['issues'],
+        summary: 'Bring Created Issues up to date from GitLab (one call per 100 issues)',
+        params: z.object({ scanId: idParam }),
+        response: {
+          200: z.object({
+            refreshed: z.number(),
+            calls: z.number(),
+            missing: z.number(),
+            issues: z.array(createdIssueSchema),
+          }),
+        },
+      },
     },
     async (request) => {
       const p = principalOf(request);
-      const result = await refreshCreatedIssues(db.kysely, gitlab.tokens, env.PRODUCT_LABEL, p.organizationId, request.params.scanId);
+      const result = await refreshCreatedIssues(
+        db.kysely,
+        gitlab.tokens,
+        env.PRODUCT_LABEL,
+        p.organizationId,
+        request.params.scanId,
+      );
       return { ...result, issues: await listCreatedIssues(db.kysely, p.organizationId, request.params.scanId) };
     },
   );

@@ -9,7 +9,12 @@ export const listJobsRoute: RouteModule = (app, { db }) => {
     '/api/jobs',
     {
       config: { access: 'administrator' },
-      schema: { tags: ['jobs'], summary: 'List the organization’s background jobs (newest first, at most 200)', querystring: z.object({ state: jobStateSchema.optional() }), response: { 200: jobListSchema } },
+      schema: {
+        tags: ['jobs'],
+        summary: 'List the organization’s background jobs (newest first, at most 200)',
+        querystring: z.object({ state: jobStateSchema.optional() }),
+        response: { 200: jobListSchema },
+      },
     },
     async (request) => ({ jobs: await listJobs(db, principalOf(request).organizationId, request.query.state) }),
   );

@@ -7,10 +7,21 @@ import type { RouteModule } from '../../context.ts';
 export const deleteMemberRoute: RouteModule = (app, { db }) => {
   app.delete(
     '/api/members/:userId',
-    { config: { access: 'administrator' }, schema: { tags: ['members'], summary: 'Remove a member (their sessions end and tokens are revoked)', params: z.object({ userId: idParam }) } },
+    {
+      config: { access: 'administrator' },
+      schema: {
+        tags: ['members'],
+        summary: 'Remove a member (their sessions end and tokens are revoked)',
+        params: z.object({ userId: idParam }),
+      },
+    },
     async (request, reply) => {
       const p = principalOf(request);
-      await removeMember(db.kysely, { organizationId: p.organizationId, userId: p.userId, role: p.role }, request.params.userId);
+      await removeMember(
+        db.kysely,
+        { organizationId: p.organizationId, userId: p.userId, role: p.role },
+        request.params.userId,
+      );
       return reply.status(204).send();
     },
   );

@@ -9,11 +9,24 @@ export const updateMemberRoute: RouteModule = (app, { db }) => {
     '/api/members/:userId',
     {
       config: { access: 'administrator' },
-      schema: { tags: ['members'], summary: 'Change a member’s role', params: z.object({ userId: idParam }), body: updateMemberBodySchema, response: { 200: memberEnvelopeSchema } },
+      schema: {
+        tags: ['members'],
+        summary: 'Change a member’s role',
+        params: z.object({ userId: idParam }),
+        body: updateMemberBodySchema,
+        response: { 200: memberEnvelopeSchema },
+      },
     },
     async (request) => {
       const p = principalOf(request);
-      return { member: await changeMemberRole(db.kysely, { organizationId: p.organizationId, userId: p.userId, role: p.role }, request.params.userId, request.body.role) };
+      return {
+        member: await changeMemberRole(
+          db.kysely,
+          { organizationId: p.organizationId, userId: p.userId, role: p.role },
+          request.params.userId,
+          request.body.role,
+        ),
+      };
     },
   );
 };

@@ -9,12 +9,24 @@ export const createPushRoute: RouteModule = (app, context) => {
     '/api/scans/:scanId/pushes',
     {
       config: { access: 'contributor' },
-      schema: { tags: ['issues'], summary: 'Create one GitLab issue per finding of a vulnerability (queued; returns at once)', params: z.object({ scanId: idParam }), body: createPushBodySchema, response: { 202: pushSummarySchema } },
+      schema: {
+        tags: ['issues'],
+        summary: 'Create one GitLab issue per finding of a vulnerability (queued; returns at once)',
+        params: z.object({ scanId: idParam }),
+        body: createPushBodySchema,
+        response: { 202: pushSummarySchema },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request);
       const { vulnerabilityId, ...options } = request.body;
-      const { pushId } = await createPush(context.db.kysely, { organizationId: p.organizationId, scanId: request.params.scanId, vulnerabilityId, options, requestedBy: p.userId });
+      const { pushId } = await createPush(context.db.kysely, {
+        organizationId: p.organizationId,
+        scanId: request.params.scanId,
+        vulnerabilityId,
+        options,
+        requestedBy: p.userId,
+      });
       context.onJobsEnqueued?.();
       return reply.status(202).send(await summarizePush(context.db.kysely, p.organizationId, pushId));
     },

@@ -7,7 +7,15 @@ import type { RouteModule } from '../../context.ts';
 export const getPushRoute: RouteModule = (app, { db }) => {
   app.get(
     '/api/pushes/:pushId',
-    { config: { access: 'reader' }, schema: { tags: ['issues'], summary: 'Progress and per-finding results of a push', params: z.object({ pushId: idParam }), response: { 200: pushSummarySchema } } },
+    {
+      config: { access: 'reader' },
+      schema: {
+        tags: ['issues'],
+        summary: 'Progress and per-finding results of a push',
+        params: z.object({ pushId: idParam }),
+        response: { 200: pushSummarySchema },
+      },
+    },
     async (request) => summarizePush(db.kysely, principalOf(request).organizationId, request.params.pushId),
   );
 };

@@ -7,7 +7,15 @@ import type { RouteModule } from '../../context.ts';
 export const retryPushItemRoute: RouteModule = (app, context) => {
   app.post(
     '/api/pushes/:pushId/items/:itemId/retry',
-    { config: { access: 'contributor' }, schema: { tags: ['issues'], summary: 'Retry a failed finding of a push', params: z.object({ pushId: idParam, itemId: idParam }), response: { 200: pushSummarySchema } } },
+    {
+      config: { access: 'contributor' },
+      schema: {
+        tags: ['issues'],
+        summary: 'Retry a failed finding of a push',
+        params: z.object({ pushId: idParam, itemId: idParam }),
+        response: { 200: pushSummarySchema },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       await retryPushItem(context.db.kysely, p.organizationId, request.params.pushId, request.params.itemId);

@@ -17,7 +17,13 @@ export const getFindingRoute: RouteModule = (app, { db, env }) => {
       },
     },
     async (request) => ({
-      finding: await getFindingView(db.kysely, principalOf(request).organizationId, request.params.scanId, request.params.findingId, maskOptions(env.REDACT_EXTRA_NAMES)),
+      finding: await getFindingView(
+        db.kysely,
+        principalOf(request).organizationId,
+        request.params.scanId,
+        request.params.findingId,
+        maskOptions(env.REDACT_EXTRA_NAMES),
+      ),
     }),
   );
 };

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { findingPageSchema, idParam, pageQuerySchema } from '../../../contracts/index.ts';
-import { getVulnerabilityRow, listFindingRows, maskFinding, maskOptions, toFindingInfo } from '../../../services/index.ts';
+import {
+  getVulnerabilityRow,
+  listFindingRows,
+  maskFinding,
+  maskOptions,
+  toFindingInfo,
+} from '../../../services/index.ts';
 import { principalOf } from '../../auth/access.ts';
 import type { RouteModule } from '../../context.ts';
 
@@ -21,9 +27,19 @@ export const listFindingsRoute: RouteModule = (app, { db, env }) => {
       const { organizationId } = principalOf(request);
       const vulnerability = await getVulnerabilityRow(db.kysely, organizationId, request.params.vulnerabilityId);
       const { offset, limit } = request.query;
-      const rows = await listFindingRows(db.kysely, organizationId, { vulnerabilityId: vulnerability.id }, { offset, limit });
+      const rows = await listFindingRows(
+        db.kysely,
+        organizationId,
+        { vulnerabilityId: vulnerability.id },
+        { offset, limit },
+      );
       const options = maskOptions(env.REDACT_EXTRA_NAMES);
-      return { findings: rows.map((row) => maskFinding(toFindingInfo(row), options)), total: Number(vulnerability.finding_count), offset, limit };
+      return {
+        findings: rows.map((row) => maskFinding(toFindingInfo(row), options)),
+        total: Number(vulnerability.finding_count),
+        offset,
+        limit,
+      };
     },
   );
 };

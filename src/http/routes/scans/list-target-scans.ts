@@ -7,7 +7,15 @@ import type { RouteModule } from '../../context.ts';
 export const listTargetScansRoute: RouteModule = (app, { db }) => {
   app.get(
     '/api/targets/:targetId/scans',
-    { config: { access: 'reader' }, schema: { tags: ['scans'], summary: 'A target’s scans, newest first', params: z.object({ targetId: idParam }), response: { 200: z.object({ scans: z.array(scanSchema) }) } } },
+    {
+      config: { access: 'reader' },
+      schema: {
+        tags: ['scans'],
+        summary: 'A target’s scans, newest first',
+        params: z.object({ targetId: idParam }),
+        response: { 200: z.object({ scans: z.array(scanSchema) }) },
+      },
+    },
     async (request) => {
       const { organizationId } = principalOf(request);
       await getTarget(db.kysely, organizationId, request.params.targetId);

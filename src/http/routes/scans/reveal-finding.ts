@@ -21,7 +21,11 @@ export const revealFindingRoute: RouteModule = (app, { db, env }) => {
     async (request) => {
       const p = principalOf(request);
       const { scanId, findingId } = request.params;
-      const finding = await revealFindingSecrets(db.kysely, { organizationId: p.organizationId, actorUserId: p.userId, scanId, findingId }, maskOptions(env.REDACT_EXTRA_NAMES));
+      const finding = await revealFindingSecrets(
+        db.kysely,
+        { organizationId: p.organizationId, actorUserId: p.userId, scanId, findingId },
+        maskOptions(env.REDACT_EXTRA_NAMES),
+      );
       return { finding };
     },
   );

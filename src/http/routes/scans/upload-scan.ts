@@ -30,7 +30,8 @@ export const uploadScanRoute: RouteModule = (app, { db, env }) => {
     async (request, reply) => {
       const p = principalOf(request);
       await getTarget(db.kysely, p.organizationId, request.params.targetId);
-      if (!request.isMultipart()) throw new DomainError('invalid_request', 'send the report as multipart/form-data with a "file" field');
+      if (!request.isMultipart())
+        throw new DomainError('invalid_request', 'send the report as multipart/form-data with a "file" field');
       const dir = await mkdtemp(join(tmpdir(), 'vb-upload-'));
       try {
         const fields: Record<string, string> = {};
@@ -46,7 +47,11 @@ export const uploadScanRoute: RouteModule = (app, { db, env }) => {
               name = part.filename || 'report';
               path = join(dir, 'report');
               await pipeline(part.file, createWriteStream(path));
-              if (part.file.truncated) throw new DomainError('payload_too_large', `the report is larger than the limit of ${env.MAX_REPORT_BYTES} bytes (MAX_REPORT_BYTES)`);
+              if (part.file.truncated)
+                throw new DomainError(
+                  'payload_too_large',
+                  `the report is larger than the limit of ${env.MAX_REPORT_BYTES} bytes (MAX_REPORT_BYTES)`,
+                );
             } else if (typeof part.value === 'string') {
               fields[part.fieldname] = part.value;
             }
@@ -54,13 +59,22 @@ export const uploadScanRoute: RouteModule = (app, { db, env }) => {
         } catch (error) {
           // The multipart limits (app.ts) say "413 reach files limit"; say what to do instead.
           const code = (error as { code?: string }).code;
-          if (code === 'FST_FILES_LIMIT') throw new DomainError('invalid_request', 'send one report file per upload: this request holds more than one file');
-          if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') throw new DomainError('invalid_request', 'too many form fields: send "file" and, optionally, "format" and "sites"');
+          if (code === 'FST_FILES_LIMIT')
+            throw new DomainError(
+              'invalid_request',
+              'send one report file per upload: this request holds more than one file',
+            );
+          if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT')
+            throw new DomainError(
+              'invalid_request',
+              'too many form fields: send "file" and, optionally, "format" and "sites"',
+            );
           throw error;
         }
         if (!path) throw new DomainError('invalid_request', 'no "file" field in the upload');
         const format = fields.format || undefined;
-        if (format !== undefined && !isReportFormat(format)) throw new DomainError('invalid_request', `format must be one of ${REPORT_FORMATS.join(', ')}`);
+        if (format !== undefined && !isReportFormat(format))
+          throw new DomainError('invalid_request', `format must be one of ${REPORT_FORMATS.join(', ')}`);
         const sites = sitesModeSchema.safeParse(fields.sites || (fields.splitSites === 'true' ? 'split' : 'target'));
         if (!sites.success) throw new DomainError('invalid_request', 'sites must be one of target, all, split');
         const imports = await importReport(db, {

@@ -15,7 +15,8 @@ export const postSetup: RouteModule = (app, context) => {
       config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
-        summary: 'Create the first organization and its Owner (only while no user exists, with the set-up code the server printed in its log)',
+        summary:
+          'Create the first organization and its Owner (only while no user exists, with the set-up code the server printed in its log)',
         body: setupBodySchema,
         response: { 200: sessionSchema },
       },
@@ -23,7 +24,8 @@ export const postSetup: RouteModule = (app, context) => {
     async (request, reply) => {
       const db = context.db.kysely;
       await assertNotThrottled(db, SETUP_CODE, request.ip, 'set-up code');
-      if ((await countUsers(db)) > 0) throw new DomainError('already_set_up', 'Vulnbridge is already set up; sign in instead');
+      if ((await countUsers(db)) > 0)
+        throw new DomainError('already_set_up', 'Vulnbridge is already set up; sign in instead');
       const { setupCode, ...account } = request.body;
       let codeId: string;
       try {

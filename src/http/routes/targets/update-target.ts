@@ -9,11 +9,24 @@ export const updateTargetRoute: RouteModule = (app, { db }) => {
     '/api/targets/:targetId',
     {
       config: { access: 'contributor' },
-      schema: { tags: ['targets'], summary: 'Rename a target', params: z.object({ targetId: idParam }), body: updateTargetBodySchema, response: { 200: targetEnvelopeSchema } },
+      schema: {
+        tags: ['targets'],
+        summary: 'Rename a target',
+        params: z.object({ targetId: idParam }),
+        body: updateTargetBodySchema,
+        response: { 200: targetEnvelopeSchema },
+      },
     },
     async (request) => {
       const p = principalOf(request);
-      return { target: await renameTarget(db.kysely, { organizationId: p.organizationId, userId: p.userId }, request.params.targetId, request.body.name) };
+      return {
+        target: await renameTarget(
+          db.kysely,
+          { organizationId: p.organizationId, userId: p.userId },
+          request.params.targetId,
+          request.body.name,
+        ),
+      };
     },
   );
 };

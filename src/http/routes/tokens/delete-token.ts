@@ -7,7 +7,14 @@ import type { RouteModule } from '../../context.ts';
 export const deleteTokenRoute: RouteModule = (app, { db }) => {
   app.delete(
     '/api/tokens/:tokenId',
-    { config: { access: 'reader', scope: 'session' }, schema: { tags: ['tokens'], summary: 'Revoke one of your API tokens (signed-in session only)', params: z.object({ tokenId: idParam }) } },
+    {
+      config: { access: 'reader', scope: 'session' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke one of your API tokens (signed-in session only)',
+        params: z.object({ tokenId: idParam }),
+      },
+    },
     async (request, reply) => {
       const p = principalOf(request);
       await revokeApiToken(db.kysely, { organizationId: p.organizationId, userId: p.userId }, request.params.tokenId);

@@ -72,7 +72,8 @@ export function registerGitlabWebhooks(app: App, context: AppContext): void {
       if (!link) throw new DomainError('unauthenticated', REFUSED);
       const event = String(request.headers['x-gitlab-event'] ?? '');
       const body = request.body;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new DomainError('invalid_request', 'the body must be a JSON object');
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw new DomainError('invalid_request', 'the body must be a JSON object');
       if (!EVENTS.has(event)) return reply.status(202).send({ ignored: event || 'no X-Gitlab-Event' });
       let payload: string;
       try {
@@ -83,9 +84,18 @@ export function registerGitlabWebhooks(app: App, context: AppContext): void {
       }
       // Scoped to the hook: GitLab calls every hook of a project for one event (before 17.4 with one shared
       // X-Gitlab-Event-UUID), and two organizations may each have a hook on the same project.
-      const sentKey = String(request.headers['idempotency-key'] ?? request.headers['x-gitlab-event-uuid'] ?? `sha256:${sha256(payload)}`);
+      const sentKey = String(
+        request.headers['idempotency-key'] ?? request.headers['x-gitlab-event-uuid'] ?? `sha256:${sha256(payload)}`,
+      );
       const key = `${request.params.hookRef}:${sentKey.slice(0, 190)}`;
-      const created = await recordWebhookDelivery(context.db.kysely, { key, hookRef: request.params.hookRef, organizationId: link.organizationId, targetId: link.targetId, event, payload });
+      const created = await recordWebhookDelivery(context.db.kysely, {
+        key,
+        hookRef: request.params.hookRef,
+        organizationId: link.organizationId,
+        targetId: link.targetId,
+        event,
+        payload,
+      });
       if (created) context.onJobsEnqueued?.();
       return reply.status(created ? 202 : 200).send(created ? { accepted: true } : { duplicate: true });
     },

@@ -19,7 +19,13 @@ function OutboundState({ comment }: { comment: CommentInfo }) {
   }
   if (comment.outboundState === 'paused') {
     return (
-      <Text size="xs" c="dimmed" data-testid="comment-state" data-state="paused" title="The GitLab connection of this target needs reconnecting; the comment is posted once it is reconnected.">
+      <Text
+        size="xs"
+        c="dimmed"
+        data-testid="comment-state"
+        data-state="paused"
+        title="The GitLab connection of this target needs reconnecting; the comment is posted once it is reconnected."
+      >
         ⏸ Not posted yet — paused: reconnect GitLab (target → GitLab integration)
       </Text>
     );
@@ -32,11 +38,18 @@ function OutboundState({ comment }: { comment: CommentInfo }) {
     );
   }
   return (
-    <Alert color="red" variant="light" p="xs" title="Not posted to GitLab yet" data-testid="comment-state" data-state="failed">
+    <Alert
+      color="red"
+      variant="light"
+      p="xs"
+      title="Not posted to GitLab yet"
+      data-testid="comment-state"
+      data-state="failed"
+    >
       <Text size="xs">{comment.error ?? 'GitLab refused the comment.'}</Text>
       <Text size="xs" mt={4}>
-        Vulnbridge retries it automatically. If it keeps failing, ask an administrator to check the GitLab
-        connection in Settings → Jobs.
+        Vulnbridge retries it automatically. If it keeps failing, ask an administrator to check the GitLab connection in
+        Settings → Jobs.
       </Text>
     </Alert>
   );
@@ -55,7 +68,14 @@ export function CommentItem({ comment }: { comment: CommentInfo }) {
     >
       <Stack gap={8}>
         <Group gap="sm" wrap="nowrap" align="flex-start">
-          <Avatar src={safeAvatar(comment.authorAvatarUrl)} alt="" size={32} radius="xl" color="indigo" aria-hidden="true">
+          <Avatar
+            src={safeAvatar(comment.authorAvatarUrl)}
+            alt=""
+            size={32}
+            radius="xl"
+            color="indigo"
+            aria-hidden="true"
+          >
             {initialsOf(comment.authorName)}
           </Avatar>
           <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
@@ -79,7 +99,14 @@ export function CommentItem({ comment }: { comment: CommentInfo }) {
                 {fromGitlab ? 'via GitLab' : 'from Vulnbridge'}
               </Badge>
               {comment.internal && (
-                <Badge size="xs" radius="sm" variant="filled" color="yellow.8" tt="none" title="Visible only to project members with at least the Reporter role">
+                <Badge
+                  size="xs"
+                  radius="sm"
+                  variant="filled"
+                  color="yellow.8"
+                  tt="none"
+                  title="Visible only to project members with at least the Reporter role"
+                >
                   internal
                 </Badge>
               )}

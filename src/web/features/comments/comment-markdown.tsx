@@ -29,7 +29,8 @@ function Link({ href, children }: ComponentProps<'a'>) {
 /** Only https images are loaded; others become a link to the image, which nothing loads by itself. */
 function Image({ src, alt }: ComponentProps<'img'>) {
   const https = safeUrl(typeof src === 'string' ? src : undefined, ['https:']);
-  if (https) return <img src={https} alt={alt ?? ''} className={classes.image} loading="lazy" referrerPolicy="no-referrer" />;
+  if (https)
+    return <img src={https} alt={alt ?? ''} className={classes.image} loading="lazy" referrerPolicy="no-referrer" />;
   const other = safeUrl(typeof src === 'string' ? src : undefined, ['http:']);
   const label = `Image${alt ? `: ${alt}` : ''}`;
   return other ? (

@@ -69,7 +69,12 @@ export function CommentThread({ findingId }: { findingId: string }) {
     return (
       <Stack gap="sm">
         {heading}
-        <ErrorAlert error={thread.error} action="load the comments" onRetry={() => void thread.refetch()} retrying={thread.isFetching} />
+        <ErrorAlert
+          error={thread.error}
+          action="load the comments"
+          onRetry={() => void thread.refetch()}
+          retrying={thread.isFetching}
+        />
       </Stack>
     );
   }
@@ -82,7 +87,13 @@ export function CommentThread({ findingId }: { findingId: string }) {
         {issue && (
           <Group gap={6}>
             {isIssueState(issue.state) && <IssueStateBadge state={issue.state} />}
-            <Anchor href={issue.webUrl} target="_blank" rel="noopener noreferrer" size="sm" data-testid="comment-issue-link">
+            <Anchor
+              href={issue.webUrl}
+              target="_blank"
+              rel="noopener noreferrer"
+              size="sm"
+              data-testid="comment-issue-link"
+            >
               {issue.projectPath} #{issue.iid}
               <span className={classes.srOnly}> (opens GitLab in a new tab)</span>
             </Anchor>

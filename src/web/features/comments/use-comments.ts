@@ -35,7 +35,11 @@ export function useAddComment(findingId: string, authorName: string) {
   const key = findingCommentsKey(findingId);
   return useMutation({
     mutationFn: (body: string) =>
-      api(`/findings/${encodeURIComponent(findingId)}/comments`, { method: 'POST', body: { body }, schema: createdSchema }),
+      api(`/findings/${encodeURIComponent(findingId)}/comments`, {
+        method: 'POST',
+        body: { body },
+        schema: createdSchema,
+      }),
     onMutate: async (body: string) => {
       await queryClient.cancelQueries({ queryKey: key });
       const previous = queryClient.getQueryData<Thread>(key);
@@ -53,7 +57,8 @@ export function useAddComment(findingId: string, authorName: string) {
         createdAt: now,
         updatedAt: now,
       };
-      if (previous) queryClient.setQueryData<Thread>(key, { ...previous, comments: [...previous.comments, optimistic] });
+      if (previous)
+        queryClient.setQueryData<Thread>(key, { ...previous, comments: [...previous.comments, optimistic] });
       return { previous, optimisticId: optimistic.id };
     },
     onSuccess: ({ comment }, _body, context) => {

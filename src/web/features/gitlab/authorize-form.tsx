@@ -56,8 +56,8 @@ export function AuthorizeForm({ targetId, instances }: AuthorizeFormProps) {
         </Button>
       </Group>
       <Text size="xs" c="dimmed">
-        GitLab asks you to sign in and approve access with scope <code>api</code>, then sends you back here.
-        Vulnbridge then shows under your GitLab User Settings → Applications, where you can revoke it.
+        GitLab asks you to sign in and approve access with scope <code>api</code>, then sends you back here. Vulnbridge
+        then shows under your GitLab User Settings → Applications, where you can revoke it.
       </Text>
       {authorize.error != null && <ErrorAlert error={authorize.error} action="start the authorization" />}
     </Stack>

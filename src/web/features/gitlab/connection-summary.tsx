@@ -70,13 +70,13 @@ export function ConnectionSummary({ targetId, connection, instances, writable }:
       >
         {connection.authKind === 'oauth' ? (
           <>
-            Vulnbridge will revoke its access in GitLab for <strong>@{user.username}</strong> on {where} (it
-            disappears from their User Settings → Applications) and forget the token here.
+            Vulnbridge will revoke its access in GitLab for <strong>@{user.username}</strong> on {where} (it disappears
+            from their User Settings → Applications) and forget the token here.
           </>
         ) : (
           <>
-            Vulnbridge will forget the access token of <strong>@{user.username}</strong>. To stop the token
-            working in GitLab too, revoke it there.
+            Vulnbridge will forget the access token of <strong>@{user.username}</strong>. To stop the token working in
+            GitLab too, revoke it there.
           </>
         )}{' '}
         Issues already created stay in GitLab; syncing stops until the target is connected again.

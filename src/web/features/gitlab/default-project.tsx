@@ -55,8 +55,8 @@ export function DefaultProject({ link }: { link: ProjectLinkInfo | null }) {
         <ProjectLinkDetails link={link} />
       ) : (
         <Text size="sm" c="dimmed">
-          None yet. Open a scan report of this target and click GitLab Issues to choose the project its
-          issues go to; it becomes the default for later scans.
+          None yet. Open a scan report of this target and click GitLab Issues to choose the project its issues go to; it
+          becomes the default for later scans.
         </Text>
       )}
     </Paper>

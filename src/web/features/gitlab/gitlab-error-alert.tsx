@@ -35,7 +35,12 @@ export function describeGitlabError(error: unknown): Described | null {
         retry: false,
       };
     case 'gitlab_unavailable':
-      return { title: message, hint: 'GitLab could not be reached or is busy. Try again in a moment.', fixOnIntegration: false, retry: true };
+      return {
+        title: message,
+        hint: 'GitLab could not be reached or is busy. Try again in a moment.',
+        fixOnIntegration: false,
+        retry: true,
+      };
     case 'gitlab_refused':
       return {
         title: message,
@@ -56,7 +61,12 @@ export function describeGitlabError(error: unknown): Described | null {
         retry: false,
       };
     case 'not_found':
-      return { title: message, hint: 'Pick another project, or reload the list.', fixOnIntegration: false, retry: false };
+      return {
+        title: message,
+        hint: 'Pick another project, or reload the list.',
+        fixOnIntegration: false,
+        retry: false,
+      };
     default:
       return null;
   }

@@ -134,7 +134,9 @@ export function ProjectList({ targetId, filter, selectedId, onSelect, disabled }
         />
       )}
       <Text size="xs" c="dimmed" aria-live="polite">
-        {loadingFirst ? '' : `${projects.length} project${projects.length === 1 ? '' : 's'} shown${hasNextPage ? '; scroll for more' : ''}.`}
+        {loadingFirst
+          ? ''
+          : `${projects.length} project${projects.length === 1 ? '' : 's'} shown${hasNextPage ? '; scroll for more' : ''}.`}
       </Text>
     </Stack>
   );

@@ -1,4 +1,17 @@
-import { Alert, Anchor, Button, Center, Group, List, Loader, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Group,
+  List,
+  Loader,
+  Modal,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -57,7 +70,13 @@ function PickerBody({ scanId, targetId, onClose, onSavingChange }: PickerBodyPro
     );
   }
   if (gitlab.isError) {
-    return <GitlabErrorAlert error={gitlab.error} action="load the GitLab connection" onRetry={() => void gitlab.refetch()} />;
+    return (
+      <GitlabErrorAlert
+        error={gitlab.error}
+        action="load the GitLab connection"
+        onRetry={() => void gitlab.refetch()}
+      />
+    );
   }
   const { connection } = gitlab.data;
   if (!connection || connection.status === 'reconnect_needed') {
@@ -110,14 +129,17 @@ function PickerBody({ scanId, targetId, onClose, onSavingChange }: PickerBodyPro
   const onSave = () => {
     if (!selected) return;
     onSavingChange(true);
-    link.mutate({ projectId: selected.id, confidentialByDefault: confidential }, { onSettled: () => onSavingChange(false) });
+    link.mutate(
+      { projectId: selected.id, confidentialByDefault: confidential },
+      { onSettled: () => onSavingChange(false) },
+    );
   };
 
   return (
     <Stack gap="md">
       <Text size="sm" c="dimmed">
-        Issues for this scan’s findings are created in the project you choose, as @{connection.user.username}. It
-        also becomes the default for later scans of this target.
+        Issues for this scan’s findings are created in the project you choose, as @{connection.user.username}. It also
+        becomes the default for later scans of this target.
         {current.data ? ` Now: ${current.data.projectPath}.` : ''}
       </Text>
       <TextInput

@@ -28,8 +28,8 @@ export function ReconnectBanner({ targetId, connection, instances, writable }: R
     >
       <Stack gap="xs">
         <Text size="sm">
-          GitLab no longer accepts the connection of @{connection.user.username} on {where}: the access was revoked
-          or has expired in GitLab.
+          GitLab no longer accepts the connection of @{connection.user.username} on {where}: the access was revoked or
+          has expired in GitLab.
         </Text>
         {connection.statusReason && (
           <Text size="xs" c="red.9" data-testid="gitlab-status-reason">

@@ -55,8 +55,8 @@ export function TokenForm({ targetId, instances, onDone }: TokenFormProps) {
     <form onSubmit={onSubmit} noValidate aria-label="Connect with an access token">
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
-          Create a personal or project access token in GitLab with scope <code>api</code>. It is stored
-          encrypted and never shown again. Comments posted from Vulnbridge appear as the token’s user.
+          Create a personal or project access token in GitLab with scope <code>api</code>. It is stored encrypted and
+          never shown again. Comments posted from Vulnbridge appear as the token’s user.
         </Text>
         {instances.length > 0 && (
           <SegmentedControl

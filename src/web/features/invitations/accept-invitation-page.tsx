@@ -56,7 +56,8 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
     const found: FieldErrors<Field> = {};
     if (!existing && !name.trim()) found.name = 'Enter your name.';
     if (existing && !password) found.password = 'Enter the password of your account.';
-    if (!existing && !invitedPasswordSchema.safeParse(password).success) found.password = 'Choose a password of at least 12 characters.';
+    if (!existing && !invitedPasswordSchema.safeParse(password).success)
+      found.password = 'Choose a password of at least 12 characters.';
     if (found.name || found.password) return setErrors(found);
     accept.mutate(
       { token, email: invitation.email, password, ...(existing ? {} : { name: name.trim() }) },
@@ -75,7 +76,9 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
     );
   };
   const error = accept.error;
-  const onField = error != null && ((isApiError(error) && error.code === 'invalid_credentials') || apiFieldError(error, labels) !== null);
+  const onField =
+    error != null &&
+    ((isApiError(error) && error.code === 'invalid_credentials') || apiFieldError(error, labels) !== null);
   const clear = (field: Field) => setErrors((current) => ({ ...current, [field]: undefined }));
 
   return (
@@ -85,8 +88,8 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
       description={
         <>
           {invitation.invitedBy ?? 'An administrator'} invited <strong>{invitation.email}</strong> to{' '}
-          <strong>{organization}</strong> as <strong>{roleLabel(invitation.role)}</strong>. The link works
-          once, until <DateTime value={invitation.expiresAt} />.
+          <strong>{organization}</strong> as <strong>{roleLabel(invitation.role)}</strong>. The link works once, until{' '}
+          <DateTime value={invitation.expiresAt} />.
         </>
       }
     >

@@ -18,9 +18,12 @@ export function useAcceptInvitation() {
   const queryClient = useQueryClient();
   const store = useStoreSession();
   return useMutation({
-    mutationFn: (body: AcceptInvitationBody) => api('/invitations/accept', { method: 'POST', body, schema: sessionSchema }),
+    mutationFn: (body: AcceptInvitationBody) =>
+      api('/invitations/accept', { method: 'POST', body, schema: sessionSchema }),
     onSuccess: (session) => {
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'setup' && query.queryKey[0] !== 'session' });
+      queryClient.removeQueries({
+        predicate: (query) => query.queryKey[0] !== 'setup' && query.queryKey[0] !== 'session',
+      });
       store(session);
     },
   });

@@ -37,7 +37,12 @@ export function CreateIssueButton({ scanId, targetId, vulnerability }: CreateIss
         onClose={() => setOpen(null)}
         onChooseProject={() => setOpen('pick')}
       />
-      <GitlabProjectPicker scanId={scanId} targetId={targetId} opened={open === 'pick'} onClose={() => setOpen('create')} />
+      <GitlabProjectPicker
+        scanId={scanId}
+        targetId={targetId}
+        opened={open === 'pick'}
+        onClose={() => setOpen('create')}
+      />
     </>
   );
 }

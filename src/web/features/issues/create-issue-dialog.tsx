@@ -38,7 +38,15 @@ export function CreateIssueDialog(props: CreateIssueDialogProps) {
   );
 }
 
-function ChooseProject({ onChooseProject, onClose, message }: { onChooseProject: () => void; onClose: () => void; message: string }) {
+function ChooseProject({
+  onChooseProject,
+  onClose,
+  message,
+}: {
+  onChooseProject: () => void;
+  onClose: () => void;
+  message: string;
+}) {
   return (
     <Stack gap="md">
       <Alert color="yellow" variant="light" title="Choose the GitLab project first" role="alert">
@@ -89,7 +97,12 @@ function DialogBody({ scanId, targetId, vulnerability, onClose, onChooseProject 
   const connection = gitlab.data?.connection ?? null;
   if (!connection || connection.status === 'reconnect_needed') {
     return (
-      <Alert color={connection ? 'red' : 'yellow'} variant="light" role="alert" title={connection ? 'GitLab needs you to reconnect' : 'This target is not connected to GitLab'}>
+      <Alert
+        color={connection ? 'red' : 'yellow'}
+        variant="light"
+        role="alert"
+        title={connection ? 'GitLab needs you to reconnect' : 'This target is not connected to GitLab'}
+      >
         <Text size="sm">
           {connection
             ? `GitLab no longer accepts the connection of @${connection.user.username}. Reconnect on the integration page, then create the issues.`
@@ -121,14 +134,31 @@ function DialogBody({ scanId, targetId, vulnerability, onClose, onChooseProject 
       submitting={create.isPending}
       onSubmit={submit}
       onCancel={onClose}
-      error={create.error != null && <SubmitError error={create.error} targetId={targetId} onChooseProject={onChooseProject} />}
+      error={
+        create.error != null && (
+          <SubmitError error={create.error} targetId={targetId} onChooseProject={onChooseProject} />
+        )
+      }
     />
   );
 }
 
 /** Why the push was refused, and the way out: the picker, the integration page, or the fields. */
-function SubmitError({ error, targetId, onChooseProject }: { error: unknown; targetId: string; onChooseProject: () => void }) {
-  if (isApiError(error) && error.code === 'conflict' && /project/i.test(error.message) && !/not connected/i.test(error.message)) {
+function SubmitError({
+  error,
+  targetId,
+  onChooseProject,
+}: {
+  error: unknown;
+  targetId: string;
+  onChooseProject: () => void;
+}) {
+  if (
+    isApiError(error) &&
+    error.code === 'conflict' &&
+    /project/i.test(error.message) &&
+    !/not connected/i.test(error.message)
+  ) {
     return (
       <Alert color="red" variant="light" role="alert" title="No GitLab project is chosen for this scan">
         <Group justify="space-between" wrap="nowrap" gap="sm">

@@ -54,7 +54,8 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
     const next: Partial<Record<Field, string>> = {};
     const labelProblem = labelError(labels);
     if (labelProblem) next.labels = labelProblem;
-    if (dueDate && !/^\d{4}-\d{2}-\d{2}$/.test(dueDate)) next.dueDate = 'Enter the date as YYYY-MM-DD, or leave it empty.';
+    if (dueDate && !/^\d{4}-\d{2}-\d{2}$/.test(dueDate))
+      next.dueDate = 'Enter the date as YYYY-MM-DD, or leave it empty.';
     setErrors(next);
     if (Object.keys(next).length) return;
     onSubmit({
@@ -77,8 +78,8 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
           <strong>
             {count.toLocaleString('en-GB')} {count === 1 ? 'issue' : 'issues'}
           </strong>{' '}
-          in <strong style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{project.projectPath}</strong>.
-          Each has the finding’s details, its HTTP request and response and a link back to this report.
+          in <strong style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{project.projectPath}</strong>. Each
+          has the finding’s details, its HTTP request and response and a link back to this report.
         </Text>
         <TagsInput
           label="Labels"
@@ -120,12 +121,22 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
                 </Group>
               );
             }}
-            leftSection={assignee && memberById.get(assignee) ? <PersonAvatar person={memberById.get(assignee)!} size={20} /> : null}
+            leftSection={
+              assignee && memberById.get(assignee) ? (
+                <PersonAvatar person={memberById.get(assignee)!} size={20} />
+              ) : null
+            }
           />
           <Select
             label="Milestone"
             description="Optional"
-            placeholder={options.isPending ? 'Loading milestones…' : options.data?.milestones.length ? 'None' : 'The project has none'}
+            placeholder={
+              options.isPending
+                ? 'Loading milestones…'
+                : options.data?.milestones.length
+                  ? 'None'
+                  : 'The project has none'
+            }
             data={(options.data?.milestones ?? []).map((m) => ({ value: String(m.id), label: m.title }))}
             value={milestone}
             onChange={setMilestone}
@@ -145,13 +156,24 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
           />
         </Group>
         {options.isError && (
-          <Alert color="yellow" variant="light" title="Could not load the project’s members and milestones" role="status">
+          <Alert
+            color="yellow"
+            variant="light"
+            title="Could not load the project’s members and milestones"
+            role="status"
+          >
             <Group justify="space-between" wrap="nowrap" gap="sm">
               <Text size="sm">
-                {describeError(options.error, 'load them').title} You can still create the issues without an assignee
-                or milestone, or try again.
+                {describeError(options.error, 'load them').title} You can still create the issues without an assignee or
+                milestone, or try again.
               </Text>
-              <Button size="xs" variant="white" color="yellow.9" onClick={() => void options.refetch()} loading={options.isFetching}>
+              <Button
+                size="xs"
+                variant="white"
+                color="yellow.9"
+                onClick={() => void options.refetch()}
+                loading={options.isFetching}
+              >
                 Try again
               </Button>
             </Group>
@@ -167,7 +189,8 @@ export function CreateIssueForm(props: CreateIssueFormProps) {
           label="Add a severity label"
           description={
             <>
-              Adds <code>severity::{vulnerability.severity}</code> to each issue, so the project’s boards can sort by it.
+              Adds <code>severity::{vulnerability.severity}</code> to each issue, so the project’s boards can sort by
+              it.
             </>
           }
           checked={severityLabel}

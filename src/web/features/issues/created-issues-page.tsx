@@ -44,11 +44,7 @@ export function CreatedIssuesPage() {
             <Button component={Link} to={reportPath} variant="default">
               Scan report
             </Button>
-            <Button
-              onClick={() => refresh.mutate()}
-              loading={refresh.isPending}
-              disabled={!issues.data?.length}
-            >
+            <Button onClick={() => refresh.mutate()} loading={refresh.isPending} disabled={!issues.data?.length}>
               Refresh
             </Button>
           </Group>
@@ -56,7 +52,17 @@ export function CreatedIssuesPage() {
       </header>
       <Stack gap="md">
         {refresh.data && (
-          <Alert color="teal" variant="light" role="status" title="Up to date with GitLab" styles={{ title: { color: okText } }} data-testid="refresh-result" withCloseButton onClose={() => refresh.reset()} closeButtonLabel="Dismiss">
+          <Alert
+            color="teal"
+            variant="light"
+            role="status"
+            title="Up to date with GitLab"
+            styles={{ title: { color: okText } }}
+            data-testid="refresh-result"
+            withCloseButton
+            onClose={() => refresh.reset()}
+            closeButtonLabel="Dismiss"
+          >
             <Text size="sm">
               {plural(refresh.data.refreshed, 'issue')} refreshed in {plural(refresh.data.calls, 'call')}.
               {refresh.data.missing > 0 &&

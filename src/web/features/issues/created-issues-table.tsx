@@ -70,7 +70,17 @@ function Labels({ labels }: { labels: string[] }) {
   return (
     <Group gap={4} wrap="wrap" miw={170} maw={240}>
       {labels.map((label) => (
-        <Badge key={label} color="gray" variant="light" tt="none" radius="sm" size="sm" fw={500} maw={280} title={label}>
+        <Badge
+          key={label}
+          color="gray"
+          variant="light"
+          tt="none"
+          radius="sm"
+          size="sm"
+          fw={500}
+          maw={280}
+          title={label}
+        >
           {label}
         </Badge>
       ))}
@@ -96,63 +106,71 @@ export function CreatedIssuesTable({ scanId, issues }: { scanId: string; issues:
         { label: 'Last synced', nowrap: true },
       ]}
     >
-          {issues.map((issue) => {
-            const severity = severities[issue.severity] ?? { label: issue.severity, color: 'gray' };
-            return (
-              <Table.Tr key={issue.trackedIssueId} data-public-id={issue.publicId}>
-                <Table.Td>
-                  <Anchor
-                    component={Link}
-                    to={findingHref(scanId, issue.vulnerabilityId, issue.findingId)}
-                    size="sm"
-                    ff="monospace"
-                    style={{ whiteSpace: 'nowrap' }}
-                  >
-                    {issue.publicId}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td maw={240}>
-                  <Stack gap={2} align="flex-start">
-                    <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                      {issue.vulnerabilityName}
+      {issues.map((issue) => {
+        const severity = severities[issue.severity] ?? { label: issue.severity, color: 'gray' };
+        return (
+          <Table.Tr key={issue.trackedIssueId} data-public-id={issue.publicId}>
+            <Table.Td>
+              <Anchor
+                component={Link}
+                to={findingHref(scanId, issue.vulnerabilityId, issue.findingId)}
+                size="sm"
+                ff="monospace"
+                style={{ whiteSpace: 'nowrap' }}
+              >
+                {issue.publicId}
+              </Anchor>
+            </Table.Td>
+            <Table.Td maw={240}>
+              <Stack gap={2} align="flex-start">
+                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                  {issue.vulnerabilityName}
+                </Text>
+                <Badge color={severity.color} variant="light" radius="sm" size="sm">
+                  {severity.label}
+                </Badge>
+              </Stack>
+            </Table.Td>
+            <Table.Td>
+              <Stack gap={0}>
+                <Group gap={6} wrap="nowrap">
+                  {issue.webUrl ? (
+                    <IssueLink iid={issue.iid} webUrl={issue.webUrl} />
+                  ) : (
+                    <Text size="sm">#{issue.iid}</Text>
+                  )}
+                  {issue.origin === 'adopted' && (
+                    <Text
+                      size="xs"
+                      c="dimmed"
+                      title="The issue already existed in GitLab; Vulnbridge found it by its ID label"
+                    >
+                      adopted
                     </Text>
-                    <Badge color={severity.color} variant="light" radius="sm" size="sm">
-                      {severity.label}
-                    </Badge>
-                  </Stack>
-                </Table.Td>
-                <Table.Td>
-                  <Stack gap={0}>
-                    <Group gap={6} wrap="nowrap">
-                      {issue.webUrl ? <IssueLink iid={issue.iid} webUrl={issue.webUrl} /> : <Text size="sm">#{issue.iid}</Text>}
-                      {issue.origin === 'adopted' && (
-                        <Text size="xs" c="dimmed" title="The issue already existed in GitLab; Vulnbridge found it by its ID label">
-                          adopted
-                        </Text>
-                      )}
-                    </Group>
-                    <Text size="xs" c="dimmed" ff="monospace" maw={190} data-testid="issue-project">
-                      <PathWithBreaks path={issue.projectPath} />
-                    </Text>
-                  </Stack>
-                </Table.Td>
-                <Table.Td>
-                  <IssueStateBadge state={issue.state} />
-                </Table.Td>
-                <Table.Td>
-                  <Assignees people={issue.assignees} />
-                </Table.Td>
-                <Table.Td>
-                  <Labels labels={issue.labels} />
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Text size="sm">
-                    <RelativeTime value={issue.syncedAt} />
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
+                  )}
+                </Group>
+                <Text size="xs" c="dimmed" ff="monospace" maw={190} data-testid="issue-project">
+                  <PathWithBreaks path={issue.projectPath} />
+                </Text>
+              </Stack>
+            </Table.Td>
+            <Table.Td>
+              <IssueStateBadge state={issue.state} />
+            </Table.Td>
+            <Table.Td>
+              <Assignees people={issue.assignees} />
+            </Table.Td>
+            <Table.Td>
+              <Labels labels={issue.labels} />
+            </Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>
+              <Text size="sm">
+                <RelativeTime value={issue.syncedAt} />
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        );
+      })}
     </DataTable>
   );
 }

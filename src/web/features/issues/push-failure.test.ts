@@ -4,13 +4,16 @@ import { cleanMessage, describeFailure } from './push-failure.ts';
 
 describe('describeFailure', () => {
   it('keeps the title of an HTML error page instead of the page', () => {
-    const error = 'GitLab answered 422 to POST /projects/2/issues: <html><head><title>422 Error</title></head><body><h1>422</h1></body></html>';
+    const error =
+      'GitLab answered 422 to POST /projects/2/issues: <html><head><title>422 Error</title></head><body><h1>422</h1></body></html>';
     expect(cleanMessage(error)).toBe('GitLab answered 422 to POST /projects/2/issues: 422 Error');
     expect(describeFailure(error).todo).toMatch(/labels, assignee, milestone and due date/);
   });
 
   it('says an HTML page without a title is one', () => {
-    expect(cleanMessage('GitLab answered 502: <!DOCTYPE html><p>bad gateway</p>')).toBe('GitLab answered 502 (an HTML error page)');
+    expect(cleanMessage('GitLab answered 502: <!DOCTYPE html><p>bad gateway</p>')).toBe(
+      'GitLab answered 502 (an HTML error page)',
+    );
   });
 
   it('leaves plain messages alone and picks advice from the status', () => {

@@ -19,12 +19,17 @@ function todoFor(status: number | null, message: string): string {
   if (status === 400 || status === 422) {
     return 'GitLab did not accept the issue. Check the labels, assignee, milestone and due date in the project, then retry.';
   }
-  if (status === 401) return 'GitLab refused the connection’s token. Reconnect on the target’s GitLab integration, then retry.';
-  if (status === 403) return 'The connected GitLab user may not create issues in this project. Give them at least Planner or Reporter access there, then retry.';
-  if (status === 404) return 'GitLab no longer finds the project (or the chosen milestone or assignee). Choose the project again in GitLab Issues, then retry.';
-  if (status === 409) return 'GitLab reported a conflict. Retry; Vulnbridge looks for an issue it may already have created before it creates another.';
+  if (status === 401)
+    return 'GitLab refused the connection’s token. Reconnect on the target’s GitLab integration, then retry.';
+  if (status === 403)
+    return 'The connected GitLab user may not create issues in this project. Give them at least Planner or Reporter access there, then retry.';
+  if (status === 404)
+    return 'GitLab no longer finds the project (or the chosen milestone or assignee). Choose the project again in GitLab Issues, then retry.';
+  if (status === 409)
+    return 'GitLab reported a conflict. Retry; Vulnbridge looks for an issue it may already have created before it creates another.';
   if (status !== null && status >= 500) return 'GitLab had a problem on its side. Retry in a moment.';
-  if (/network|timed? ?out|reset|ECONN|fetch failed/i.test(message)) return 'GitLab could not be reached. Check that it is up, then retry.';
+  if (/network|timed? ?out|reset|ECONN|fetch failed/i.test(message))
+    return 'GitLab could not be reached. Check that it is up, then retry.';
   return 'Fix the cause in GitLab if you can, then retry: Vulnbridge never creates a second issue for the same finding.';
 }
 

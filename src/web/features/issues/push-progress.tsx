@@ -54,15 +54,7 @@ export function PushProgress({ push }: { push: PushSummaryInfo }) {
       <Group justify="space-between" align="center" gap="xs">
         <Group gap={6} wrap="wrap" data-testid="push-counts">
           {pushStates.map(({ state, label, color, text }) => (
-            <Badge
-              key={state}
-              color={color}
-              c={text}
-              variant="light"
-              tt="none"
-              radius="sm"
-              data-state={state}
-            >
+            <Badge key={state} color={color} c={text} variant="light" tt="none" radius="sm" data-state={state}>
               {label}: {push.counts[state].toLocaleString('en-GB')}
             </Badge>
           ))}

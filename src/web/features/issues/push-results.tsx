@@ -42,7 +42,14 @@ function FailureDetails({ error, publicId, retrying, onRetry }: FailureDetailsPr
         {what}
       </Text>
       <Text size="xs">{todo}</Text>
-      <Button size="compact-xs" variant="light" color="red" aria-label={`Retry ${publicId}`} loading={retrying} onClick={onRetry}>
+      <Button
+        size="compact-xs"
+        variant="light"
+        color="red"
+        aria-label={`Retry ${publicId}`}
+        loading={retrying}
+        onClick={onRetry}
+      >
         Retry
       </Button>
     </Stack>
@@ -66,7 +73,13 @@ export function PushResults({ push }: { push: PushSummaryInfo }) {
     <>
       {retry.error != null && <ErrorAlert error={retry.error} action="retry the finding" />}
       <Table.ScrollContainer minWidth={520} maxHeight={260} type="native">
-        <Table verticalSpacing={6} horizontalSpacing="sm" stickyHeader aria-label="Result per finding" data-testid="push-results">
+        <Table
+          verticalSpacing={6}
+          horizontalSpacing="sm"
+          stickyHeader
+          aria-label="Result per finding"
+          data-testid="push-results"
+        >
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">Finding</Table.Th>
@@ -122,7 +135,8 @@ export function PushResults({ push }: { push: PushSummaryInfo }) {
       </Table.ScrollContainer>
       {push.items.length > SHOWN && (
         <Text size="xs" c="dimmed">
-          Showing {SHOWN} of {push.items.length.toLocaleString('en-GB')} findings, failures first. Created Issues lists them all.
+          Showing {SHOWN} of {push.items.length.toLocaleString('en-GB')} findings, failures first. Created Issues lists
+          them all.
         </Text>
       )}
     </>

@@ -28,7 +28,14 @@ export function PushView({ pushId, scanId, targetId, onClose }: PushViewProps) {
     );
   }
   if (!push.data) {
-    return <ErrorAlert error={push.error} action="load the push" onRetry={() => void push.refetch()} retrying={push.isFetching} />;
+    return (
+      <ErrorAlert
+        error={push.error}
+        action="load the push"
+        onRetry={() => void push.refetch()}
+        retrying={push.isFetching}
+      />
+    );
   }
   const data = push.data;
   const paused = !data.finished && gitlab.data?.connection?.status === 'reconnect_needed';
@@ -56,7 +63,12 @@ export function PushView({ pushId, scanId, targetId, onClose }: PushViewProps) {
         </Alert>
       )}
       {push.isError && (
-        <ErrorAlert error={push.error} action="update the progress" onRetry={() => void push.refetch()} retrying={push.isFetching} />
+        <ErrorAlert
+          error={push.error}
+          action="update the progress"
+          onRetry={() => void push.refetch()}
+          retrying={push.isFetching}
+        />
       )}
       <PushResults push={data} />
       <Group justify="space-between" gap="sm">

@@ -112,8 +112,7 @@ export function useCreatedIssues(scanId: string) {
 export function useRefreshIssues(scanId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () =>
-      api(`/scans/${id(scanId)}/issues/refresh`, { method: 'POST', schema: refreshIssuesResultSchema }),
+    mutationFn: () => api(`/scans/${id(scanId)}/issues/refresh`, { method: 'POST', schema: refreshIssuesResultSchema }),
     onSuccess: (result) => queryClient.setQueryData(createdIssuesKey(scanId), result.issues),
   });
 }

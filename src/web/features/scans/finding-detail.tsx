@@ -94,8 +94,8 @@ function SecretsNotice({ finding, canReveal, revealing, onReveal, onHide }: Secr
       <Alert color="red" variant="light" title="Secrets shown as the scanner wrote them" data-testid="secrets-notice">
         <Stack gap={6} align="flex-start">
           <Text size="sm">
-            The {fields} {finding.masked.length === 1 ? 'holds' : 'hold'} credentials. Your reveal was recorded
-            in the audit log.
+            The {fields} {finding.masked.length === 1 ? 'holds' : 'hold'} credentials. Your reveal was recorded in the
+            audit log.
           </Text>
           <Button size="compact-sm" variant="default" onClick={onHide}>
             Mask secrets again
@@ -108,8 +108,8 @@ function SecretsNotice({ finding, canReveal, revealing, onReveal, onHide }: Secr
     <Alert color="gray" variant="light" title="Secrets masked" data-testid="secrets-notice">
       <Stack gap={6} align="flex-start">
         <Text size="sm">
-          Credentials in the {fields} are shown as <span className={classes.masked}>[masked: …]</span>, as in
-          GitLab issues. Vulnbridge keeps them as the scanner wrote them.
+          Credentials in the {fields} are shown as <span className={classes.masked}>[masked: …]</span>, as in GitLab
+          issues. Vulnbridge keeps them as the scanner wrote them.
         </Text>
         {canReveal ? (
           <Button size="compact-sm" variant="light" color="red" onClick={onReveal} loading={revealing}>
@@ -126,7 +126,13 @@ function SecretsNotice({ finding, canReveal, revealing, onReveal, onHide }: Secr
 }
 
 /** Everything about one finding: where, how, what was seen, and the request and response. */
-export function FindingDetail({ finding: listed, vulnerability }: { finding: FindingView; vulnerability: VulnerabilityInfo }) {
+export function FindingDetail({
+  finding: listed,
+  vulnerability,
+}: {
+  finding: FindingView;
+  vulnerability: VulnerabilityInfo;
+}) {
   const { role } = useCurrentSession();
   const reveal = useRevealFinding();
   // The revealed finding lives only here: closing the finding (or opening another) forgets it.
@@ -157,8 +163,8 @@ export function FindingDetail({ finding: listed, vulnerability }: { finding: Fin
         <Alert color="orange" variant="light" title="Some fields were truncated on import">
           <Text size="sm">
             The report’s {finding.truncated.map((field) => fieldLabels[field] ?? field).join(', ')}{' '}
-            {finding.truncated.length === 1 ? 'was' : 'were'} larger than Vulnbridge keeps, so only the
-            beginning is shown. The original report has the whole text.
+            {finding.truncated.length === 1 ? 'was' : 'were'} larger than Vulnbridge keeps, so only the beginning is
+            shown. The original report has the whole text.
           </Text>
         </Alert>
       )}
@@ -168,7 +174,10 @@ export function FindingDetail({ finding: listed, vulnerability }: { finding: Fin
           canReveal={canWrite(role)}
           revealing={reveal.isPending}
           onReveal={() =>
-            reveal.mutate({ scanId: finding.scanId, findingId: finding.id }, { onSuccess: (shown) => setRevealed(shown) })
+            reveal.mutate(
+              { scanId: finding.scanId, findingId: finding.id },
+              { onSuccess: (shown) => setRevealed(shown) },
+            )
           }
           onHide={() => {
             setRevealed(null);
@@ -179,7 +188,13 @@ export function FindingDetail({ finding: listed, vulnerability }: { finding: Fin
       {reveal.isError && <ErrorAlert error={reveal.error} action="reveal the secrets" />}
       <DataList size="sm" gap={6} labelWidth="110px" withDivider>
         <Field label="URL" value={finding.url} truncated={cut.has('url')} testId="finding-url" secret={secret('url')} />
-        <Field label="Method" value={finding.method} truncated={false} testId="finding-method" secret={secret('method')} />
+        <Field
+          label="Method"
+          value={finding.method}
+          truncated={false}
+          testId="finding-method"
+          secret={secret('method')}
+        />
         <Field
           label="Parameter"
           value={finding.parameter}
@@ -235,8 +250,24 @@ export function FindingDetail({ finding: listed, vulnerability }: { finding: Fin
         // More request/response pairs the scanner gave for this finding (a Burp issue may carry several).
         // biome-ignore lint/suspicious/noArrayIndexKey: the pairs are fixed and in report order
         <Stack key={i} gap="xs" data-testid="finding-more-exchange">
-          <HttpMessage title={`Request ${i + 2}`} startLine={x.requestLine} headers={x.requestHeaders} body={x.requestBody} headersTruncated={false} bodyTruncated={false} marks={marks} />
-          <HttpMessage title={`Response ${i + 2}`} startLine={x.responseStatusLine} headers={x.responseHeaders} body={x.responseBody} headersTruncated={false} bodyTruncated={false} marks={marks} />
+          <HttpMessage
+            title={`Request ${i + 2}`}
+            startLine={x.requestLine}
+            headers={x.requestHeaders}
+            body={x.requestBody}
+            headersTruncated={false}
+            bodyTruncated={false}
+            marks={marks}
+          />
+          <HttpMessage
+            title={`Response ${i + 2}`}
+            startLine={x.responseStatusLine}
+            headers={x.responseHeaders}
+            body={x.responseBody}
+            headersTruncated={false}
+            bodyTruncated={false}
+            marks={marks}
+          />
         </Stack>
       ))}
       <Text size="xs" c="dimmed" ff="monospace" className={classes.mono}>

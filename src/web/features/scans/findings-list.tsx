@@ -132,15 +132,7 @@ export function FindingsList({ vulnerability, selectedId, scrollToIndex, onSelec
   );
 }
 
-function FindingRow({
-  finding,
-  active,
-  onSelect,
-}: {
-  finding: FindingInfo;
-  active: boolean;
-  onSelect: () => void;
-}) {
+function FindingRow({ finding, active, onSelect }: { finding: FindingInfo; active: boolean; onSelect: () => void }) {
   return (
     <button
       type="button"

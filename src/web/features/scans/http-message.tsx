@@ -25,7 +25,15 @@ export function TruncatedBadge() {
 }
 
 /** An HTTP request or response as a reader wants it: start line, headers table, body box. */
-export function HttpMessage({ title, startLine, headers, body, headersTruncated, bodyTruncated, marks = false }: HttpMessageProps) {
+export function HttpMessage({
+  title,
+  startLine,
+  headers,
+  body,
+  headersTruncated,
+  bodyTruncated,
+  marks = false,
+}: HttpMessageProps) {
   const empty = !startLine && headers.length === 0 && !body;
   return (
     <Stack gap={6} component="section" aria-label={title}>

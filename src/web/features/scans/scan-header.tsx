@@ -124,8 +124,8 @@ export function ScanHeader({ scan }: { scan: ScanInfo }) {
       </Paper>
       {scan.empty && (
         <Alert color="gray" variant="light" mb="md" title="Empty report">
-          The report held no finding. This scan is not compared with the previous one: it does not mean
-          anything was fixed.
+          The report held no finding. This scan is not compared with the previous one: it does not mean anything was
+          fixed.
         </Alert>
       )}
       {scan.warnings.length > 0 && (

@@ -72,8 +72,7 @@ export function ScanReportPage() {
     setParams(next);
   };
   const finding = located.data?.finding ?? null;
-  const scrollToIndex =
-    located.data && located.data.finding.id !== clicked.current ? located.data.index : null;
+  const scrollToIndex = located.data && located.data.finding.id !== clicked.current ? located.data.index : null;
 
   return (
     <>

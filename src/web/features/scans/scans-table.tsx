@@ -15,12 +15,24 @@ function SeverityBadges({ scan }: { scan: ScanInfo }) {
   const present = severityOrder.filter((severity) => scan.severityCounts[severity] > 0);
   if (scan.empty) {
     return (
-      <Badge color="gray" variant="outline" radius="sm" tt="none" title="The report held no finding" data-testid="scan-empty">
+      <Badge
+        color="gray"
+        variant="outline"
+        radius="sm"
+        tt="none"
+        title="The report held no finding"
+        data-testid="scan-empty"
+      >
         Empty
       </Badge>
     );
   }
-  if (present.length === 0) return <Text size="sm" c="dimmed">No findings</Text>;
+  if (present.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        No findings
+      </Text>
+    );
   return (
     <Group gap={4} wrap="wrap">
       {present.map((severity) => (
@@ -55,75 +67,80 @@ export function ScansTable({ scans, targets }: ScansTableProps) {
         'Since the previous scan',
       ]}
     >
-          {scans.map((scan) => {
-            const target = targets?.get(scan.targetId);
-            return (
-              <Table.Tr key={scan.id}>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Anchor component={Link} to={`/scans/${encodeURIComponent(scan.id)}`} size="sm" fw={600}>
-                    <DateTime value={scan.importedAt} />
+      {scans.map((scan) => {
+        const target = targets?.get(scan.targetId);
+        return (
+          <Table.Tr key={scan.id}>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>
+              <Anchor component={Link} to={`/scans/${encodeURIComponent(scan.id)}`} size="sm" fw={600}>
+                <DateTime value={scan.importedAt} />
+              </Anchor>
+              <Text size="xs" c="dimmed" truncate maw={220} title={scan.sourceName}>
+                {scan.sourceName}
+              </Text>
+            </Table.Td>
+            {targets && (
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                {target ? (
+                  <Anchor component={Link} to={`/targets/${encodeURIComponent(target.id)}`} size="sm">
+                    {target.name}
                   </Anchor>
-                  <Text size="xs" c="dimmed" truncate maw={220} title={scan.sourceName}>
-                    {scan.sourceName}
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    Unknown target
                   </Text>
-                </Table.Td>
-                {targets && (
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    {target ? (
-                      <Anchor component={Link} to={`/targets/${encodeURIComponent(target.id)}`} size="sm">
-                        {target.name}
-                      </Anchor>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        Unknown target
-                      </Text>
-                    )}
-                  </Table.Td>
                 )}
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Text size="sm">
-                    {scan.tool}
-                    {scan.toolVersion && ` ${scan.toolVersion}`}
-                  </Text>
+              </Table.Td>
+            )}
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>
+              <Text size="sm">
+                {scan.tool}
+                {scan.toolVersion && ` ${scan.toolVersion}`}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {formatLabel(scan.format)}
+              </Text>
+            </Table.Td>
+            <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+              <Text size="sm" fw={500}>
+                {scan.counts.findings.toLocaleString('en-GB')}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {plural(scan.counts.vulnerabilities, 'vulnerability', 'vulnerabilities')}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <SeverityBadges scan={scan} />
+            </Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>
+              {scan.empty ? (
+                // An empty report says nothing about what was fixed: no missing count.
+                <Text size="sm" c="dimmed">
+                  Not compared (empty report)
+                </Text>
+              ) : (
+                <>
+                  <Text size="sm">{scan.counts.new.toLocaleString('en-GB')} new</Text>
                   <Text size="xs" c="dimmed">
-                    {formatLabel(scan.format)}
+                    {scan.counts.recurring.toLocaleString('en-GB')} recurring ·{' '}
+                    {scan.counts.missing.toLocaleString('en-GB')} missing
                   </Text>
-                </Table.Td>
-                <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                  <Text size="sm" fw={500}>
-                    {scan.counts.findings.toLocaleString('en-GB')}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {plural(scan.counts.vulnerabilities, 'vulnerability', 'vulnerabilities')}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <SeverityBadges scan={scan} />
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  {scan.empty ? (
-                    // An empty report says nothing about what was fixed: no missing count.
-                    <Text size="sm" c="dimmed">
-                      Not compared (empty report)
-                    </Text>
-                  ) : (
-                    <>
-                      <Text size="sm">{scan.counts.new.toLocaleString('en-GB')} new</Text>
-                      <Text size="xs" c="dimmed">
-                        {scan.counts.recurring.toLocaleString('en-GB')} recurring ·{' '}
-                        {scan.counts.missing.toLocaleString('en-GB')} missing
-                      </Text>
-                    </>
-                  )}
-                  {scan.warnings.length > 0 && (
-                    <Text size="xs" fw={600} style={{ color: '#7a4b00' }} title={scan.warnings.map((w) => w.message).join('\n')}>
-                      {plural(scan.warnings.length, 'warning')}
-                    </Text>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
+                </>
+              )}
+              {scan.warnings.length > 0 && (
+                <Text
+                  size="xs"
+                  fw={600}
+                  style={{ color: '#7a4b00' }}
+                  title={scan.warnings.map((w) => w.message).join('\n')}
+                >
+                  {plural(scan.warnings.length, 'warning')}
+                </Text>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        );
+      })}
     </DataTable>
   );
 }

@@ -20,13 +20,7 @@ export function UploadProgressBar({ progress }: { progress: UploadProgress }) {
           {percent}%
         </Text>
       </Group>
-      <Progress
-        value={percent}
-        animated={sent}
-        striped={sent}
-        aria-label="Upload progress"
-        size="lg"
-      />
+      <Progress value={percent} animated={sent} striped={sent} aria-label="Upload progress" size="lg" />
     </Stack>
   );
 }

@@ -43,8 +43,8 @@ export function UploadResult({ imports, onClose }: { imports: ImportSummaryInfo[
           </SimpleGrid>
           {summary.empty ? (
             <Text size="sm" data-testid="result-empty">
-              The report holds no finding. This scan is marked empty and is not compared with the previous
-              one: it does not mean anything was fixed.
+              The report holds no finding. This scan is marked empty and is not compared with the previous one: it does
+              not mean anything was fixed.
             </Text>
           ) : (
             <SimpleGrid cols={3} spacing="xs">

@@ -66,7 +66,14 @@ function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
     setProgress({ loaded: 0, total: file.size });
     onBusyChange(true);
     upload.mutate(
-      { targetId, file, format: format === 'auto' ? undefined : format, sites, onProgress: setProgress, signal: abort.current.signal },
+      {
+        targetId,
+        file,
+        format: format === 'auto' ? undefined : format,
+        sites,
+        onProgress: setProgress,
+        signal: abort.current.signal,
+      },
       {
         onSuccess: setImports,
         onSettled: () => {
@@ -129,9 +136,24 @@ function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
           onChange={(value) => setSites(value as SitesChoice)}
         >
           <Stack gap={6} mt={6}>
-            <Radio value="target" label="Only this target's site" description="Findings on other sites are left out; the result says how many, and where." disabled={pending} />
-            <Radio value="all" label="All into this target" description="Every finding of the report goes into one scan of this target." disabled={pending} />
-            <Radio value="split" label="One scan per site" description="Each site's findings become a scan of the target with that site's address (created when new)." disabled={pending} />
+            <Radio
+              value="target"
+              label="Only this target's site"
+              description="Findings on other sites are left out; the result says how many, and where."
+              disabled={pending}
+            />
+            <Radio
+              value="all"
+              label="All into this target"
+              description="Every finding of the report goes into one scan of this target."
+              disabled={pending}
+            />
+            <Radio
+              value="split"
+              label="One scan per site"
+              description="Each site's findings become a scan of the target with that site's address (created when new)."
+              disabled={pending}
+            />
           </Stack>
         </Radio.Group>
         {progress && <UploadProgressBar progress={progress} />}
@@ -142,10 +164,7 @@ function UploadForm({ fixedTargetId, onDone, onBusyChange }: UploadFormProps) {
           </Text>
         )}
         <Group justify="flex-end" gap="sm">
-          <Button
-            variant="default"
-            onClick={() => (pending ? abort.current?.abort() : onDone())}
-          >
+          <Button variant="default" onClick={() => (pending ? abort.current?.abort() : onDone())}>
             {pending ? 'Cancel upload' : 'Cancel'}
           </Button>
           <Button type="submit" loading={pending}>
@@ -167,9 +186,8 @@ function UploadError({ error }: { error: unknown }) {
             {error.message}
           </Text>
           <Text size="sm">
-            Check that the file is a complete, unmodified report exported by the scanner, and that
-            the format is right (choose it under Format if Auto-detect picked the wrong one). Then
-            upload it again.
+            Check that the file is a complete, unmodified report exported by the scanner, and that the format is right
+            (choose it under Format if Auto-detect picked the wrong one). Then upload it again.
           </Text>
         </Stack>
       </Alert>
@@ -179,8 +197,8 @@ function UploadError({ error }: { error: unknown }) {
     return (
       <Alert color="red" variant="light" title="The report is larger than the server accepts" role="alert">
         <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-          {sentence(error.message)} Import it with <code>vulnbridge import</code> on the server, or
-          ask your administrator to raise the limit.
+          {sentence(error.message)} Import it with <code>vulnbridge import</code> on the server, or ask your
+          administrator to raise the limit.
         </Text>
       </Alert>
     );

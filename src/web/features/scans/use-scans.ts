@@ -53,10 +53,9 @@ export function findingPageQuery(vulnerabilityId: string, page: number) {
   return {
     queryKey: ['findings', vulnerabilityId, page],
     queryFn: () =>
-      api(
-        `/vulnerabilities/${id(vulnerabilityId)}/findings?offset=${page * FINDINGS_PAGE}&limit=${FINDINGS_PAGE}`,
-        { schema: findingPageSchema },
-      ),
+      api(`/vulnerabilities/${id(vulnerabilityId)}/findings?offset=${page * FINDINGS_PAGE}&limit=${FINDINGS_PAGE}`, {
+        schema: findingPageSchema,
+      }),
     staleTime: Number.POSITIVE_INFINITY,
   };
 }

@@ -31,7 +31,9 @@ interface AddGitlabInstanceModalProps extends ModalProps {
 export function AddGitlabInstanceModal({ opened, onClose, instances }: AddGitlabInstanceModalProps) {
   return (
     <FormModal opened={opened} onClose={onClose} title="Add GitLab instance">
-      {(onPendingChange) => <AddInstanceForm instances={instances} onDone={onClose} onPendingChange={onPendingChange} />}
+      {(onPendingChange) => (
+        <AddInstanceForm instances={instances} onDone={onClose} onPendingChange={onPendingChange} />
+      )}
     </FormModal>
   );
 }
@@ -42,7 +44,12 @@ interface AddInstanceFormProps extends ModalFormProps {
 
 function AddInstanceForm({ instances, onDone, onPendingChange }: AddInstanceFormProps) {
   const add = useAddInstance();
-  const [values, setValues] = useState<Record<Field, string>>({ name: '', baseUrl: '', clientId: '', clientSecret: '' });
+  const [values, setValues] = useState<Record<Field, string>>({
+    name: '',
+    baseUrl: '',
+    clientId: '',
+    clientSecret: '',
+  });
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
 
   const input = (key: Field) => ({

@@ -1,4 +1,18 @@
-import { Anchor, Badge, Box, Button, EmptyState, Group, Paper, SimpleGrid, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  EmptyState,
+  Group,
+  Paper,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { AuditEvent } from '../../../contracts/index.ts';
@@ -151,7 +165,11 @@ export function AuditPanel() {
         <Group justify="space-between" mt="md" gap="sm">
           <Group gap="sm">
             <Button type="submit">Apply filters</Button>
-            <Button variant="default" disabled={!filtered && !params.get('after') && !params.get('before')} onClick={() => setParams(new URLSearchParams())}>
+            <Button
+              variant="default"
+              disabled={!filtered && !params.get('after') && !params.get('before')}
+              onClick={() => setParams(new URLSearchParams())}
+            >
               Clear
             </Button>
           </Group>
@@ -169,7 +187,12 @@ export function AuditPanel() {
           </Stack>
         </Paper>
       ) : log.isError ? (
-        <ErrorAlert error={log.error} action="load the audit log" onRetry={() => void log.refetch()} retrying={log.isFetching} />
+        <ErrorAlert
+          error={log.error}
+          action="load the audit log"
+          onRetry={() => void log.refetch()}
+          retrying={log.isFetching}
+        />
       ) : (
         <>
           <Paper withBorder radius="md">
@@ -177,62 +200,87 @@ export function AuditPanel() {
               <EmptyState
                 py={40}
                 title={filtered ? 'No events match these filters' : 'No events yet'}
-                description={filtered ? 'Widen the dates or clear a filter.' : 'Changes to members, tokens, targets and GitLab show here as they happen.'}
+                description={
+                  filtered
+                    ? 'Widen the dates or clear a filter.'
+                    : 'Changes to members, tokens, targets and GitLab show here as they happen.'
+                }
               />
             ) : (
               <>
-              <Stack gap={0} hiddenFrom="sm" component="ul" aria-label="Audit events" p={0} m={0} style={{ listStyle: 'none' }}>
-                {log.data.events.map((event, index) => (
-                  <Box component="li" key={event.id} p="sm" style={index > 0 ? { borderTop: '1px solid var(--mantine-color-default-border)' } : undefined}>
-                    <Text size="xs" c="dimmed" mb={4}>
-                      <DateTime value={event.createdAt} />
-                    </Text>
-                    <What event={event} />
-                    <Group gap="lg" mt={6} align="flex-start" wrap="nowrap">
-                      <Who event={event} />
-                      <FromWhere event={event} />
-                    </Group>
-                  </Box>
-                ))}
-              </Stack>
-              <Table.ScrollContainer minWidth={820} visibleFrom="sm">
-                <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Audit events">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">When</Table.Th>
-                      <Table.Th scope="col">Who</Table.Th>
-                      <Table.Th scope="col">What</Table.Th>
-                      <Table.Th scope="col">From where</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {log.data.events.map((event) => (
-                      <Table.Tr key={event.id}>
-                        <Table.Td style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
-                          <DateTime value={event.createdAt} />
-                        </Table.Td>
-                        <Table.Td style={{ verticalAlign: 'top' }}>
-                          <Who event={event} />
-                        </Table.Td>
-                        <Table.Td style={{ verticalAlign: 'top' }} maw={380}>
-                          <What event={event} />
-                        </Table.Td>
-                        <Table.Td style={{ verticalAlign: 'top' }}>
-                          <FromWhere event={event} />
-                        </Table.Td>
+                <Stack
+                  gap={0}
+                  hiddenFrom="sm"
+                  component="ul"
+                  aria-label="Audit events"
+                  p={0}
+                  m={0}
+                  style={{ listStyle: 'none' }}
+                >
+                  {log.data.events.map((event, index) => (
+                    <Box
+                      component="li"
+                      key={event.id}
+                      p="sm"
+                      style={index > 0 ? { borderTop: '1px solid var(--mantine-color-default-border)' } : undefined}
+                    >
+                      <Text size="xs" c="dimmed" mb={4}>
+                        <DateTime value={event.createdAt} />
+                      </Text>
+                      <What event={event} />
+                      <Group gap="lg" mt={6} align="flex-start" wrap="nowrap">
+                        <Who event={event} />
+                        <FromWhere event={event} />
+                      </Group>
+                    </Box>
+                  ))}
+                </Stack>
+                <Table.ScrollContainer minWidth={820} visibleFrom="sm">
+                  <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Audit events">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th scope="col">When</Table.Th>
+                        <Table.Th scope="col">Who</Table.Th>
+                        <Table.Th scope="col">What</Table.Th>
+                        <Table.Th scope="col">From where</Table.Th>
                       </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {log.data.events.map((event) => (
+                        <Table.Tr key={event.id}>
+                          <Table.Td style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
+                            <DateTime value={event.createdAt} />
+                          </Table.Td>
+                          <Table.Td style={{ verticalAlign: 'top' }}>
+                            <Who event={event} />
+                          </Table.Td>
+                          <Table.Td style={{ verticalAlign: 'top' }} maw={380}>
+                            <What event={event} />
+                          </Table.Td>
+                          <Table.Td style={{ verticalAlign: 'top' }}>
+                            <FromWhere event={event} />
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Table.ScrollContainer>
               </>
             )}
           </Paper>
           <Group justify="flex-end" gap="sm">
-            <Button variant="default" disabled={!log.data.prevCursor} onClick={() => log.data.prevCursor && page('before', log.data.prevCursor)}>
+            <Button
+              variant="default"
+              disabled={!log.data.prevCursor}
+              onClick={() => log.data.prevCursor && page('before', log.data.prevCursor)}
+            >
               Previous page
             </Button>
-            <Button variant="default" disabled={!log.data.nextCursor} onClick={() => log.data.nextCursor && page('after', log.data.nextCursor)}>
+            <Button
+              variant="default"
+              disabled={!log.data.nextCursor}
+              onClick={() => log.data.nextCursor && page('after', log.data.nextCursor)}
+            >
               Next page
             </Button>
           </Group>

@@ -3,7 +3,13 @@ import { type FormEvent, useState } from 'react';
 import { createApiTokenBodySchema, type RoleName, TOKEN_SCOPES, type TokenScope } from '../../../contracts/index.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
-import { FormActions, FormModal, type ModalFormProps, type ModalProps, SecretReveal } from '../../components/form-modal.tsx';
+import {
+  FormActions,
+  FormModal,
+  type ModalFormProps,
+  type ModalProps,
+  SecretReveal,
+} from '../../components/form-modal.tsx';
 import { RoleSelect } from '../../components/role-select.tsx';
 import { useCreateToken } from './use-settings-data.ts';
 
@@ -18,7 +24,10 @@ const messages: Record<Field, string> = {
 };
 export const scopeText: Record<TokenScope, { label: string; description: string }> = {
   read: { label: 'Read', description: 'Read targets, scans, findings, issues and settings (GET only).' },
-  write: { label: 'Write', description: 'Read, and change targets, scans, findings, issues and comments (e.g. import scans in CI).' },
+  write: {
+    label: 'Write',
+    description: 'Read, and change targets, scans, findings, issues and comments (e.g. import scans in CI).',
+  },
   admin: { label: 'Admin', description: 'Organization settings, members, GitLab instances and jobs.' },
 };
 
@@ -141,7 +150,12 @@ function CreateTokenForm({ roles, onDone, onPendingChange }: CreateTokenFormProp
         >
           <Stack gap="xs" mt="xs">
             {TOKEN_SCOPES.map((scope) => (
-              <Checkbox key={scope} value={scope} label={scopeText[scope].label} description={scopeText[scope].description} />
+              <Checkbox
+                key={scope}
+                value={scope}
+                label={scopeText[scope].label}
+                description={scopeText[scope].description}
+              />
             ))}
           </Stack>
         </Checkbox.Group>

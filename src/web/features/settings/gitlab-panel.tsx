@@ -46,46 +46,46 @@ export function GitlabPanel() {
       >
         {(rows) => (
           <DataTable minWidth={760} columns={['Name', 'Base URL', 'Kind', 'Redirect URI and scope']} actions={admin}>
-                {rows.map((instance) => (
-                  <Table.Tr key={instance.id}>
-                    <Table.Td fw={500} style={{ whiteSpace: 'nowrap' }}>
-                      {instance.name}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
-                        {instance.baseUrl}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Badge
-                        variant="light"
-                        color={instance.kind === 'gitlab.com' ? 'indigo' : 'gray'}
-                        tt="none"
-                        style={{ overflow: 'visible' }}
-                        styles={{ label: { overflow: 'visible' } }}
-                      >
-                        {instance.kind}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                        {instance.redirectUri}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        scope {instance.scope}
-                      </Text>
-                    </Table.Td>
-                    {admin && (
-                      <Table.Td ta="right">
-                        {instance.kind === 'self-managed' && (
-                          <RowAction label={`Delete ${instance.name}`} onClick={() => setRemoving(instance)}>
-                            Delete
-                          </RowAction>
-                        )}
-                      </Table.Td>
+            {rows.map((instance) => (
+              <Table.Tr key={instance.id}>
+                <Table.Td fw={500} style={{ whiteSpace: 'nowrap' }}>
+                  {instance.name}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                    {instance.baseUrl}
+                  </Text>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Badge
+                    variant="light"
+                    color={instance.kind === 'gitlab.com' ? 'indigo' : 'gray'}
+                    tt="none"
+                    style={{ overflow: 'visible' }}
+                    styles={{ label: { overflow: 'visible' } }}
+                  >
+                    {instance.kind}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                    {instance.redirectUri}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    scope {instance.scope}
+                  </Text>
+                </Table.Td>
+                {admin && (
+                  <Table.Td ta="right">
+                    {instance.kind === 'self-managed' && (
+                      <RowAction label={`Delete ${instance.name}`} onClick={() => setRemoving(instance)}>
+                        Delete
+                      </RowAction>
                     )}
-                  </Table.Tr>
-                ))}
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
           </DataTable>
         )}
       </QueryBody>
@@ -105,7 +105,12 @@ function DeleteInstanceModal({ instance, onClose }: { instance: GitlabInstanceIn
   const error = remove.error;
   const inUse = isApiError(error) && error.code === 'conflict';
   return (
-    <Modal opened={instance !== null} onClose={remove.isPending ? () => {} : onClose} title="Delete GitLab instance?" centered>
+    <Modal
+      opened={instance !== null}
+      onClose={remove.isPending ? () => {} : onClose}
+      title="Delete GitLab instance?"
+      centered
+    >
       <Stack gap="md">
         <Text size="sm">
           Targets will no longer be able to connect to <strong>{shown?.name}</strong> ({shown?.baseUrl}). The OAuth

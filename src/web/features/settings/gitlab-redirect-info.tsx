@@ -17,8 +17,8 @@ export function GitlabRedirectInfo({ instances }: { instances: GitlabInstanceInf
           Register Vulnbridge in GitLab first
         </Text>
         <Text size="sm">
-          In GitLab, open Admin → Applications (or a group’s or your user’s Applications) and add an
-          application, confidential, with exactly this redirect URI and scope:
+          In GitLab, open Admin → Applications (or a group’s or your user’s Applications) and add an application,
+          confidential, with exactly this redirect URI and scope:
         </Text>
         <Group gap="sm" wrap="nowrap" align="center">
           <Text size="sm" w={96} fw={500}>
@@ -29,7 +29,12 @@ export function GitlabRedirectInfo({ instances }: { instances: GitlabInstanceInf
           </Code>
           <CopyButton value={redirectUri}>
             {({ copied, copy }) => (
-              <Button size="xs" variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy}>
+              <Button
+                size="xs"
+                variant={copied ? 'filled' : 'light'}
+                color={copied ? 'teal' : undefined}
+                onClick={copy}
+              >
                 {copied ? 'Copied' : 'Copy'}
               </Button>
             )}
@@ -43,9 +48,9 @@ export function GitlabRedirectInfo({ instances }: { instances: GitlabInstanceInf
         </Group>
         {!fromServer && (
           <Text size="xs" c="dimmed">
-            Worked out from this page’s address, as no instance exists yet to ask the server. If people reach
-            Vulnbridge at another address, the server’s PUBLIC_URL decides; the list below shows the exact value
-            once an instance is added.
+            Worked out from this page’s address, as no instance exists yet to ask the server. If people reach Vulnbridge
+            at another address, the server’s PUBLIC_URL decides; the list below shows the exact value once an instance
+            is added.
           </Text>
         )}
         <Text size="xs" c="dimmed">

@@ -6,7 +6,13 @@ import { sentence } from '../../api/describe-error.ts';
 import { apiFieldError, type FieldErrors, validate } from '../../api/field-errors.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { DateTime } from '../../components/format-date.tsx';
-import { FormActions, FormModal, type ModalFormProps, type ModalProps, SecretReveal } from '../../components/form-modal.tsx';
+import {
+  FormActions,
+  FormModal,
+  type ModalFormProps,
+  type ModalProps,
+  SecretReveal,
+} from '../../components/form-modal.tsx';
 import { RoleSelect } from '../../components/role-select.tsx';
 import { roleLabel } from '../../components/roles.ts';
 import { useCreateInvitation } from './use-settings-data.ts';
@@ -39,7 +45,9 @@ interface InviteMemberFormProps extends ModalFormProps {
 function InviteMemberForm({ roles, onDone, onPendingChange }: InviteMemberFormProps) {
   const create = useCreateInvitation();
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<RoleName>(roles.includes('contributor') ? 'contributor' : (roles.at(-1) ?? 'reader'));
+  const [role, setRole] = useState<RoleName>(
+    roles.includes('contributor') ? 'contributor' : (roles.at(-1) ?? 'reader'),
+  );
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
 
   if (create.data) {
@@ -86,14 +94,15 @@ function InviteMemberForm({ roles, onDone, onPendingChange }: InviteMemberFormPr
   };
 
   const error = create.error;
-  const onField = error != null && ((isApiError(error) && error.code === 'conflict') || apiFieldError(error, labels) !== null);
+  const onField =
+    error != null && ((isApiError(error) && error.code === 'conflict') || apiFieldError(error, labels) !== null);
 
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack gap="md">
         <Text size="sm" c="dimmed">
-          You get a link to send them. It works once, for {INVITATION_DAYS} days, only for this email
-          address. They choose their own password, or sign in with their existing account to accept.
+          You get a link to send them. It works once, for {INVITATION_DAYS} days, only for this email address. They
+          choose their own password, or sign in with their existing account to accept.
         </Text>
         <TextInput
           label={labels.email}

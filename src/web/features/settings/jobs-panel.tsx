@@ -11,7 +11,12 @@ import { useJobs, useRetryJob } from './use-settings-data.ts';
 type State = JobInfo['state'];
 
 const states: { value: State; label: string; empty: string }[] = [
-  { value: 'dead', label: 'Dead', empty: 'Nothing has failed for good. A job that fails every attempt shows here with its last error, ready to retry.' },
+  {
+    value: 'dead',
+    label: 'Dead',
+    empty:
+      'Nothing has failed for good. A job that fails every attempt shows here with its last error, ready to retry.',
+  },
   { value: 'queued', label: 'Queued', empty: 'Nothing is waiting to run.' },
   { value: 'running', label: 'Running', empty: 'Nothing is running right now.' },
   { value: 'paused', label: 'Paused', empty: 'Jobs pause when a GitLab connection needs to be authorized again.' },
@@ -64,52 +69,52 @@ export function JobsPanel() {
             columns={['Task', 'State', 'Attempts', 'Next run', 'Last error', 'Updated']}
             actions={retryable}
           >
-                {list.map((job) => (
-                  <Table.Tr key={job.id}>
-                    <Table.Td>
-                      <Text size="sm" ff="monospace">
-                        {job.task}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={stateColors[job.state]} variant="light">
-                        {job.state}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      {job.attempts} of {job.maxAttempts}
-                    </Table.Td>
-                    <Table.Td>
-                      <DateTime value={job.state === 'dead' || job.state === 'done' ? null : job.runAt} />
-                    </Table.Td>
-                    <Table.Td maw={380}>
-                      {job.lastError ? (
-                        <Text size="xs" ff="monospace" c="red.8" lineClamp={3} title={job.lastError}>
-                          {job.lastError}
-                        </Text>
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          None
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <DateTime value={job.updatedAt} />
-                    </Table.Td>
-                    {retryable && (
-                      <Table.Td ta="right">
-                        <RowAction
-                          tone="primary"
-                          label={`Retry job ${job.task} ${job.id}`}
-                          loading={retry.isPending && retry.variables === job.id}
-                          onClick={() => retry.mutate(job.id)}
-                        >
-                          Retry
-                        </RowAction>
-                      </Table.Td>
-                    )}
-                  </Table.Tr>
-                ))}
+            {list.map((job) => (
+              <Table.Tr key={job.id}>
+                <Table.Td>
+                  <Text size="sm" ff="monospace">
+                    {job.task}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={stateColors[job.state]} variant="light">
+                    {job.state}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {job.attempts} of {job.maxAttempts}
+                </Table.Td>
+                <Table.Td>
+                  <DateTime value={job.state === 'dead' || job.state === 'done' ? null : job.runAt} />
+                </Table.Td>
+                <Table.Td maw={380}>
+                  {job.lastError ? (
+                    <Text size="xs" ff="monospace" c="red.8" lineClamp={3} title={job.lastError}>
+                      {job.lastError}
+                    </Text>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      None
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <DateTime value={job.updatedAt} />
+                </Table.Td>
+                {retryable && (
+                  <Table.Td ta="right">
+                    <RowAction
+                      tone="primary"
+                      label={`Retry job ${job.task} ${job.id}`}
+                      loading={retry.isPending && retry.variables === job.id}
+                      onClick={() => retry.mutate(job.id)}
+                    >
+                      Retry
+                    </RowAction>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
           </DataTable>
         )}
       </QueryBody>

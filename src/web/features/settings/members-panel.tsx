@@ -40,9 +40,7 @@ export function MembersPanel() {
           ? 'People who can sign in to this organization. Owners and Administrators manage them.'
           : 'People who can sign in to this organization. Ask an Owner or Administrator to change them.'}
       </PanelIntro>
-      {changeRole.error != null && (
-        <ErrorAlert error={changeRole.error} action="change the role" />
-      )}
+      {changeRole.error != null && <ErrorAlert error={changeRole.error} action="change the role" />}
       <QueryBody
         query={members}
         noun="the members"
@@ -50,67 +48,61 @@ export function MembersPanel() {
       >
         {(list) => (
           <DataTable minWidth={720} columns={['Name', 'Email', 'Role', 'Added']} actions={admin}>
-                {list.map((member) => {
-                  const pending =
-                    changeRole.isPending && changeRole.variables?.userId === member.userId;
-                  return (
-                    <Table.Tr key={member.userId}>
-                      <Table.Td fw={500}>
-                        <Group gap="xs" wrap="nowrap">
-                          {member.name}
-                          {member.userId === session.user.id && (
-                            <Badge size="sm" variant="light">
-                              You
-                            </Badge>
-                          )}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>{member.email}</Table.Td>
-                      <Table.Td w={220}>
-                        {manageable(member) ? (
-                          <RoleSelect
-                            aria-label={`Role of ${member.name}`}
-                            size="xs"
-                            roles={roles.includes(member.role) ? roles : [member.role, ...roles]}
-                            value={member.role}
-                            onChange={(role) => onRole(member, role)}
-                            disabled={pending}
-                            rightSection={pending ? <Loader size={14} aria-label="Saving role" /> : undefined}
-                          />
-                        ) : (
-                          <Badge variant="outline" color="gray" tt="none">
-                            {roleLabel(member.role)}
-                          </Badge>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <DateTime value={member.createdAt} />
-                      </Table.Td>
-                      {admin && (
-                        <Table.Td ta="right">
-                          {manageable(member) && (
-                            <RowAction label={`Remove ${member.name}`} onClick={() => removing.ask(member)}>
-                              Remove
-                            </RowAction>
-                          )}
-                        </Table.Td>
+            {list.map((member) => {
+              const pending = changeRole.isPending && changeRole.variables?.userId === member.userId;
+              return (
+                <Table.Tr key={member.userId}>
+                  <Table.Td fw={500}>
+                    <Group gap="xs" wrap="nowrap">
+                      {member.name}
+                      {member.userId === session.user.id && (
+                        <Badge size="sm" variant="light">
+                          You
+                        </Badge>
                       )}
-                    </Table.Tr>
-                  );
-                })}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{member.email}</Table.Td>
+                  <Table.Td w={220}>
+                    {manageable(member) ? (
+                      <RoleSelect
+                        aria-label={`Role of ${member.name}`}
+                        size="xs"
+                        roles={roles.includes(member.role) ? roles : [member.role, ...roles]}
+                        value={member.role}
+                        onChange={(role) => onRole(member, role)}
+                        disabled={pending}
+                        rightSection={pending ? <Loader size={14} aria-label="Saving role" /> : undefined}
+                      />
+                    ) : (
+                      <Badge variant="outline" color="gray" tt="none">
+                        {roleLabel(member.role)}
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <DateTime value={member.createdAt} />
+                  </Table.Td>
+                  {admin && (
+                    <Table.Td ta="right">
+                      {manageable(member) && (
+                        <RowAction label={`Remove ${member.name}`} onClick={() => removing.ask(member)}>
+                          Remove
+                        </RowAction>
+                      )}
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              );
+            })}
           </DataTable>
         )}
       </QueryBody>
       {admin && <PendingInvitations roles={roles} />}
       <InviteMemberModal opened={adding} onClose={() => setAdding(false)} roles={roles} />
-      <ConfirmModal
-        {...removing.modal}
-        title="Remove member?"
-        confirmLabel="Remove member"
-        action="remove the member"
-      >
-        <strong>{removing.item?.name}</strong> ({removing.item?.email}) will lose access to{' '}
-        {session.organization.name} at once and be signed out everywhere. What they created stays.
+      <ConfirmModal {...removing.modal} title="Remove member?" confirmLabel="Remove member" action="remove the member">
+        <strong>{removing.item?.name}</strong> ({removing.item?.email}) will lose access to {session.organization.name}{' '}
+        at once and be signed out everywhere. What they created stays.
       </ConfirmModal>
     </Stack>
   );

@@ -27,30 +27,30 @@ export function PendingInvitations({ roles }: { roles: RoleName[] }) {
         They become members when they open their link and accept. Revoke a link that went astray.
       </Text>
       <DataTable minWidth={720} columns={['Email', 'Role', 'Invited by', 'Expires']} actions>
-            {list.map((invitation) => (
-              <Table.Tr key={invitation.id}>
-                <Table.Td fw={500}>{invitation.email}</Table.Td>
-                <Table.Td>
-                  <Badge variant="outline" color="gray" tt="none">
-                    {roleLabel(invitation.role)}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{invitation.invitedBy ?? '—'}</Table.Td>
-                <Table.Td>
-                  <DateTime value={invitation.expiresAt} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  {roles.includes(invitation.role) && (
-                    <RowAction
-                      label={`Revoke the invitation of ${invitation.email}`}
-                      onClick={() => revoking.ask(invitation)}
-                    >
-                      Revoke
-                    </RowAction>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
+        {list.map((invitation) => (
+          <Table.Tr key={invitation.id}>
+            <Table.Td fw={500}>{invitation.email}</Table.Td>
+            <Table.Td>
+              <Badge variant="outline" color="gray" tt="none">
+                {roleLabel(invitation.role)}
+              </Badge>
+            </Table.Td>
+            <Table.Td>{invitation.invitedBy ?? '—'}</Table.Td>
+            <Table.Td>
+              <DateTime value={invitation.expiresAt} />
+            </Table.Td>
+            <Table.Td ta="right">
+              {roles.includes(invitation.role) && (
+                <RowAction
+                  label={`Revoke the invitation of ${invitation.email}`}
+                  onClick={() => revoking.ask(invitation)}
+                >
+                  Revoke
+                </RowAction>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
       </DataTable>
       <ConfirmModal
         {...revoking.modal}

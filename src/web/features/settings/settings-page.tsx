@@ -32,11 +32,7 @@ export function SettingsPage() {
         title="Settings"
         description="Who has access to your organization, the tokens your CI uses, GitLab instances, the remediation SLA, background jobs and the audit log."
       />
-      <Tabs
-        value={tab ?? 'members'}
-        onChange={(value) => value && navigate(`/settings/${value}`)}
-        keepMounted={false}
-      >
+      <Tabs value={tab ?? 'members'} onChange={(value) => value && navigate(`/settings/${value}`)} keepMounted={false}>
         <Tabs.List mb="lg">
           {visible.map((item) => (
             <Tabs.Tab key={item.value} value={item.value}>

@@ -43,8 +43,8 @@ export function SlaPanel() {
   return (
     <Stack gap="md" maw={560}>
       <Text size="sm">
-        Days a security team gives itself to fix a finding, by severity. Create Issue sets the issue’s due date to
-        today plus these days (leave empty for no due date); people can still change it for each push.
+        Days a security team gives itself to fix a finding, by severity. Create Issue sets the issue’s due date to today
+        plus these days (leave empty for no due date); people can still change it for each push.
       </Text>
       <Table withTableBorder>
         <Table.Thead>

@@ -33,8 +33,8 @@ export function TokensPanel() {
   return (
     <Stack gap="md">
       <PanelIntro action={tokens.data && tokens.data.length > 0 && newButton}>
-        Your tokens let CI jobs and the <Code>vulnbridge</Code> command call the API as you, with
-        the role and scopes you choose. Send one as <Code>Authorization: Bearer &lt;token&gt;</Code>.
+        Your tokens let CI jobs and the <Code>vulnbridge</Code> command call the API as you, with the role and scopes
+        you choose. Send one as <Code>Authorization: Bearer &lt;token&gt;</Code>.
       </PanelIntro>
       <QueryBody
         query={tokens}
@@ -55,64 +55,59 @@ export function TokensPanel() {
             columns={['Name', 'Token', 'Role', 'Scopes', 'Last used', 'Expires', 'Status']}
             actions
           >
-                {list.map((token) => {
-                  const state = status(token);
-                  return (
-                    <Table.Tr key={token.id}>
-                      <Table.Td>
-                        <Text size="sm" fw={500}>
-                          {token.name}
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          Created <DateTime value={token.createdAt} />
-                        </Text>
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Code>{token.prefix}…</Code>
-                      </Table.Td>
-                      <Table.Td>{roleLabel(token.role)}</Table.Td>
-                      <Table.Td>
-                        <Group gap={4} wrap="nowrap">
-                          {token.scopes.map((scope) => (
-                            <Badge key={scope} variant="outline" color="gray" size="sm">
-                              {scopeText[scope].label}
-                            </Badge>
-                          ))}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <DateTime value={token.lastUsedAt} empty="Never" />
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <DateTime value={token.expiresAt} empty="Never" />
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Badge color={state.color} variant="light">
-                          {state.label}
+            {list.map((token) => {
+              const state = status(token);
+              return (
+                <Table.Tr key={token.id}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {token.name}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      Created <DateTime value={token.createdAt} />
+                    </Text>
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Code>{token.prefix}…</Code>
+                  </Table.Td>
+                  <Table.Td>{roleLabel(token.role)}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      {token.scopes.map((scope) => (
+                        <Badge key={scope} variant="outline" color="gray" size="sm">
+                          {scopeText[scope].label}
                         </Badge>
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        {!token.revokedAt && (
-                          <RowAction label={`Revoke ${token.name}`} onClick={() => revoking.ask(token)}>
-                            Revoke
-                          </RowAction>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <DateTime value={token.lastUsedAt} empty="Never" />
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <DateTime value={token.expiresAt} empty="Never" />
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Badge color={state.color} variant="light">
+                      {state.label}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    {!token.revokedAt && (
+                      <RowAction label={`Revoke ${token.name}`} onClick={() => revoking.ask(token)}>
+                        Revoke
+                      </RowAction>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
           </DataTable>
         )}
       </QueryBody>
       <CreateTokenModal opened={creating} onClose={() => setCreating(false)} roles={roles} />
-      <ConfirmModal
-        {...revoking.modal}
-        title="Revoke token?"
-        confirmLabel="Revoke token"
-        action="revoke the token"
-      >
-        Anything still using <strong>{revoking.item?.name}</strong> (<Code>{revoking.item?.prefix}…</Code>)
-        will be refused from now on. Create a new token first if a pipeline still needs one.
+      <ConfirmModal {...revoking.modal} title="Revoke token?" confirmLabel="Revoke token" action="revoke the token">
+        Anything still using <strong>{revoking.item?.name}</strong> (<Code>{revoking.item?.prefix}…</Code>) will be
+        refused from now on. Create a new token first if a pipeline still needs one.
       </ConfirmModal>
     </Stack>
   );

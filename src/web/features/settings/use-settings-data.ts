@@ -1,11 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type {
-  CreateInvitationBody,
-  createApiTokenBodySchema,
-  JobInfo,
-  RoleName,
-} from '../../../contracts/index.ts';
+import type { CreateInvitationBody, createApiTokenBodySchema, JobInfo, RoleName } from '../../../contracts/index.ts';
 import {
   apiTokenListSchema,
   createdApiTokenSchema,
@@ -70,9 +65,7 @@ export function useChangeRole() {
 }
 
 export function useRemoveMember() {
-  return useWrite(membersKey, (userId: string) =>
-    api(at('/members', userId), { method: 'DELETE' }),
-  );
+  return useWrite(membersKey, (userId: string) => api(at('/members', userId), { method: 'DELETE' }));
 }
 
 export function useTokens() {
@@ -95,14 +88,11 @@ export function useRevokeToken() {
 export function useJobs(state: JobInfo['state']) {
   return useQuery({
     queryKey: [...jobsKey, state],
-    queryFn: async () =>
-      (await api(`/jobs?state=${encodeURIComponent(state)}`, { schema: jobListSchema })).jobs,
+    queryFn: async () => (await api(`/jobs?state=${encodeURIComponent(state)}`, { schema: jobListSchema })).jobs,
     refetchInterval: 15_000,
   });
 }
 
 export function useRetryJob() {
-  return useWrite(jobsKey, (jobId: string) =>
-    api(`${at('/jobs', jobId)}/retry`, { method: 'POST', schema: okSchema }),
-  );
+  return useWrite(jobsKey, (jobId: string) => api(`${at('/jobs', jobId)}/retry`, { method: 'POST', schema: okSchema }));
 }

@@ -101,12 +101,7 @@ export function SetupPage() {
           />
           <TextInput {...field('organizationName')} placeholder="Acme Security" />
           <TextInput {...field('name')} placeholder="Ada Lovelace" autoComplete="name" />
-          <TextInput
-            {...field('email')}
-            type="email"
-            placeholder="you@example.com"
-            autoComplete="email"
-          />
+          <TextInput {...field('email')} type="email" placeholder="you@example.com" autoComplete="email" />
           <PasswordInput
             {...field('password')}
             description="At least 12 characters, not your email or name, and not a common password. A passphrase of several words works well."

@@ -64,7 +64,10 @@ export function SignInPage() {
 
   if (choices) {
     return (
-      <AuthLayout title="Choose an organization" description={`${email} belongs to several organizations. A session is for one of them; you can switch later from the user menu.`}>
+      <AuthLayout
+        title="Choose an organization"
+        description={`${email} belongs to several organizations. A session is for one of them; you can switch later from the user menu.`}
+      >
         <Stack gap="sm">
           {choices.map((organization) => (
             <UnstyledButton
@@ -72,7 +75,10 @@ export function SignInPage() {
               onClick={() => submit(organization.id)}
               disabled={signIn.isPending}
               p="md"
-              style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-md)' }}
+              style={{
+                border: '1px solid var(--mantine-color-default-border)',
+                borderRadius: 'var(--mantine-radius-md)',
+              }}
             >
               <Text fw={600}>{organization.name}</Text>
               <Text size="sm" c="dimmed">
@@ -101,8 +107,8 @@ export function SignInPage() {
         <Stack gap="md">
           {sessionEnded && !signIn.error && (
             <Alert color="blue" title="Your session has ended." role="status">
-              You were signed out (it expired, or an administrator changed your access). Sign in
-              again to continue where you were.
+              You were signed out (it expired, or an administrator changed your access). Sign in again to continue where
+              you were.
             </Alert>
           )}
           <TextInput

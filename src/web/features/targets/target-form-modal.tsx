@@ -79,52 +79,51 @@ function TargetForm({ target, onDone, onPendingChange }: TargetFormProps) {
   const error = mutation.error;
   const shownOnField =
     error != null &&
-    ((isApiError(error) && error.code === 'conflict' && !renaming) ||
-      apiFieldError(error, labels) !== null);
+    ((isApiError(error) && error.code === 'conflict' && !renaming) || apiFieldError(error, labels) !== null);
 
   return (
-      <form onSubmit={onSubmit} noValidate>
-        <Stack gap="md">
-          <TextInput
-            label="Name"
-            description="How your team refers to this application."
-            placeholder="Customer portal"
-            required
-            data-autofocus
-            value={name}
-            error={errors.name}
-            onChange={(event) => {
-              setName(event.currentTarget.value);
-              setErrors((current) => ({ ...current, name: undefined }));
-            }}
-          />
-          <TextInput
-            label="Base URL"
-            description={
-              renaming
-                ? 'The base URL identifies the target and cannot be changed.'
-                : 'Where the application is served. Scans of this URL are filed under this target.'
-            }
-            placeholder="https://portal.example.com"
-            type="url"
-            required={!renaming}
-            readOnly={renaming}
-            value={baseUrl}
-            error={errors.baseUrl}
-            onChange={(event) => {
-              setBaseUrl(event.currentTarget.value);
-              setErrors((current) => ({ ...current, baseUrl: undefined }));
-            }}
-          />
-          {error != null && !shownOnField && (
-            <ErrorAlert error={error} action={renaming ? 'rename the target' : 'create the target'} />
-          )}
-          <FormActions
-            onCancel={onDone}
-            pending={mutation.isPending}
-            submitLabel={renaming ? 'Save name' : 'Create target'}
-          />
-        </Stack>
-      </form>
+    <form onSubmit={onSubmit} noValidate>
+      <Stack gap="md">
+        <TextInput
+          label="Name"
+          description="How your team refers to this application."
+          placeholder="Customer portal"
+          required
+          data-autofocus
+          value={name}
+          error={errors.name}
+          onChange={(event) => {
+            setName(event.currentTarget.value);
+            setErrors((current) => ({ ...current, name: undefined }));
+          }}
+        />
+        <TextInput
+          label="Base URL"
+          description={
+            renaming
+              ? 'The base URL identifies the target and cannot be changed.'
+              : 'Where the application is served. Scans of this URL are filed under this target.'
+          }
+          placeholder="https://portal.example.com"
+          type="url"
+          required={!renaming}
+          readOnly={renaming}
+          value={baseUrl}
+          error={errors.baseUrl}
+          onChange={(event) => {
+            setBaseUrl(event.currentTarget.value);
+            setErrors((current) => ({ ...current, baseUrl: undefined }));
+          }}
+        />
+        {error != null && !shownOnField && (
+          <ErrorAlert error={error} action={renaming ? 'rename the target' : 'create the target'} />
+        )}
+        <FormActions
+          onCancel={onDone}
+          pending={mutation.isPending}
+          submitLabel={renaming ? 'Save name' : 'Create target'}
+        />
+      </Stack>
+    </form>
   );
 }

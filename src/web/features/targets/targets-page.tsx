@@ -76,43 +76,43 @@ export function TargetsPage() {
         columns={['Name', 'Base URL', 'Created']}
         actions={writable}
       >
-            {sorted.map((target) => (
-              <Table.Tr key={target.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/targets/${encodeURIComponent(target.id)}`} fw={600} size="sm">
-                    {target.name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Text ff="monospace" size="sm" c="dimmed" style={{ wordBreak: 'break-all' }}>
-                    {target.baseUrl}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">
-                    <DateTime value={target.createdAt} />
-                  </Text>
-                </Table.Td>
-                {writable && (
-                  <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <RowAction tone="neutral" label={`Rename ${target.name}`} onClick={() => open('rename', target)}>
-                        Rename
-                      </RowAction>
-                      <RowAction
-                        label={`Delete ${target.name}`}
-                        onClick={() => {
-                          remove.reset();
-                          open('delete', target);
-                        }}
-                      >
-                        Delete
-                      </RowAction>
-                    </Group>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
+        {sorted.map((target) => (
+          <Table.Tr key={target.id}>
+            <Table.Td>
+              <Anchor component={Link} to={`/targets/${encodeURIComponent(target.id)}`} fw={600} size="sm">
+                {target.name}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <Text ff="monospace" size="sm" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                {target.baseUrl}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">
+                <DateTime value={target.createdAt} />
+              </Text>
+            </Table.Td>
+            {writable && (
+              <Table.Td>
+                <Group gap="xs" justify="flex-end" wrap="nowrap">
+                  <RowAction tone="neutral" label={`Rename ${target.name}`} onClick={() => open('rename', target)}>
+                    Rename
+                  </RowAction>
+                  <RowAction
+                    label={`Delete ${target.name}`}
+                    onClick={() => {
+                      remove.reset();
+                      open('delete', target);
+                    }}
+                  >
+                    Delete
+                  </RowAction>
+                </Group>
+              </Table.Td>
+            )}
+          </Table.Tr>
+        ))}
       </DataTable>
     );
   }
@@ -127,11 +127,7 @@ export function TargetsPage() {
       <Paper withBorder radius="md" p={targets.isError ? 'md' : 0}>
         {body}
       </Paper>
-      <TargetFormModal
-        opened={dialog === 'create' || dialog === 'rename'}
-        target={selected}
-        onClose={close}
-      />
+      <TargetFormModal opened={dialog === 'create' || dialog === 'rename'} target={selected} onClose={close} />
       <ConfirmModal
         opened={dialog === 'delete'}
         title="Delete target?"
@@ -143,9 +139,8 @@ export function TargetsPage() {
         onConfirm={() => selected && remove.mutate(selected.id, { onSuccess: close })}
       >
         <Text size="sm">
-          <strong>{selected?.name}</strong> ({selected?.baseUrl}) will be deleted, and all its scans,
-          vulnerabilities and findings go with it. Issues already created in GitLab stay there. This
-          cannot be undone.
+          <strong>{selected?.name}</strong> ({selected?.baseUrl}) will be deleted, and all its scans, vulnerabilities
+          and findings go with it. Issues already created in GitLab stay there. This cannot be undone.
         </Text>
       </ConfirmModal>
     </>

@@ -49,9 +49,7 @@ export function useDeleteTarget() {
   return useMutation({
     mutationFn: (id: string) => api(`/targets/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: (_result, id) => {
-      queryClient.setQueryData<TargetInfo[]>(targetsKey, (list) =>
-        list?.filter((item) => item.id !== id),
-      );
+      queryClient.setQueryData<TargetInfo[]>(targetsKey, (list) => list?.filter((item) => item.id !== id));
       void queryClient.invalidateQueries({ queryKey: targetsKey });
     },
   });
