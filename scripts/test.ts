@@ -42,13 +42,19 @@ ensureWapiti();
 await ensurePostgres();
 
 check('typecheck', step('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']));
-check('lint', step('lint', 'npx', ['biome', 'lint', '.']));
+// `biome ci`: the linter and the formatter (120 columns); a file not formatted fails like a lint error.
+check('lint and format', step('lint and format', 'npx', ['biome', 'ci', '.']));
 
 const vitestJson = join(out, 'vitest.json');
 // LOG_FILE: the `vulnbridge` processes tests start also write their logs into the capture.
-const vitestOk = step('unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], {
-  LOG_FILE: join(process.env.VB_CAPTURE_DIR, 'log-cli-processes.log'),
-});
+const vitestOk = step(
+  'unit and integration tests',
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+  {
+    LOG_FILE: join(process.env.VB_CAPTURE_DIR, 'log-cli-processes.log'),
+  },
+);
 if (existsSync(vitestJson)) {
   const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += report.numPassedTests;
