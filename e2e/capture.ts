@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { Agent, type IncomingHttpHeaders, createServer, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { BrowserContext, Page, TestInfo } from '@playwright/test';
-import { captureDir, recordExchange } from '../test/support/capture.ts';
+import { captureDir, maskInvitationLink, recordExchange } from '../test/support/capture.ts';
 
 export { captureDir };
 
@@ -140,6 +140,6 @@ async function savePage(page: Page, dir: string, hubUrl: string, name: string): 
   if (html === null) return;
   writeFileSync(
     join(dir, `page-${process.pid}-${++pageCount}-${name}.html`),
-    `<!-- ${page.url().split('?')[0]} -->\n${html}`,
+    `<!-- ${maskInvitationLink(page.url().split('?')[0] ?? '')} -->\n${html}`,
   );
 }

@@ -70,6 +70,15 @@ export interface Exchange {
   body: string;
 }
 
+/**
+ * An invitation link (/invitations/<token>) is the invitation: the browser's address bar carries it to
+ * the accept page by design. What must hold is that the hub never echoes it (its logs mask it the same
+ * way, src/lib/logger.ts), so the capture records the page's address with the token masked.
+ */
+export function maskInvitationLink(path: string): string {
+  return path.replace(/(\/invitations\/)[A-Za-z0-9_-]{20,}/g, '$1[invitation token]');
+}
+
 const PASSWORD_KEY = /password/i;
 const SECRET_KEY = /token|secret/i;
 
@@ -99,7 +108,7 @@ export function recordExchange(exchange: Exchange): void {
   const dir = captureDir();
   const ledger = Boolean(process.env.VB_SECRET_LEDGER_DIR);
   if (!dir && !ledger) return;
-  const path = exchange.url.split('?')[0] ?? exchange.url;
+  const path = maskInvitationLink(exchange.url.split('?')[0] ?? exchange.url);
   if (ledger) {
     const invitation = path.startsWith('/api/invitations/')
       ? (exchange.requestBody as { token?: unknown } | undefined)?.token
